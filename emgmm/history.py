@@ -1,0 +1,66 @@
+"""Reading the history table that ``fit_em`` returns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .model import GMM
+
+
+def _check_history(history) -> None:
+    if not isinstance(history, pd.DataFrame) or not {"iteration", "weight", "mean", "sd"} <= set(
+        history.columns
+    ):
+        raise TypeError("history: expected the DataFrame returned by fit_em.")
+
+
+def model_at(history: pd.DataFrame, iteration: int) -> GMM:
+    """The mixture at one iteration of a fit.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        As returned by ``fit_em``.
+    iteration : int
+        0 (the start) to the last iteration.
+
+    Returns
+    -------
+    GMM
+    """
+    _check_history(history)
+    last = int(history["iteration"].iloc[-1])
+    if isinstance(iteration, bool) or not isinstance(iteration, (int, np.integer)):
+        raise TypeError(f"iteration: expected an integer, got {iteration!r}.")
+    if not 0 <= iteration <= last:
+        raise ValueError(f"iteration: must be between 0 and {last}, got {iteration}.")
+    rows = history[history["iteration"].to_numpy() == iteration]
+    weights = rows["weight"].to_numpy()
+    # stored weights sum to one up to round-off; renormalise so every row builds a model
+    return GMM(weights / weights.sum(), rows["mean"].to_numpy(), rows["sd"].to_numpy())
+
+
+def final_model(history: pd.DataFrame) -> GMM:
+    """The mixture at the last iteration of a fit."""
+    _check_history(history)
+    return model_at(history, int(history["iteration"].iloc[-1]))
+
+
+def iteration_table(history: pd.DataFrame) -> pd.DataFrame:
+    """One row per iteration: ``iteration``, ``log_likelihood``, ``neg_log_likelihood``
+    and ``gain_pct``, the relative gain 100 (L_i - L_{i-1}) / |L_i| (NaN at iteration 0).
+    """
+    _check_history(history)
+    per_iter = history.groupby("iteration", sort=True)["log_likelihood"].first()
+    ll = per_iter.to_numpy()
+    gain = np.full(ll.size, np.nan)
+    gain[1:] = 100.0 * (ll[1:] - ll[:-1]) / np.abs(ll[1:])
+    return pd.DataFrame(
+        {
+            "iteration": per_iter.index.to_numpy(),
+            "log_likelihood": ll,
+            "neg_log_likelihood": -ll,
+            "gain_pct": gain,
+        }
+    )

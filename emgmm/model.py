@@ -1,0 +1,139 @@
+"""The Gaussian mixture as an immutable value, and what it says about data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import logsumexp
+
+_LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
+
+#: Weights must sum to one within this tolerance.
+WEIGHT_SUM_TOL = 1e-9
+
+
+def _as_vector(name: str, value) -> np.ndarray:
+    try:
+        arr = np.array(value, dtype=np.float64)  # a copy: the model owns its arrays
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"GMM.{name}: expected numbers, got {value!r}.") from err
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"GMM.{name}: expected a non-empty 1-D array, got shape {arr.shape}.")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"GMM.{name}: every value must be finite, got {arr.tolist()}.")
+    arr.flags.writeable = False
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class GMM:
+    """A one-dimensional Gaussian mixture: ``p(x) = sum_i weights[i] N(x; means[i], sds[i]**2)``.
+
+    Parameters
+    ----------
+    weights : array-like of shape (n_components,)
+        Mixing probabilities p(y = i): non-negative, summing to one within 1e-9.
+    means : array-like of shape (n_components,)
+        Component means.
+    sds : array-like of shape (n_components,)
+        Component standard deviations, all > 0.
+
+    Raises
+    ------
+    ValueError
+        Naming the field and the value, when lengths differ, a value is not finite,
+        a weight is negative, the weights do not sum to one, or an sd is not positive.
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    sds: np.ndarray
+
+    def __post_init__(self):
+        for name in ("weights", "means", "sds"):
+            object.__setattr__(self, name, _as_vector(name, getattr(self, name)))
+        sizes = {len(self.weights), len(self.means), len(self.sds)}
+        if len(sizes) != 1:
+            raise ValueError(
+                "GMM: weights, means and sds must have the same length, got "
+                f"{len(self.weights)}, {len(self.means)} and {len(self.sds)}."
+            )
+        if np.any(self.weights < 0):
+            raise ValueError(f"GMM.weights: must be >= 0, got {self.weights.tolist()}.")
+        total = float(self.weights.sum())
+        if abs(total - 1.0) > WEIGHT_SUM_TOL:
+            raise ValueError(
+                f"GMM.weights: should be normalized, but got sum(weights) = {total:.12g}."
+            )
+        if np.any(self.sds <= 0):
+            raise ValueError(f"GMM.sds: must be > 0, got {self.sds.tolist()}.")
+
+    @property
+    def n_components(self) -> int:
+        """Number of components."""
+        return len(self.weights)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, GMM):
+            return NotImplemented
+        return all(
+            np.array_equal(getattr(self, f), getattr(other, f)) for f in ("weights", "means", "sds")
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.weights.tobytes(), self.means.tobytes(), self.sds.tobytes()))
+
+    def component_logpdfs(self, x) -> np.ndarray:
+        """Log of each component's weighted density, ``log p(x|y=i) + log p(y=i)``.
+
+        Parameters
+        ----------
+        x : array-like of shape (n,)
+
+        Returns
+        -------
+        ndarray of shape (n_components, n)
+            ``-inf`` where a weight is zero.
+        """
+        x = np.asarray(x, dtype=np.float64)
+        z = (x[None, :] - self.means[:, None]) / self.sds[:, None]
+        with np.errstate(divide="ignore"):  # a zero weight is a legitimate -inf
+            log_w = np.log(self.weights)
+        return (log_w - np.log(self.sds) - _LOG_SQRT_2PI)[:, None] - 0.5 * z * z
+
+    def component_pdfs(self, x) -> np.ndarray:
+        """Each component's weighted density ``p(x|y=i) p(y=i)``, shape (n_components, n)."""
+        return np.exp(self.component_logpdfs(x))
+
+    def logpdf(self, x) -> np.ndarray:
+        """Log of the mixture density at ``x``, shape (n,), computed with log-sum-exp."""
+        return logsumexp(self.component_logpdfs(x), axis=0)
+
+    def pdf(self, x) -> np.ndarray:
+        """Mixture density at ``x``, shape (n,)."""
+        return np.exp(self.logpdf(x))
+
+
+def responsibilities(x, model: GMM) -> np.ndarray:
+    """Posterior probabilities p(y = i | x) of each component for each point.
+
+    Computed in log space (log-sum-exp with the max shift), so points far from every
+    component still get finite probabilities that sum to one.
+
+    Parameters
+    ----------
+    x : array-like of shape (n,)
+    model : GMM
+
+    Returns
+    -------
+    ndarray of shape (n, n_components)
+    """
+    log_p = model.component_logpdfs(x)
+    return np.exp(log_p - logsumexp(log_p, axis=0)).T
+
+
+def classify(x, model: GMM) -> np.ndarray:
+    """Index of the component with the highest responsibility for each point, shape (n,)."""
+    return np.argmax(model.component_logpdfs(x), axis=0)

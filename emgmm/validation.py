@@ -1,0 +1,103 @@
+"""Checks run once, at the public entry points, with messages a user can act on."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+#: Points examined per step when counting distinct values: small enough to stay in cache.
+_SCAN_CHUNK = 65_536
+
+
+def check_rng(rng) -> np.random.Generator:
+    """Return a ``numpy.random.Generator`` for ``rng``.
+
+    Parameters
+    ----------
+    rng : None, int or numpy.random.Generator
+        ``None`` draws fresh entropy, an int seeds a new generator, a generator is used
+        as it is (and advanced). The global NumPy random state is never touched.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
+        if rng is not None and rng < 0:
+            raise ValueError(f"rng: a seed must be a non-negative integer, got {rng}.")
+        return np.random.default_rng(rng)
+    raise TypeError(
+        f"rng: expected None, a non-negative int seed or a numpy.random.Generator, "
+        f"got {type(rng).__name__}."
+    )
+
+
+def check_int(name: str, value, minimum: int, maximum: int | None = None) -> int:
+    """Return ``value`` as an int after checking its type and range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name}: expected an integer, got {value!r} ({type(value).__name__}).")
+    if value < minimum:
+        raise ValueError(f"{name}: must be at least {minimum}, got {value}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name}: must be at most {maximum}, got {value}.")
+    return int(value)
+
+
+def check_float(name: str, value, minimum: float = -np.inf, *, strict: bool = False) -> float:
+    """Return ``value`` as a finite float, checking it is above ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name}: expected a number, got {value!r} ({type(value).__name__}).")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name}: must be a finite number, got {value}.")
+    if value < minimum or (strict and value == minimum):
+        relation = "greater than" if strict else "at least"
+        raise ValueError(f"{name}: must be {relation} {minimum}, got {value}.")
+    return value
+
+
+def check_data(x) -> np.ndarray:
+    """Return ``x`` as a 1-D float64 array of finite values, without copying float64 input.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` does not hold numbers.
+    ValueError
+        If ``x`` is not 1-D, is empty, or holds NaN or infinite values (the message gives
+        how many and the first index).
+    """
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"x: expected numbers, got an array of dtype {arr.dtype}; "
+            "convert the data to floats first (for example pandas.to_numeric)."
+        )
+    if arr.ndim != 1:
+        raise ValueError(
+            f"x: expected a 1-D array of values, got shape {arr.shape}; "
+            "pass one column (for example x.ravel() or df['column'])."
+        )
+    if arr.size == 0:
+        raise ValueError("x: the data is empty; pass at least one value per component.")
+    arr = arr.astype(np.float64, copy=False)
+    # min and max propagate NaN and inf, so two reductions prove finiteness with no mask.
+    if not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
+        bad = ~np.isfinite(arr)
+        raise ValueError(
+            f"x: holds {int(bad.sum())} value(s) that are NaN or infinite, the first at index "
+            f"{int(np.argmax(bad))}; drop or replace them before fitting."
+        )
+    return arr
+
+
+def count_distinct(x: np.ndarray, limit: int) -> int:
+    """Count distinct values of ``x``, stopping once ``limit`` is reached.
+
+    Scans in chunks so that no sorted copy of the whole array is made.
+    """
+    seen: set[float] = set()
+    for start in range(0, x.size, _SCAN_CHUNK):
+        seen.update(np.unique(x[start : start + _SCAN_CHUNK]).tolist())
+        if len(seen) >= limit:
+            return len(seen)
+    return len(seen)
