@@ -133,6 +133,15 @@ def _m_step(x: np.ndarray, model: GMM, stats: _Stats, sd_floor: float, tied_sd: 
     return GMM(mass / mass.sum(), means, sds)
 
 
+def _feasible_start(start: GMM, sd_floor: float, tied_sd: bool) -> GMM:
+    """The start, with sds floored, and tied (pooled by weight) when the model ties them:
+    EM only guarantees a rising likelihood from a start inside the model's family."""
+    sds = np.maximum(start.sds, sd_floor)
+    if tied_sd:
+        sds = np.full(start.n_components, np.sqrt(np.sum(start.weights * sds**2)))
+    return GMM(start.weights, start.means, sds)
+
+
 def _run(x, start: GMM, max_iter, tol, sd_floor, tied_sd):
     """EM from ``start``; returns the models, their log-likelihoods and the converged flag."""
     models, lls = [start], []
@@ -259,7 +268,7 @@ def fit_em(
         start = init_params if init_params is not None else initial_model(
             x, n_components, init, sd_floor, rng
         )
-        start = GMM(start.weights, start.means, np.maximum(start.sds, sd_floor))
+        start = _feasible_start(start, sd_floor, bool(tied_sd))
         run = _run(x, start, max_iter, tol, sd_floor, bool(tied_sd))
         finals.append(run[1][-1])
         if best is None or run[1][-1] > best[1][-1]:
