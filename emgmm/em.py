@@ -133,6 +133,10 @@ def _m_step(x: np.ndarray, model: GMM, stats: _Stats, sd_floor: float, tied_sd: 
     return GMM(mass / mass.sum(), means, sds)
 
 
+def _ignore(*_args) -> None:
+    pass
+
+
 def _feasible_start(start: GMM, sd_floor: float, tied_sd: bool) -> GMM:
     """The start, with sds floored, and tied (pooled by weight) when the model ties them:
     EM only guarantees a rising likelihood from a start inside the model's family."""
@@ -142,17 +146,20 @@ def _feasible_start(start: GMM, sd_floor: float, tied_sd: bool) -> GMM:
     return GMM(start.weights, start.means, sds)
 
 
-def _run(x, start: GMM, max_iter, tol, sd_floor, tied_sd):
-    """EM from ``start``; returns the models, their log-likelihoods and the converged flag."""
+def _run(x, start: GMM, max_iter, tol, sd_floor, tied_sd, report):
+    """EM from ``start``; returns the models, their log-likelihoods and the converged flag.
+    ``report(iteration, model, log_likelihood)`` is called after each pass."""
     models, lls = [start], []
     stats = _pass(x, start)
     lls.append(stats.log_likelihood)
+    report(0, start, lls[0])
     converged = False
-    for _ in range(max_iter):
+    for iteration in range(1, max_iter + 1):
         model = _m_step(x, models[-1], stats, sd_floor, tied_sd)
         stats = _pass(x, model)
         models.append(model)
         lls.append(stats.log_likelihood)
+        report(iteration, model, lls[-1])
         gain = (lls[-1] - lls[-2]) / abs(lls[-1])
         if gain < tol:
             converged = True
@@ -187,6 +194,7 @@ def fit_em(
     n_init: int = 1,
     tied_sd: bool = False,
     rng=None,
+    callback=None,
 ) -> pd.DataFrame:
     """Fit a Gaussian mixture to ``x`` with EM and return every iteration.
 
@@ -213,6 +221,10 @@ def fit_em(
     tied_sd : bool, default False
         All components share one sd (mclust's "E" model).
     rng : None, int or numpy.random.Generator
+    callback : callable, optional
+        Called as ``callback(start, iteration, model, log_likelihood)`` after every
+        pass over the data (``start`` counts from 0, iteration 0 is the start), to show
+        progress. Whatever it raises aborts the fit and propagates.
 
     Returns
     -------
@@ -264,12 +276,13 @@ def fit_em(
 
     best = None
     finals = []
-    for _ in range(n_init):
+    for start_index in range(n_init):
+        report = (lambda i, m, ll, s=start_index: callback(s, i, m, ll)) if callback else _ignore
         start = init_params if init_params is not None else initial_model(
             x, n_components, init, sd_floor, rng
         )
         start = _feasible_start(start, sd_floor, bool(tied_sd))
-        run = _run(x, start, max_iter, tol, sd_floor, bool(tied_sd))
+        run = _run(x, start, max_iter, tol, sd_floor, bool(tied_sd), report)
         finals.append(run[1][-1])
         if best is None or run[1][-1] > best[1][-1]:
             best = run

@@ -1,0 +1,106 @@
+"""The dashboard's three screens, built from data and a fit history: pure functions.
+
+``DataView`` holds what every screen of one data set shares (axis range, histogram,
+strip subsample), computed once; the screen builders then only add the model curves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import charts, plotdata
+from .history import iteration_table, model_at
+from .model import GMM
+
+
+@dataclass(frozen=True, eq=False)
+class DataView:
+    """Everything the charts of one data set share."""
+
+    domain: tuple[float, float]
+    hist: pd.DataFrame
+    strip_x: np.ndarray
+    jitter: np.ndarray
+    n_points: int
+    grid: np.ndarray
+
+    @property
+    def strip_caption(self) -> str:
+        """Says when the strip shows a subsample."""
+        if self.strip_x.size < self.n_points:
+            return f"showing {self.strip_x.size:,} of {self.n_points:,} points (a seeded random subsample)"
+        return f"all {self.n_points:,} points"
+
+
+def data_view(x: np.ndarray, rng) -> DataView:
+    """Axis range, histogram and strip subsample of ``x``; ``rng`` draws the subsample and jitter."""
+    domain = plotdata.x_domain(x)
+    index, jitter = plotdata.strip_sample(x.size, rng)
+    return DataView(domain, plotdata.histogram_table(x, domain), x[index], jitter, int(x.size), plotdata.grid(domain))
+
+
+def data_screen(view: DataView, title: str = "The data"):
+    """Screen 1: histogram and jittered strip."""
+    y_max = plotdata.density_ceiling(view.hist, [], view.grid)
+    strip = plotdata.strip_table(view.strip_x, view.jitter)
+    return charts.data_chart(view.hist, strip, view.domain, y_max, title)
+
+
+def frame_iterations(n_iter: int, every: int) -> list[int]:
+    """Iterations shown as playback frames: every ``every``-th, always the first and last."""
+    frames = list(range(0, n_iter + 1, max(1, every)))
+    if frames[-1] != n_iter:
+        frames.append(n_iter)
+    return frames
+
+
+def frame_title(iterations: pd.DataFrame, iteration: int) -> str:
+    """'Iteration i: -LL = value (+x.xx %)', the change being the relative log-likelihood gain."""
+    row = iterations.iloc[iteration]
+    text = f"Iteration {iteration}: -LL = {row.neg_log_likelihood:,.2f}"
+    if iteration > 0:
+        text += f" ({row.gain_pct:+.2f} %)"
+    return text
+
+
+def y_ceiling(view: DataView, models: list[GMM]) -> float:
+    """A fixed top for the density axis over all frames of a fit."""
+    return plotdata.density_ceiling(view.hist, models, view.grid)
+
+
+def frame_screen(view: DataView, model: GMM, title: str, y_max: float):
+    """Screen 2 for one model: components, mixture and classification."""
+    xs = plotdata.grid(view.domain, [model])
+    curves = plotdata.component_curves(model, xs)
+    strip = plotdata.strip_table(view.strip_x, view.jitter, model)
+    return charts.frame_chart(view.hist, curves, strip, view.domain, y_max, model.n_components, title)
+
+
+def history_frame(view: DataView, history: pd.DataFrame, iteration: int, y_max: float, iterations=None):
+    """Screen 2 at one iteration of a fit."""
+    iterations = iteration_table(history) if iterations is None else iterations
+    return frame_screen(view, model_at(history, iteration), frame_title(iterations, iteration), y_max)
+
+
+def _labelled(curves: pd.DataFrame, label: str) -> pd.DataFrame:
+    return curves.assign(model=label)
+
+
+def final_screen(view: DataView, fitted: GMM, true: GMM | None = None):
+    """Screen 3: fitted (and, if known, true) mixture over the histogram; below, each
+    weighted component, the fit drawn with its own weights."""
+    models = [fitted] if true is None else [true, fitted]
+    labels = ["Fit"] if true is None else ["True", "Fit"]
+    xs = plotdata.grid(view.domain, models)
+    mixtures = pd.concat(
+        [_labelled(pd.DataFrame({"x": xs, "density": m.pdf(xs), "component": 0}), lab) for m, lab in zip(models, labels)]
+    )
+    components = pd.concat(
+        [_labelled(plotdata.component_curves(m, xs, mixture=False), lab) for m, lab in zip(models, labels)]
+    )
+    y_max = plotdata.density_ceiling(view.hist, models, xs)
+    y_comp = 1.1 * float(components["density"].max())
+    return charts.final_chart(view.hist, mixtures, components, view.domain, y_max, y_comp)
