@@ -1,13 +1,19 @@
 """Altair chart builders: pure functions from the tables of ``plotdata`` to charts.
 
 Every chart has fixed axes given by its caller (``domain`` for x, ``y_max`` for the
-density), so frames of a playback line up exactly.
+density), so frames of a playback line up exactly. Model curves are not embedded as
+data: the chart carries one row per component and Vega evaluates the weighted normal
+densities on a grid (``curve_layers``), which keeps a frame's spec a few kilobytes.
 """
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
+
+from .plotdata import GRID_POINTS
 
 #: Paul Tol's "muted" scheme (colour-blind safe) plus a dark grey: one colour a component.
 PALETTE = (
@@ -17,8 +23,14 @@ PALETTE = (
 MIXTURE_COLOUR = "#222222"
 #: True and fitted models differ by line style as well as colour (Okabe-Ito blue, vermillion).
 TRUE_COLOUR, FIT_COLOUR = "#0072B2", "#D55E00"
-DASH = [6, 4]
-TOP_HEIGHT, BOTTOM_HEIGHT = 240, 150
+DASH, SOLID = [6, 4], [1, 0]
+TOP_HEIGHT, BOTTOM_HEIGHT = 360, 190
+
+#: Vega expression of a weighted normal density at ``datum.x``: p(x|y) p(y).
+DENSITY_EXPR = (
+    "datum.weight * exp(-0.5 * pow((datum.x - datum.mean) / datum.sd, 2))"
+    f" / (datum.sd * {math.sqrt(2 * math.pi)!r})"
+)
 
 
 def component_label(i: int) -> str:
@@ -26,148 +38,191 @@ def component_label(i: int) -> str:
     return f"C{i}"
 
 
-def _colour_scale(n_components: int) -> alt.Scale:
+def colour_scale(n_components: int) -> alt.Scale:
+    """The same colour for the same component in every chart; the mixture in black."""
     labels = [component_label(i) for i in range(1, n_components + 1)]
     colours = [PALETTE[(i - 1) % len(PALETTE)] for i in range(1, n_components + 1)]
-    return alt.Scale(domain=["mixture", *labels], range=[MIXTURE_COLOUR, *colours])
+    return alt.Scale(domain=[*labels, "mixture"], range=[*colours, MIXTURE_COLOUR])
 
 
-def _x(domain, title="x"):
-    return alt.X("x:Q", title=title, scale=alt.Scale(domain=list(domain), nice=False, zero=False))
+def _x(domain, title="x", field="x", axis=True):
+    return alt.X(f"{field}:Q", title=title, scale=alt.Scale(domain=list(domain), nice=False, zero=False),
+                 axis=alt.Axis() if axis else alt.Axis(labels=False, ticks=False, title=None))
+
+
+#: Every y axis takes this many pixels, so charts stacked in a column line up on x.
+AXIS_WIDTH = 56
+
+
+def _y(y_max: float, title="p(x)"):
+    return alt.Y("density:Q", title=title, scale=alt.Scale(domain=[0, y_max]),
+                 axis=alt.Axis(minExtent=AXIS_WIDTH, maxExtent=AXIS_WIDTH))
 
 
 def histogram_layer(hist: pd.DataFrame, domain, y_max: float) -> alt.Chart:
     """Outlined bars of a density-normalised histogram on a fixed axis."""
     return (
         alt.Chart(hist)
-        .mark_bar(fill="#e9e9ee", stroke="#8a8a99", strokeWidth=0.7, clip=True)
+        .mark_rect(fill="#e6e6ee", stroke="#8a8a99", strokeWidth=0.7, clip=True)
         .encode(
-            x=alt.X("start:Q", title=None, scale=alt.Scale(domain=list(domain), nice=False, zero=False)),
+            x=alt.X("start:Q", title=None, axis=alt.Axis(labels=False, ticks=False),
+                    scale=alt.Scale(domain=list(domain), nice=False, zero=False)),
             x2="end:Q",
-            y=alt.Y("density:Q", title="p(x)", scale=alt.Scale(domain=[0, y_max])),
-            tooltip=[alt.Tooltip("start:Q", format=".3g"), alt.Tooltip("end:Q", format=".3g"), alt.Tooltip("density:Q", format=".3g")],
+            y=_y(y_max),
+            y2=alt.datum(0),
+            tooltip=[
+                alt.Tooltip("start:Q", format=".4g"),
+                alt.Tooltip("end:Q", format=".4g"),
+                alt.Tooltip("density:Q", format=".3g"),
+            ],
         )
     )
 
 
-def strip_chart(strip: pd.DataFrame, domain, n_components: int | None = None, title: str = "") -> alt.Chart:
-    """Points at their value with a vertical jitter; coloured by ``component`` if given."""
-    base = alt.Chart(strip, title=title).mark_circle(size=14, opacity=0.75, clip=True)
-    colour = (
-        alt.Color("label:N", scale=_colour_scale(n_components), legend=None)
-        if n_components
-        else alt.value("#4a4a68")
+def curves_base(params: pd.DataFrame, domain, n_grid: int = GRID_POINTS) -> alt.Chart:
+    """Per-component weighted densities on a grid of ``n_grid`` x values over ``domain``,
+    computed by Vega from ``params`` (``plotdata.params_table``)."""
+    lo, hi = domain
+    step = (hi - lo) / (n_grid - 1)
+    return (
+        alt.Chart(params)
+        .transform_calculate(xs=f"sequence({lo!r}, {hi + step / 2!r}, {step!r})")
+        .transform_flatten(["xs"], as_=["x"])
+        .transform_calculate(density=DENSITY_EXPR)
     )
-    chart = base.encode(
-        x=_x(domain),
-        y=alt.Y("jitter:Q", axis=None, scale=alt.Scale(domain=[-0.05, 1.05])),
-        color=colour,
+
+
+def strip_chart(strip: dict, domain, n_components: int | None = None, title: str = "") -> alt.Chart:
+    """Points at their value with a vertical jitter; coloured by ``component`` if given.
+
+    ``strip`` is ``plotdata.strip_values``: one record of strings that Vega splits into
+    one row per point.
+    """
+    base = (
+        alt.Chart(alt.Data(values=[strip]), title=title)
+        .transform_calculate(xs="split(datum.x, ' ')", js="split(datum.jitter, ' ')")
+    )
+    arrays, names = ["xs", "js"], ["xv", "jv"]
+    if n_components:
+        base = base.transform_calculate(cs="split(datum.component, '')")
+        arrays, names = arrays + ["cs"], names + ["cv"]
+    base = base.transform_flatten(arrays, as_=names).transform_calculate(
+        x="toNumber(datum.xv)", jitter="toNumber(datum.jv)"
     )
     if n_components:
-        chart = chart.transform_calculate(label="'C' + datum.component")
-    return chart.properties(height=BOTTOM_HEIGHT, width="container")
-
-
-def data_chart(hist: pd.DataFrame, strip: pd.DataFrame, domain, y_max: float, title: str = "The data") -> alt.VConcatChart:
-    """Screen 1: the histogram above the jittered strip of points."""
-    top = histogram_layer(hist, domain, y_max).properties(title=title, height=TOP_HEIGHT, width="container")
-    return alt.vconcat(top, strip_chart(strip, domain), spacing=8).resolve_scale(x="shared")
-
-
-def frame_chart(
-    hist: pd.DataFrame,
-    curves: pd.DataFrame,
-    strip: pd.DataFrame,
-    domain,
-    y_max: float,
-    n_components: int,
-    title: str,
-) -> alt.VConcatChart:
-    """Screen 2, one iteration: weighted components (solid) and mixture (dashed) over the
-    histogram; below, the points coloured by their most responsible component.
-
-    ``curves`` is ``plotdata.component_curves`` (component 0 is the mixture).
-    """
-    lines = (
-        alt.Chart(curves)
-        .transform_calculate(label="datum.component == 0 ? 'mixture' : 'C' + datum.component")
-        .mark_line(clip=True, strokeWidth=2)
+        base = base.transform_calculate(label="'C' + (toNumber(datum.cv) + 1)")
+        colour = alt.Color("label:N", scale=colour_scale(n_components), legend=None)
+    else:
+        colour = alt.value("#4a4a68")
+    return (
+        base.mark_circle(size=14, opacity=0.75, clip=True)
         .encode(
             x=_x(domain),
-            y=alt.Y("density:Q", scale=alt.Scale(domain=[0, y_max])),
-            color=alt.Color("label:N", scale=_colour_scale(n_components), title="component"),
-            strokeDash=alt.condition("datum.component == 0", alt.value(DASH), alt.value([1, 0])),
-            detail="component:N",
+            y=alt.Y("jitter:Q", scale=alt.Scale(domain=[-0.05, 1.05]), title=None,
+                    axis=alt.Axis(labels=False, ticks=False, grid=False, domain=False,
+                                  minExtent=AXIS_WIDTH, maxExtent=AXIS_WIDTH)),
+            color=colour,
         )
+        .properties(height=BOTTOM_HEIGHT, width="container")
     )
-    top = alt.layer(histogram_layer(hist, domain, y_max), lines).properties(
+
+
+def data_charts(hist: pd.DataFrame, strip: dict, domain, y_max: float, title: str = "The data") -> tuple[alt.Chart, alt.Chart]:
+    """Screen 1: the histogram, and below it the jittered strip of points.
+
+    Stacked charts are returned separately, not as one ``vconcat``: only a single or
+    layered view can fit its container's width, axes included."""
+    top = histogram_layer(hist, domain, y_max).properties(title=title, height=TOP_HEIGHT, width="container")
+    return top, strip_chart(strip, domain)
+
+
+def frame_charts(hist: pd.DataFrame, params: pd.DataFrame, strip: dict, domain, y_max: float, title: str) -> tuple[alt.LayerChart, alt.Chart]:
+    """Screen 2, one iteration: weighted components (solid, a colour each) and their
+    mixture (dashed) over the histogram; below, the points coloured by their most
+    responsible component."""
+    k = len(params)
+    base = curves_base(params, domain)
+    components = (
+        base.transform_calculate(label="'C' + datum.component")
+        .mark_line(clip=True, strokeWidth=2)
+        .encode(x=_x(domain, axis=False), y=_y(y_max), color=alt.Color("label:N", scale=colour_scale(k), title=None, legend=alt.Legend(orient="top", direction="horizontal")))
+    )
+    mixture = (
+        base.transform_aggregate(density="sum(density)", groupby=["x"])
+        .transform_calculate(label="'mixture'")
+        .mark_line(clip=True, strokeWidth=2.5, strokeDash=DASH)
+        .encode(x=_x(domain, axis=False), y=_y(y_max), color=alt.Color("label:N", scale=colour_scale(k), title=None, legend=alt.Legend(orient="top", direction="horizontal")))
+    )
+    top = alt.layer(histogram_layer(hist, domain, y_max), components, mixture).properties(
         title=alt.TitleParams(title, fontSize=16), height=TOP_HEIGHT, width="container"
     )
-    bottom = strip_chart(strip, domain, n_components, title="current classification")
-    return alt.vconcat(top, bottom, spacing=8).resolve_scale(x="shared")
+    return top, strip_chart(strip, domain, k, title="current classification")
 
 
-def _model_lines(curves: pd.DataFrame, domain, y_max: float, y_title: str) -> alt.Chart:
-    """Lines for ``model`` in {"True", "Fit"}: true solid, fit dashed, in two colours."""
-    return (
-        alt.Chart(curves)
-        .mark_line(clip=True, strokeWidth=2)
-        .encode(
-            x=_x(domain),
-            y=alt.Y("density:Q", title=y_title, scale=alt.Scale(domain=[0, y_max])),
-            color=alt.Color("model:N", scale=alt.Scale(domain=["True", "Fit"], range=[TRUE_COLOUR, FIT_COLOUR]), title=None),
-            strokeDash=alt.StrokeDash("model:N", scale=alt.Scale(domain=["True", "Fit"], range=[[1, 0], DASH]), title=None),
-            detail="component:N",
-        )
+def _model_encoding(domain, y_max: float, y_title: str, axis: bool = True) -> dict:
+    """True solid in blue, fit dashed in vermillion."""
+    models = ["True", "Fit"]
+    return dict(
+        x=_x(domain, axis=axis),
+        y=_y(y_max, y_title),
+        color=alt.Color("model:N", scale=alt.Scale(domain=models, range=[TRUE_COLOUR, FIT_COLOUR]), title=None,
+                        legend=alt.Legend(orient="top")),
+        strokeDash=alt.StrokeDash("model:N", scale=alt.Scale(domain=models, range=[SOLID, DASH]), title=None,
+                                  legend=alt.Legend(orient="top")),
     )
 
 
-def final_chart(
-    hist: pd.DataFrame,
-    mixtures: pd.DataFrame,
-    components: pd.DataFrame,
-    domain,
-    y_max: float,
-    y_max_components: float,
-) -> alt.VConcatChart:
+def final_charts(hist: pd.DataFrame, params: pd.DataFrame, domain, y_max: float, y_max_components: float) -> tuple[alt.LayerChart, alt.Chart]:
     """Screen 3: true and fitted mixtures over the histogram; below, every weighted
-    component of both models. Tables have ``x, density, component, model``."""
-    top = alt.layer(
-        histogram_layer(hist, domain, y_max), _model_lines(mixtures, domain, y_max, "p(x)")
-    ).properties(title="True & EM-fit mixture densities, p(x)", height=TOP_HEIGHT, width="container")
-    bottom = _model_lines(components, domain, y_max_components, "p(x|y) p(y)").properties(
-        title="True & EM-fit weighted components, p(x|y) p(y)", height=TOP_HEIGHT, width="container"
+    component of both models. ``params`` has a ``model`` column ("True" or "Fit");
+    the fit is drawn with its own weights."""
+    base = curves_base(params, domain)
+    mixtures = (
+        base.transform_aggregate(density="sum(density)", groupby=["x", "model"])
+        .mark_line(clip=True, strokeWidth=2)
+        .encode(**_model_encoding(domain, y_max, "p(x)", axis=False))
     )
-    return alt.vconcat(top, bottom, spacing=8).resolve_scale(x="shared")
+    top = alt.layer(histogram_layer(hist, domain, y_max), mixtures).properties(
+        title="True & EM-fit mixture densities, p(x)", height=TOP_HEIGHT, width="container"
+    )
+    components = (
+        base.mark_line(clip=True, strokeWidth=2)
+        .encode(detail="component:N", **_model_encoding(domain, y_max_components, "p(x|y) p(y)"))
+        .properties(title="True & EM-fit weighted components, p(x|y) p(y)", height=TOP_HEIGHT, width="container")
+    )
+    return top, components
 
 
 def loglik_chart(iterations: pd.DataFrame, current: int | None = None) -> alt.LayerChart:
     """-log-likelihood against iteration (``history.iteration_table``), with a rule at
     the ``current`` iteration."""
-    base = alt.Chart(iterations[["iteration", "neg_log_likelihood"]])
-    line = base.mark_line(point=alt.OverlayMarkDef(size=12), color=TRUE_COLOUR).encode(
-        x=alt.X("iteration:Q", title="iteration"),
-        y=alt.Y("neg_log_likelihood:Q", title="-log-likelihood", scale=alt.Scale(zero=False)),
-        tooltip=["iteration:Q", alt.Tooltip("neg_log_likelihood:Q", format=".6g")],
+    line = (
+        alt.Chart(iterations[["iteration", "neg_log_likelihood"]])
+        .mark_line(color=TRUE_COLOUR, point=alt.OverlayMarkDef(size=10, color=TRUE_COLOUR))
+        .encode(
+            x=alt.X("iteration:Q", title="iteration"),
+            y=alt.Y("neg_log_likelihood:Q", title="-log-likelihood", scale=alt.Scale(zero=False)),
+            tooltip=["iteration:Q", alt.Tooltip("neg_log_likelihood:Q", format=",.4f")],
+        )
     )
     layers = [line]
     if current is not None:
         rule = alt.Chart(pd.DataFrame({"iteration": [current]})).mark_rule(color=FIT_COLOUR, strokeDash=DASH).encode(x="iteration:Q")
         layers.append(rule)
-    return alt.layer(*layers).properties(title="Log-likelihood by iteration", height=200, width="container")
+    return alt.layer(*layers).properties(title="-Log-likelihood by iteration", height=300, width="container")
 
 
 def selection_chart(table: pd.DataFrame, best_k: int) -> alt.LayerChart:
-    """BIC and AIC against K (from ``selection.select_k``), the best K by BIC marked."""
+    """BIC and AIC against K (``selection.select_k``), the best K by BIC marked."""
     long = table.melt(id_vars="k", value_vars=["bic", "aic"], var_name="criterion", value_name="value")
     long["criterion"] = long["criterion"].str.upper()
-    base = alt.Chart(long)
-    lines = base.mark_line(point=True).encode(
-        x=alt.X("k:O", title="number of components K"),
+    names = ["BIC", "AIC"]
+    lines = alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("k:O", title="number of components K", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title="criterion (lower is better)", scale=alt.Scale(zero=False)),
-        color=alt.Color("criterion:N", scale=alt.Scale(domain=["BIC", "AIC"], range=[TRUE_COLOUR, FIT_COLOUR])),
-        strokeDash=alt.StrokeDash("criterion:N", scale=alt.Scale(domain=["BIC", "AIC"], range=[[1, 0], DASH])),
-        tooltip=["k:O", "criterion:N", alt.Tooltip("value:Q", format=".2f")],
+        color=alt.Color("criterion:N", scale=alt.Scale(domain=names, range=[TRUE_COLOUR, FIT_COLOUR]), title=None),
+        strokeDash=alt.StrokeDash("criterion:N", scale=alt.Scale(domain=names, range=[SOLID, DASH]), title=None),
+        tooltip=["k:O", "criterion:N", alt.Tooltip("value:Q", format=",.2f")],
     )
-    rule = alt.Chart(pd.DataFrame({"k": [best_k]})).mark_rule(color="#777", strokeWidth=6, opacity=0.25).encode(x="k:O")
-    return alt.layer(rule, lines).properties(title=f"Information criteria by K (best by BIC: K = {best_k})", height=260, width="container")
+    rule = alt.Chart(pd.DataFrame({"k": [best_k]})).mark_rule(color="#888", strokeWidth=10, opacity=0.25).encode(x="k:O")
+    return alt.layer(rule, lines).properties(title=f"BIC and AIC by K (best by BIC: K = {best_k})", height=260, width="container")

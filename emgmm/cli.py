@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+import numpy as np
 import pandas as pd
 
 from .em import fit_em
 from .history import final_model, iteration_table
 from .initialization import INIT_METHODS
 from .matching import match_components
-from .sampling import random_model, sample
+from .sampling import simulate
 
 
 def _number(text: str, kind):
@@ -74,12 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the demo; returns the exit status."""
     args = build_parser().parse_args(argv)
-    true_model = random_model(args.n_real, args.spread, rng=args.seed)
-    # the data and the fit use separate streams of one seed, so each is reproducible
-    data_seed, fit_seed = (None, None) if args.seed is None else (args.seed, args.seed + 1)
-    x, _ = sample(true_model, args.n_points, rng=data_seed)
+    seed = args.seed if args.seed is not None else int(np.random.default_rng().integers(2**31))
+    # the same data and fit as the dashboard with the same settings and seed
+    true_model, x = simulate(args.n_real, args.spread, args.n_points, seed)
     try:
-        history = fit_em(x, args.n_fit, max_iter=args.iter, tol=args.tol, init=args.init, rng=fit_seed)
+        history = fit_em(x, args.n_fit, max_iter=args.iter, tol=args.tol, init=args.init, rng=seed)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

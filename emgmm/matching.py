@@ -46,3 +46,19 @@ def match_components(true: GMM, fitted: GMM) -> pd.DataFrame:
         table[f"true_{name}"] = truth
         table[f"{name}_error"] = fit_values - truth
     return table.sort_values("mean", kind="stable").reset_index(drop=True)
+
+
+#: Column headings of ``match_components`` for people.
+MATCH_LABELS = {
+    "fit_component": "fitted component",
+    "true_component": "true component",
+    "weight": "weight",
+    "true_weight": "true weight",
+    "weight_error": "weight error",
+    "mean": "mean",
+    "true_mean": "true mean",
+    "mean_error": "mean error",
+    "sd": "sd",
+    "true_sd": "true sd",
+    "sd_error": "sd error",
+}

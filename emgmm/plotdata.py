@@ -1,10 +1,14 @@
-"""The small tables the charts draw: binned data, curves on a grid, a strip subsample.
+"""The small tables the charts draw: binned data, model parameters, a strip subsample.
 
 Charts never embed raw data of arbitrary size: a histogram has ``HIST_BINS`` rows, a
-curve ``GRID_POINTS`` x values, and the strip at most ``STRIP_MAX_POINTS`` points.
+model one row per component (its curves are evaluated by Vega on a grid of
+``GRID_POINTS`` x values), and the strip at most ``STRIP_MAX_POINTS`` points, stored as
+rounded parallel arrays so that one frame's spec stays small.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
@@ -15,10 +19,12 @@ from .model import GMM, classify
 HIST_BINS = 50
 #: Fraction of the data range added on each side of the x axis.
 WIDEN = 0.05
-#: x values on which density curves are drawn.
-GRID_POINTS = 300
+#: x values on which density curves are drawn (evaluated in the browser).
+GRID_POINTS = 600
 #: Points drawn in the strip plot; larger data is shown as a seeded random subsample.
 STRIP_MAX_POINTS = 2000
+#: Strip values are rounded to this fraction of the axis width: far below a pixel.
+STRIP_RESOLUTION = 1e-5
 
 
 def x_domain(x: np.ndarray) -> tuple[float, float]:
@@ -34,21 +40,9 @@ def histogram_table(x: np.ndarray, domain: tuple[float, float], bins: int = HIST
     return pd.DataFrame({"start": edges[:-1], "end": edges[1:], "density": density})
 
 
-def grid(domain: tuple[float, float], models: list[GMM] = (), n: int = GRID_POINTS) -> np.ndarray:
-    """Evenly spaced x values over ``domain``, plus a few around each narrow component
-    of ``models`` so that a peak far narrower than the grid spacing is still drawn."""
-    base = np.linspace(domain[0], domain[1], n)
-    spacing = base[1] - base[0]
-    extra = [
-        mu + sd * np.linspace(-3, 3, 13)
-        for m in models
-        for mu, sd in zip(m.means, m.sds)
-        if sd < 2 * spacing
-    ]
-    if not extra:
-        return base
-    values = np.concatenate([base, *extra])
-    return np.unique(values[(values >= domain[0]) & (values <= domain[1])])
+def grid(domain: tuple[float, float], n: int = GRID_POINTS) -> np.ndarray:
+    """The x values density curves are drawn on: ``n`` evenly spaced over ``domain``."""
+    return np.linspace(domain[0], domain[1], n)
 
 
 def strip_sample(n_points: int, rng, max_points: int = STRIP_MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
@@ -64,34 +58,59 @@ def strip_sample(n_points: int, rng, max_points: int = STRIP_MAX_POINTS) -> tupl
     return index, rng.uniform(0.0, 1.0, size=index.size)
 
 
-def strip_table(x: np.ndarray, jitter: np.ndarray, model: GMM | None = None) -> pd.DataFrame:
-    """Strip-plot rows ``x, jitter`` and, given a model, ``component`` (1-based) of the
-    highest responsibility."""
-    table = pd.DataFrame({"x": x, "jitter": jitter})
+def strip_values(x: np.ndarray, jitter: np.ndarray, domain, model: GMM | None = None) -> dict:
+    """The strip as one record of space-separated strings ``x``, ``jitter`` and, given a
+    model, ``component`` (one digit per point: the most responsible component, 0-based).
+
+    Strings, not lists: a JSON list puts every number on its own indented line, which
+    would triple the spec, and walking long lists is most of Altair's build time.
+    Values are rounded to ``STRIP_RESOLUTION`` of the axis width, far below a pixel.
+    """
+    width = domain[1] - domain[0]
+    decimals = max(0, -math.floor(math.log10(width * STRIP_RESOLUTION)))
+    record = {
+        "x": " ".join(np.char.mod(f"%.{decimals}f", x)),
+        "jitter": " ".join(np.char.mod("%.3f", jitter)),
+    }
     if model is not None:
-        table["component"] = classify(x, model) + 1
+        # at most 10 components: one character each
+        record["component"] = "".join(np.char.mod("%d", classify(x, model)))
+    return record
+
+
+def split_strip(record: dict) -> pd.DataFrame:
+    """The inverse of ``strip_values``, for tests and downloads: one row per point."""
+    table = pd.DataFrame(
+        {"x": np.array(record["x"].split(), dtype=float), "jitter": np.array(record["jitter"].split(), dtype=float)}
+    )
+    if "component" in record:
+        table["component"] = [int(c) + 1 for c in record["component"]]
     return table
 
 
-def component_curves(model: GMM, xs: np.ndarray, *, mixture: bool = True) -> pd.DataFrame:
-    """Long table of each weighted component density ``p(x|y=i)p(y=i)`` on ``xs``
-    (``component`` 1..k) and, if ``mixture``, the mixture density (``component`` 0)."""
-    dens = model.component_pdfs(xs)
-    if mixture:
-        dens = np.vstack([dens.sum(axis=0), dens])
-        labels = np.arange(dens.shape[0])
-    else:
-        labels = np.arange(1, dens.shape[0] + 1)
-    return pd.DataFrame(
+def params_table(model: GMM, label: str | None = None) -> pd.DataFrame:
+    """One row per component: ``component`` (1-based), ``weight``, ``mean``, ``sd``
+    and, given a label, ``model``."""
+    table = pd.DataFrame(
         {
-            "x": np.tile(xs, len(labels)),
-            "density": dens.ravel(),
-            "component": np.repeat(labels, xs.size),
+            "component": np.arange(1, model.n_components + 1),
+            "weight": model.weights,
+            "mean": model.means,
+            "sd": model.sds,
         }
     )
+    if label is not None:
+        table["model"] = label
+    return table
 
 
 def density_ceiling(hist: pd.DataFrame, models: list[GMM], xs: np.ndarray) -> float:
     """Top of a fixed y axis: 10 % above the tallest bar or mixture curve."""
     tallest = max([float(hist["density"].max())] + [float(m.pdf(xs).max()) for m in models])
+    return 1.1 * tallest if tallest > 0 else 1.0
+
+
+def component_ceiling(models: list[GMM], xs: np.ndarray) -> float:
+    """Top of a fixed y axis for weighted components: 10 % above the tallest one."""
+    tallest = max(float(m.component_pdfs(xs).max()) for m in models)
     return 1.1 * tallest if tallest > 0 else 1.0

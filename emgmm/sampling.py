@@ -64,3 +64,14 @@ def sample(model: GMM, n_points: int, rng=None) -> tuple[np.ndarray, np.ndarray]
     x *= model.sds[labels]
     x += model.means[labels]
     return x, labels
+
+
+def simulate(n_components: int, spread: float, n_points: int, seed: int) -> tuple[GMM, np.ndarray]:
+    """The demo's data from one seed: a random true model and ``n_points`` from it.
+
+    One generator serves both draws, so the seed alone fixes the data.
+    """
+    rng = check_rng(seed)
+    model = random_model(n_components, spread, rng=rng)
+    x, _ = sample(model, n_points, rng=rng)
+    return model, x

@@ -27,6 +27,10 @@ class DataView:
     n_points: int
     grid: np.ndarray
 
+    def strip(self, model: GMM | None = None) -> dict:
+        """The strip's values, classified under ``model`` if given."""
+        return plotdata.strip_values(self.strip_x, self.jitter, self.domain, model)
+
     @property
     def strip_caption(self) -> str:
         """Says when the strip shows a subsample."""
@@ -45,8 +49,7 @@ def data_view(x: np.ndarray, rng) -> DataView:
 def data_screen(view: DataView, title: str = "The data"):
     """Screen 1: histogram and jittered strip."""
     y_max = plotdata.density_ceiling(view.hist, [], view.grid)
-    strip = plotdata.strip_table(view.strip_x, view.jitter)
-    return charts.data_chart(view.hist, strip, view.domain, y_max, title)
+    return charts.data_charts(view.hist, view.strip(), view.domain, y_max, title)
 
 
 def frame_iterations(n_iter: int, every: int) -> list[int]:
@@ -73,10 +76,8 @@ def y_ceiling(view: DataView, models: list[GMM]) -> float:
 
 def frame_screen(view: DataView, model: GMM, title: str, y_max: float):
     """Screen 2 for one model: components, mixture and classification."""
-    xs = plotdata.grid(view.domain, [model])
-    curves = plotdata.component_curves(model, xs)
-    strip = plotdata.strip_table(view.strip_x, view.jitter, model)
-    return charts.frame_chart(view.hist, curves, strip, view.domain, y_max, model.n_components, title)
+    params = plotdata.params_table(model)
+    return charts.frame_charts(view.hist, params, view.strip(model), view.domain, y_max, title)
 
 
 def history_frame(view: DataView, history: pd.DataFrame, iteration: int, y_max: float, iterations=None):
@@ -85,22 +86,11 @@ def history_frame(view: DataView, history: pd.DataFrame, iteration: int, y_max: 
     return frame_screen(view, model_at(history, iteration), frame_title(iterations, iteration), y_max)
 
 
-def _labelled(curves: pd.DataFrame, label: str) -> pd.DataFrame:
-    return curves.assign(model=label)
-
-
 def final_screen(view: DataView, fitted: GMM, true: GMM | None = None):
     """Screen 3: fitted (and, if known, true) mixture over the histogram; below, each
     weighted component, the fit drawn with its own weights."""
-    models = [fitted] if true is None else [true, fitted]
-    labels = ["Fit"] if true is None else ["True", "Fit"]
-    xs = plotdata.grid(view.domain, models)
-    mixtures = pd.concat(
-        [_labelled(pd.DataFrame({"x": xs, "density": m.pdf(xs), "component": 0}), lab) for m, lab in zip(models, labels)]
-    )
-    components = pd.concat(
-        [_labelled(plotdata.component_curves(m, xs, mixture=False), lab) for m, lab in zip(models, labels)]
-    )
-    y_max = plotdata.density_ceiling(view.hist, models, xs)
-    y_comp = 1.1 * float(components["density"].max())
-    return charts.final_chart(view.hist, mixtures, components, view.domain, y_max, y_comp)
+    models = {"Fit": fitted} if true is None else {"True": true, "Fit": fitted}
+    params = pd.concat([plotdata.params_table(m, label) for label, m in models.items()], ignore_index=True)
+    y_max = plotdata.density_ceiling(view.hist, list(models.values()), view.grid)
+    y_comp = plotdata.component_ceiling(list(models.values()), view.grid)
+    return charts.final_charts(view.hist, params, view.domain, y_max, y_comp)

@@ -1,0 +1,452 @@
+"""EM fitting a 1-D Gaussian mixture, played in the browser.
+
+Glue only: the sidebar returns plain settings, cached wrappers call ``emgmm``, the
+session state holds the playback, and the page reads top to bottom like the screen:
+sidebar, data view, fit and playback, final view, choosing K, the algorithm.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from emgmm import charts, datasets, parsing, screens, selection, settings
+from emgmm.em import fit_em
+from emgmm.history import final_model, iteration_table, model_at
+from emgmm.matching import MATCH_LABELS, match_components
+from emgmm.model import GMM
+from emgmm.sampling import simulate
+
+st.set_page_config(page_title="EM for a 1-D Gaussian mixture", page_icon=":bar_chart:", layout="wide")
+
+
+# ---------------------------------------------------------------- settings and sidebar
+def load_link_settings() -> None:
+    """Once per session: the settings of a shared link, or the defaults."""
+    if "link_warnings" in st.session_state:
+        return
+    values, warnings = settings.from_query(st.query_params.to_dict())
+    for key, value in values.items():
+        st.session_state[key] = value
+    st.session_state.link_warnings = warnings
+
+
+def new_seed() -> None:
+    st.session_state.seed = int(np.random.default_rng().integers(0, 2**31 - 1))
+
+
+def number(key: str, step=None, fmt=None):
+    """A number input drawn from the setting's spec."""
+    c = settings.BY_KEY[key]
+    kind = int if c.kind == "int" else float
+    return st.number_input(
+        c.label, min_value=kind(c.low), max_value=kind(c.high), step=step or (1 if kind is int else 0.1),
+        format=fmt, key=key, help=c.help,
+    )
+
+
+def choice(key: str, labels: dict):
+    c = settings.BY_KEY[key]
+    return st.selectbox(c.label, c.choices, format_func=lambda v: labels.get(v, v), key=key, help=c.help)
+
+
+def sidebar() -> tuple[dict, bool]:
+    """Draw the controls; return the settings and whether Fit was pressed."""
+    with st.sidebar:
+        st.header("Data")
+        choice("source", settings.SOURCE_LABELS)
+        source = st.session_state.source
+        if source == "random":
+            number("n_real")
+            number("spread", step=0.1, fmt="%.2f")
+            number("n_points", step=500)
+        elif source == "example":
+            choice("example", {k: e.title for k, e in datasets.EXAMPLES.items()})
+        elif source == "upload":
+            st.file_uploader(
+                "CSV file", type=["csv", "txt", "tsv"], key="upload",
+                help="Comma, semicolon or tab separated, with or without a header; "
+                f"up to {parsing.MAX_ROWS:,} rows.",
+            )
+        else:
+            st.text_area("Numbers", key="paste", height=120, placeholder="1.2, 3.4, 5.6 ...",
+                         help="Numbers separated by commas, spaces or new lines.")
+        seed_col, button_col = st.columns([3, 2], vertical_alignment="bottom")
+        with seed_col:
+            number("seed")
+        with button_col:
+            st.button("New data", on_click=new_seed, help="Draw a fresh random seed.", width="stretch")
+
+        st.header("Fit")
+        number("n_fit")
+        number("max_iter", step=50)
+        fit_pressed = st.button("Fit", type="primary", width="stretch", key="fit")
+        with st.expander("Fit options"):
+            choice("init", settings.INIT_LABELS)
+            number("n_init")
+            st.toggle(settings.BY_KEY["tied"].label, key="tied", help=settings.BY_KEY["tied"].help)
+
+        st.header("Playback")
+        number("every")
+        number("fps")
+    values = {c.key: st.session_state[c.key] for c in settings.CONTROLS}
+    return values, fit_pressed
+
+
+# ------------------------------------------------------------------------- data
+@dataclass(frozen=True, eq=False)
+class Data:
+    """The data on screen: a key naming it, the values, the true model if known."""
+
+    key: str
+    x: np.ndarray
+    true: GMM | None
+    caption: str
+
+
+# Data sets are cached by their small parameters; max_entries bounds the memory a
+# shared server spends on them (a million points is 8 MB).
+@st.cache_data(max_entries=8, show_spinner="Drawing the data...")
+def simulated(n_real: int, spread: float, n_points: int, seed: int):
+    return simulate(n_real, spread, n_points, seed)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def example_values(name: str) -> np.ndarray:
+    return datasets.load_example(name)
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading the file...")
+def parsed_upload(file_id: str, _content: bytes) -> parsing.ParsedTable:
+    # keyed by Streamlit's id of the upload, so a 50 MB file is not hashed on every rerun
+    return parsing.parse_table(_content)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def data_view(key: str, _x: np.ndarray, seed: int) -> screens.DataView:
+    return screens.data_view(_x, seed)
+
+
+def current_data(values: dict) -> Data | None:
+    """The data the settings describe, or None after telling the user what to fix."""
+    source, seed = values["source"], int(values["seed"])
+    if source == "random":
+        n_real, spread, n_points = int(values["n_real"]), float(values["spread"]), int(values["n_points"])
+        true, x = simulated(n_real, spread, n_points, seed)
+        caption = (
+            f"{n_points:,} points drawn from a random mixture of {n_real} Gaussians: equal weights, "
+            f"means from Normal(0, {spread:g}), sds uniform in [0.1, 1) (seed {seed})."
+        )
+        return Data(f"random:{n_real}:{spread!r}:{n_points}:{seed}", x, true, caption)
+    if source == "example":
+        name = values["example"]
+        return Data(f"example:{name}", example_values(name), None, datasets.EXAMPLES[name].about)
+    if source == "upload":
+        upload = st.session_state.get("upload")
+        if upload is None:
+            st.info("Upload a CSV file in the sidebar: one column of numbers, or pick a column.")
+            return None
+        try:
+            table = parsed_upload(upload.file_id, upload.getvalue())
+        except ValueError as err:
+            st.error(f"{upload.name}: {err}")
+            return None
+        names = list(table.columns)
+        column = names[0]
+        if len(names) > 1:
+            column = st.sidebar.selectbox("Column", names, key="column", help="The numeric column to fit.")
+        values_ = parsing.column_values(table, column)
+        note = f"; {values_.note()}" if values_.n_dropped else ""
+        return Data(f"upload:{upload.file_id}:{column}", values_.x, None,
+                    f"{upload.name}, column '{column}': {values_.x.size:,} values{note}.")
+    text = st.session_state.get("paste", "")
+    if not text.strip():
+        st.info("Paste numbers in the sidebar, separated by commas, spaces or new lines.")
+        return None
+    try:
+        pasted = parsing.parse_numbers(text)
+    except ValueError as err:
+        st.error(str(err))
+        return None
+    note = f"; {pasted.note()}" if pasted.n_dropped else ""
+    return Data(f"paste:{hash(text)}", pasted.x, None, f"Pasted data: {pasted.x.size:,} values{note}.")
+
+
+# -------------------------------------------------------------------------- fits
+class FitStore:
+    """Finished fits shared by all sessions, at most ``max_entries`` (least recently
+    used dropped first). Not ``st.cache_data``: a cached function's elements are
+    replayed, so it cannot draw the first frame and a progress bar while it runs."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries, self._items, self._lock = max_entries, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+            return self._items.get(key)
+
+    def put(self, key, history: pd.DataFrame) -> None:
+        with self._lock:
+            self._items[key] = history
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
+
+
+@st.cache_resource
+def fit_store() -> FitStore:
+    # a history is small (a few hundred kB at most), so 64 fits stay well under 50 MB
+    return FitStore(max_entries=64)
+
+
+def fit_key(data: Data, values: dict) -> tuple:
+    return (data.key, int(values["n_fit"]), int(values["max_iter"]), values["init"],
+            int(values["n_init"]), bool(values["tied"]), int(values["seed"]))
+
+
+def run_fit(data: Data, values: dict, view: screens.DataView, y_max: float) -> pd.DataFrame:
+    """Fit with a live first frame and a progress bar; a click meanwhile interrupts it."""
+    frame_slot, bar_slot = st.empty(), st.empty()
+    max_iter, n_init = int(values["max_iter"]), int(values["n_init"])
+    shown = {"at": 0.0}
+
+    def progress(start, iteration, model, log_likelihood):
+        if start == 0 and iteration == 0:
+            title = f"Iteration 0: -LL = {-log_likelihood:,.2f}"
+            with frame_slot.container():
+                show(screens.frame_screen(view, model, title, y_max))
+        now = time.perf_counter()
+        if now - shown["at"] > 0.1:  # Streamlit calls are where a rerun can stop the fit
+            shown["at"] = now
+            done = (start + iteration / max_iter) / n_init
+            bar_slot.progress(min(done, 1.0), text=f"Fitting: start {start + 1} of {n_init}, "
+                              f"iteration {iteration}, -LL = {-log_likelihood:,.2f}")
+
+    history = fit_em(data.x, int(values["n_fit"]), max_iter=max_iter, init=values["init"], n_init=n_init,
+                     tied_sd=bool(values["tied"]), rng=int(values["seed"]), callback=progress)
+    frame_slot.empty()
+    bar_slot.empty()
+    return history
+
+
+# ---------------------------------------------------------------------- playback
+def show(stacked) -> None:
+    """Charts of one screen, one under the other, each as wide as the page."""
+    for chart in stacked:
+        st.altair_chart(chart, width="stretch")
+
+
+def playback_state() -> dict:
+    return st.session_state.play
+
+
+def step(delta: int, frames: list[int]) -> None:
+    state = playback_state()
+    pos = frames.index(state["iteration"]) if state["iteration"] in frames else 0
+    state["iteration"] = frames[int(np.clip(pos + delta, 0, len(frames) - 1))]
+    state["playing"] = False
+
+
+def toggle_play(frames: list[int]) -> None:
+    state = playback_state()
+    if not state["playing"] and state["iteration"] == frames[-1]:
+        state["iteration"] = frames[0]  # resume at the end replays from the start
+    state["playing"] = not state["playing"]
+    state["last_tick"] = time.perf_counter()
+
+
+def skip_to_end() -> None:
+    playback_state().update(phase="done", playing=False)
+
+
+def playback(history: pd.DataFrame, view: screens.DataView, y_max: float, every: int, fps: int, playing: bool):
+    """One frame of the playback; on a timer tick, moves to the next frame first.
+
+    Runs as a fragment with ``run_every`` while playing: a tick reruns this function
+    alone, so a click elsewhere is handled at once and the page stays consistent. A
+    ``while`` loop with ``time.sleep`` would hold the script until the last frame and
+    queue every frame's chart for the session meanwhile.
+    """
+    state = playback_state()
+    if state["playing"] != playing:  # paused or resumed: re-register the timer
+        st.rerun()
+    iterations = iteration_table(history)
+    frames = screens.frame_iterations(int(iterations["iteration"].iloc[-1]), every)
+    if state["iteration"] not in frames:  # "every" changed: nearest earlier frame
+        state["iteration"] = max(f for f in frames if f <= state["iteration"])
+    now = time.perf_counter()
+    if playing and now - state["last_tick"] >= 0.8 / fps:
+        state["last_tick"] = now
+        pos = frames.index(state["iteration"])
+        if pos + 1 < len(frames):
+            state["iteration"] = frames[pos + 1]
+        else:
+            state.update(phase="done", playing=False)
+            st.rerun()
+    iteration = state["iteration"]
+    pos = frames.index(iteration)
+    show(screens.history_frame(view, history, iteration, y_max, iterations))
+    st.progress((pos + 1) / len(frames), text=f"Frame {pos + 1} of {len(frames)}: iteration {iteration} of {frames[-1]}")
+    back, play, forward, end = st.columns(4)
+    back.button("Step back", icon=":material/skip_previous:", on_click=step, args=(-1, frames), width="stretch")
+    play.button("Pause" if state["playing"] else "Resume", icon=":material/pause:" if state["playing"] else ":material/play_arrow:",
+                on_click=toggle_play, args=(frames,), width="stretch", key="play_pause")
+    forward.button("Step forward", icon=":material/skip_next:", on_click=step, args=(1, frames), width="stretch")
+    end.button("Skip to the end", icon=":material/last_page:", on_click=skip_to_end, width="stretch")
+
+
+def scrub(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
+    """Any iteration of a finished fit, chosen with a slider (reruns only this part)."""
+    iterations = iteration_table(history)
+    last = int(iterations["iteration"].iloc[-1])
+    if last == 0:
+        return
+    iteration = st.slider("Iteration", 0, last, last, key="scrub", help="Scrub back through the fit.")
+    left, right = st.columns([3, 2])
+    with left:
+        show(screens.history_frame(view, history, iteration, y_max, iterations))
+    right.altair_chart(charts.loglik_chart(iterations, current=iteration), width="stretch")
+
+
+def final_view(history: pd.DataFrame, data: Data, view: screens.DataView, y_max: float) -> None:
+    attrs = history.attrs
+    if attrs["converged"]:
+        st.success(f"Converged after {attrs['n_iter']} iterations.")
+    else:
+        st.warning(f"Stopped at max iterations without converging ({attrs['n_iter']} iterations): "
+                   "raise Max iterations to let EM go on.")
+    finals = -np.asarray(attrs["start_log_likelihoods"])
+    if len(finals) > 1:
+        st.caption(f"{len(finals)} starts, final -LL from {finals.min():,.1f} to {finals.max():,.1f}: "
+                   "the best is shown.")
+    fitted = final_model(history)
+    show(screens.final_screen(view, fitted, data.true))
+    left, right = st.columns([2, 3])
+    left.altair_chart(charts.loglik_chart(iteration_table(history)), width="stretch")
+    with right:
+        final_table(fitted, data.true)
+        download, again = st.columns(2)
+        download.download_button("Download the history (CSV)", history.to_csv(index=False).encode(),
+                                 file_name="em_history.csv", mime="text/csv", icon=":material/download:")
+        again.button("Replay", icon=":material/replay:", on_click=replay)
+    st.subheader("Scrub through the iterations")
+    st.fragment(scrub)(history, view, y_max)
+
+
+def final_table(fitted: GMM, true: GMM | None) -> None:
+    """The fitted components, matched to the true ones when they are known."""
+    if true is not None:
+        st.markdown("**Fitted components matched to the true ones** (errors: fitted minus true)")
+        table = match_components(true, fitted)
+        table["fit_component"] += 1
+        table["true_component"] += 1
+        shown = table.rename(columns=MATCH_LABELS)
+    else:
+        st.markdown("**Fitted components**")
+        shown = pd.DataFrame({"component": np.arange(1, fitted.n_components + 1), "weight": fitted.weights,
+                              "mean": fitted.means, "sd": fitted.sds})
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.4g") for c in shown.columns
+                                if shown[c].dtype.kind == "f"})
+
+
+def replay() -> None:
+    playback_state().update(phase="playing", playing=True, iteration=0, last_tick=time.perf_counter())
+
+
+# ---------------------------------------------------------------- choosing K
+def choose_k(data: Data, values: dict) -> None:
+    with st.expander("Choose K: how many components?"):
+        st.caption("Fits K = 1 to 10 (3 starts each) and scores each with BIC = -2 L + p ln n and "
+                   "AIC = -2 L + 2 p; lower is better. Above 20,000 points a seeded subsample is scored.")
+        key = ("select", data.key, bool(values["tied"]), int(values["seed"]))
+        if st.button("Compute BIC and AIC", key="select_k"):
+            x = data.x
+            rng = np.random.default_rng(int(values["seed"]))
+            if x.size > 20_000:
+                x = rng.choice(x, 20_000, replace=False)
+            bar, rows = st.progress(0.0, text="Fitting K = 1"), []
+            for k in range(1, 11):
+                bar.progress((k - 1) / 10, text=f"Fitting K = {k}")
+                try:
+                    rows.append(selection.select_k(x, [k], n_init=3, rng=rng, tied_sd=bool(values["tied"])))
+                except ValueError:  # more components than distinct values: stop at the last K possible
+                    break
+            bar.empty()
+            st.session_state.selection = (key, pd.concat(rows, ignore_index=True))
+        stored = st.session_state.get("selection")
+        if stored and stored[0] == key:
+            table = stored[1]
+            best = selection.best_k(table)
+            st.altair_chart(charts.selection_chart(table, best), width="stretch")
+            st.button(f"Use K = {best}", on_click=lambda: st.session_state.update(n_fit=best), key="use_k")
+
+
+def explain() -> None:
+    with st.expander("The EM algorithm, in the notation of the charts"):
+        st.markdown("The mixture density is a weighted sum of K Gaussians:")
+        st.latex(r"p(x) = \sum_{i=1}^{K} p(y=i)\, p(x \mid y=i) = \sum_{i=1}^{K} w_i\, \mathcal{N}(x;\, \mu_i, \sigma_i^2)")
+        st.markdown("**E-step**: the responsibility of component *i* for point *x_n* (its colour in the strip "
+                    "is the component with the largest one):")
+        st.latex(r"r_{ni} = p(y=i \mid x_n) = \frac{w_i\, \mathcal{N}(x_n; \mu_i, \sigma_i^2)}{\sum_j w_j\, \mathcal{N}(x_n; \mu_j, \sigma_j^2)}")
+        st.markdown("**M-step**: weighted counts, means and standard deviations:")
+        st.latex(r"N_i = \sum_n r_{ni},\quad w_i = \frac{N_i}{N},\quad \mu_i = \frac{1}{N_i}\sum_n r_{ni} x_n,\quad "
+                 r"\sigma_i^2 = \frac{1}{N_i}\sum_n r_{ni} (x_n - \mu_i)^2")
+        st.markdown("Each iteration never lowers the log-likelihood; the fit stops when its relative gain falls below 1e-8:")
+        st.latex(r"\log L = \sum_n \log \sum_i w_i\, \mathcal{N}(x_n; \mu_i, \sigma_i^2)")
+
+
+# ------------------------------------------------------------------------ page
+load_link_settings()
+values, fit_pressed = sidebar()
+st.query_params.from_dict(settings.to_query(values))
+
+st.title("EM fitting a 1-D Gaussian mixture")
+st.caption("Press **Fit** to watch expectation-maximisation fit the mixture, one iteration per frame.")
+for warning in st.session_state.link_warnings:
+    st.warning(warning)
+
+data = current_data(values)
+if data is None:
+    st.stop()
+view = data_view(data.key, data.x, int(values["seed"]))
+y_max = screens.y_ceiling(view, [data.true] if data.true is not None else [])
+st.caption(f"{data.caption} Strip: {view.strip_caption}.")
+
+key = fit_key(data, values)
+store = fit_store()
+if "play" in st.session_state and st.session_state.play["key"] != key:
+    del st.session_state.play  # a fit always belongs to the data and settings on screen
+
+if fit_pressed:
+    problem = parsing.fit_problem(data.x, int(values["n_fit"]))
+    if problem:
+        st.error(problem)
+    else:
+        if store.get(key) is None:
+            store.put(key, run_fit(data, values, view, y_max))
+        st.session_state.play = dict(key=key, phase="playing", playing=True, iteration=0,
+                                      last_tick=time.perf_counter())
+        st.session_state.pop("scrub", None)
+
+history = store.get(key) if "play" in st.session_state else None
+if history is None:
+    st.session_state.pop("play", None)
+    show(screens.data_screen(view))
+elif st.session_state.play["phase"] == "playing":
+    playing = st.session_state.play["playing"]
+    st.fragment(playback, run_every=1 / int(values["fps"]) if playing else None)(
+        history, view, y_max, int(values["every"]), int(values["fps"]), playing)
+else:
+    final_view(history, data, view, y_max)
+
+choose_k(data, values)
+explain()
