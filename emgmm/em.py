@@ -13,12 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .history import HISTORY_COLUMNS, history_table  # noqa: F401  (re-exported)
 from .initialization import INIT_METHODS, initial_model
 from .model import GMM
 from .validation import check_data, check_float, check_int, check_rng, count_distinct
-
-#: Columns of the history table, in order.
-HISTORY_COLUMNS = ("iteration", "component", "weight", "mean", "sd", "log_likelihood")
 
 #: A component whose responsibility mass (in points) falls below this keeps its previous
 #: mean and sd; its weight is floored here so that log(weight) stays finite
@@ -167,22 +165,6 @@ def _run(x, start: GMM, max_iter, tol, sd_floor, tied_sd, report):
     return models, lls, converged
 
 
-def _history_table(models: list[GMM], lls: list[float]) -> pd.DataFrame:
-    k = models[0].n_components
-    n_rows = len(models) * k
-    return pd.DataFrame(
-        {
-            "iteration": np.repeat(np.arange(len(models)), k),
-            "component": np.tile(np.arange(k), len(models)),
-            "weight": np.concatenate([m.weights for m in models]),
-            "mean": np.concatenate([m.means for m in models]),
-            "sd": np.concatenate([m.sds for m in models]),
-            "log_likelihood": np.repeat(np.asarray(lls, dtype=np.float64), k),
-        },
-        index=pd.RangeIndex(n_rows),
-    )
-
-
 def fit_em(
     x,
     n_components: int,
@@ -287,7 +269,7 @@ def fit_em(
         if best is None or run[1][-1] > best[1][-1]:
             best = run
     models, lls, converged = best
-    history = _history_table(models, lls)
+    history = history_table(models, lls)
     history.attrs.update(
         converged=bool(converged),
         n_iter=len(models) - 1,

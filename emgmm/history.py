@@ -8,6 +8,27 @@ import pandas as pd
 from .model import GMM
 
 
+#: Columns of the history table, in order.
+HISTORY_COLUMNS = ("iteration", "component", "weight", "mean", "sd", "log_likelihood")
+
+
+def history_table(models: list[GMM], lls: list[float]) -> pd.DataFrame:
+    """The long table of a fit: one row per (iteration, component), ``HISTORY_COLUMNS``."""
+    k = models[0].n_components
+    n_rows = len(models) * k
+    return pd.DataFrame(
+        {
+            "iteration": np.repeat(np.arange(len(models)), k),
+            "component": np.tile(np.arange(k), len(models)),
+            "weight": np.concatenate([m.weights for m in models]),
+            "mean": np.concatenate([m.means for m in models]),
+            "sd": np.concatenate([m.sds for m in models]),
+            "log_likelihood": np.repeat(np.asarray(lls, dtype=np.float64), k),
+        },
+        index=pd.RangeIndex(n_rows),
+    )
+
+
 def _check_history(history) -> None:
     if not isinstance(history, pd.DataFrame) or not {"iteration", "weight", "mean", "sd"} <= set(
         history.columns

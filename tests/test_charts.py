@@ -1,0 +1,169 @@
+"""Chart builders, checked without a browser: layers, fixed axes, data sizes, and the
+Vega expressions evaluated in Python against the engine."""
+
+import math
+from types import SimpleNamespace
+
+import altair as alt
+import numpy as np
+import pytest
+
+from emgmm import GMM, fit_em, final_model, iteration_table, random_model, sample
+from emgmm import charts, plotdata, screens
+from emgmm.selection import select_k
+
+MODEL = GMM([0.2, 0.3, 0.5], [-2.0, 0.5, 3.0], [0.3, 1.0, 0.6])
+
+
+@pytest.fixture(scope="module")
+def view():
+    x, _ = sample(MODEL, 3000, rng=0)
+    return screens.data_view(x, 0)
+
+
+def spec(chart) -> dict:
+    return chart.to_dict()  # validates against the Vega-Lite schema
+
+
+def layers(chart) -> list[dict]:
+    d = spec(chart)
+    return d.get("layer", [d])
+
+
+def datasets_rows(chart) -> list[int]:
+    return [len(rows) for rows in spec(chart).get("datasets", {}).values()]
+
+
+def test_density_expression_is_the_weighted_normal_density():
+    xs = np.linspace(-4, 5, 37)
+    env = {"exp": math.exp, "pow": math.pow}
+    for i in range(MODEL.n_components):
+        got = [
+            eval(charts.DENSITY_EXPR, env, {"datum": SimpleNamespace(x=x, weight=MODEL.weights[i], mean=MODEL.means[i], sd=MODEL.sds[i])})
+            for x in xs
+        ]
+        np.testing.assert_allclose(got, MODEL.component_pdfs(xs)[i], rtol=1e-12)
+
+
+def test_curve_grid_spans_the_domain_with_the_documented_points():
+    base = spec(charts.curves_base(plotdata.params_table(MODEL), (-1.0, 2.0)).mark_line())
+    expr = base["transform"][0]["calculate"]
+    lo, hi, step = (float(v) for v in expr[len("sequence("):-1].split(","))
+    grid = np.arange(lo, hi, step)  # Vega's sequence excludes the stop, like arange
+    assert grid.size == plotdata.GRID_POINTS
+    assert grid[0] == -1.0 and grid[-1] == pytest.approx(2.0)
+
+
+def test_frame_has_histogram_components_and_dashed_mixture(view):
+    top, bottom = screens.frame_screen(view, MODEL, "Iteration 3: -LL = 1.00 (+0.10 %)", 1.0)
+    marks = [layer["mark"] for layer in layers(top)]
+    assert [m["type"] for m in marks] == ["rect", "line", "line"]
+    assert marks[2]["strokeDash"] == charts.DASH and "strokeDash" not in marks[1]
+    assert spec(top)["title"]["text"] == "Iteration 3: -LL = 1.00 (+0.10 %)"
+    assert spec(bottom)["mark"]["type"] == "circle"
+    # the axes are fixed by the caller, not by the data
+    enc = layers(top)[1]["encoding"]
+    assert enc["x"]["scale"]["domain"] == list(view.domain) and enc["y"]["scale"]["domain"] == [0, 1.0]
+
+
+def test_strip_round_trips_and_colours_by_classification(view):
+    record = view.strip(MODEL)
+    table = plotdata.split_strip(record)
+    width = view.domain[1] - view.domain[0]
+    np.testing.assert_allclose(table["x"], view.strip_x, atol=width * plotdata.STRIP_RESOLUTION)
+    from emgmm import classify
+
+    np.testing.assert_array_equal(table["component"], classify(view.strip_x, MODEL) + 1)
+
+
+def test_same_component_keeps_its_colour_whatever_k():
+    small, large = charts.colour_scale(3).to_dict(), charts.colour_scale(8).to_dict()
+    assert small["range"][:3] == large["range"][:3]
+    assert small["domain"][-1] == "mixture" and small["range"][-1] == charts.MIXTURE_COLOUR
+    assert len(set(large["range"])) == len(large["range"])
+
+
+@pytest.mark.parametrize("n_points", [2000, 1_000_000])
+def test_no_chart_embeds_more_than_5000_points(n_points):
+    x, _ = sample(random_model(5, rng=1), n_points, rng=1)
+    view = screens.data_view(x, 1)
+    assert view.strip_x.size <= 5000 and view.hist.shape[0] == plotdata.HIST_BINS
+    for stacked in (screens.data_screen(view), screens.frame_screen(view, MODEL, "t", 1.0),
+                    screens.final_screen(view, MODEL, random_model(5, rng=1))):
+        for chart in stacked:
+            assert all(rows <= 5000 for rows in datasets_rows(chart))
+            inline = [len(d["values"]) for d in _inline(spec(chart))]
+            assert all(rows <= 5000 for rows in inline)
+    if n_points > 5000:
+        assert "showing 2,000 of 1,000,000 points" in view.strip_caption
+
+
+def _inline(d):
+    found = []
+    if isinstance(d, dict):
+        if "values" in d and isinstance(d["values"], list):
+            found.append(d)
+        for v in d.values():
+            found += _inline(v)
+    elif isinstance(d, list):
+        for v in d:
+            found += _inline(v)
+    return found
+
+
+def test_strip_is_stable_across_reruns_with_the_same_seed():
+    x, _ = sample(MODEL, 10_000, rng=0)
+    a, b = screens.data_view(x, 5), screens.data_view(x, 5)
+    assert a.strip(MODEL) == b.strip(MODEL)
+    assert screens.data_view(x, 6).strip() != a.strip()
+
+
+def test_final_screen_draws_true_solid_and_fit_dashed_with_fit_weights(view):
+    fitted = GMM([0.5, 0.25, 0.25], [-2.0, 0.4, 3.1], [0.3, 1.1, 0.6])
+    top, bottom = screens.final_screen(view, fitted, MODEL)
+    params = next(iter(spec(bottom)["datasets"].values()))
+    fit_rows = [r for r in params if r["model"] == "Fit"]
+    assert [r["weight"] for r in fit_rows] == fitted.weights.tolist()  # not the true weights
+    dash = spec(bottom)["encoding"]["strokeDash"]["scale"]
+    assert dash["domain"] == ["True", "Fit"] and dash["range"] == [charts.SOLID, charts.DASH]
+    only_fit = screens.final_screen(view, fitted)[1]
+    assert {r["model"] for r in next(iter(spec(only_fit)["datasets"].values()))} == {"Fit"}
+
+
+def test_histogram_is_density_normalised_over_the_widened_range():
+    x = np.array([0.0, 1.0, 1.0, 2.0, 10.0])
+    lo, hi = plotdata.x_domain(x)
+    assert (lo, hi) == (-0.5, 10.5)
+    hist = plotdata.histogram_table(x, (lo, hi))
+    assert len(hist) == 50
+    assert float(((hist["end"] - hist["start"]) * hist["density"]).sum()) == pytest.approx(1.0)
+
+
+def test_frames_include_first_and_last_and_titles_show_gain():
+    assert screens.frame_iterations(10, 3) == [0, 3, 6, 9, 10]
+    assert screens.frame_iterations(9, 3) == [0, 3, 6, 9]
+    assert screens.frame_iterations(0, 5) == [0]
+    x, _ = sample(MODEL, 500, rng=0)
+    h = fit_em(x, 3, rng=0)
+    it = iteration_table(h)
+    assert screens.frame_title(it, 0) == f"Iteration 0: -LL = {-it.log_likelihood[0]:,.2f}"
+    gain = 100 * (it.log_likelihood[2] - it.log_likelihood[1]) / abs(it.log_likelihood[2])
+    assert screens.frame_title(it, 2).endswith(f"({gain:+.2f} %)")
+
+
+def test_loglik_and_selection_charts_build():
+    x, _ = sample(MODEL, 500, rng=0)
+    h = fit_em(x, 3, rng=0)
+    chart = charts.loglik_chart(iteration_table(h), current=4)
+    assert [l["mark"]["type"] if isinstance(l["mark"], dict) else l["mark"] for l in layers(chart)] == ["line", "rule"]
+    table = select_k(x, range(1, 4), n_init=1, rng=0)
+    sel = spec(charts.selection_chart(table, 3))
+    assert "best by BIC: K = 3" in sel["title"]
+
+
+def test_frame_spec_stays_small_at_a_million_points():
+    x, _ = sample(random_model(10, rng=2), 1_000_000, rng=2)
+    view = screens.data_view(x, 2)
+    fitted = final_model(fit_em(x[:5000], 10, rng=0, max_iter=5))
+    size = sum(len(c.to_json()) for c in screens.frame_screen(view, fitted, "t", 1.0))
+    assert size < 100_000
