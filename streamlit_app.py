@@ -28,8 +28,15 @@ st.set_page_config(page_title="EM for a 1-D Gaussian mixture", page_icon=":bar_c
 
 # ---------------------------------------------------------------- settings and sidebar
 def load_link_settings() -> None:
-    """Once per session: the settings of a shared link, or the defaults."""
+    """Once per session: the settings of a shared link, or the defaults.
+
+    On later runs every setting is written back to the session state: Streamlit drops
+    the state of a widget that a run does not draw (the random-mixture controls while
+    an example is shown), and a value set by the script is kept.
+    """
     if "link_warnings" in st.session_state:
+        for c in settings.CONTROLS:
+            st.session_state[c.key] = st.session_state.get(c.key, c.default)
         return
     values, warnings = settings.from_query(st.query_params.to_dict())
     for key, value in values.items():

@@ -200,3 +200,14 @@ def test_choose_k_draws_criteria_and_sets_fitted_components():
     best = int(title.rsplit("=", 1)[1].strip(" )"))
     button(at, f"Use K = {best}").click().run()
     assert at.number_input(key="n_fit").value == best
+
+
+def test_switching_data_source_keeps_the_hidden_settings():
+    """Regression: Streamlit drops the state of widgets a run does not draw."""
+    at = start()
+    at.number_input(key="n_real").set_value(3).run()
+    at.selectbox(key="source").set_value("example").run()
+    no_exception(at)
+    at.selectbox(key="source").set_value("random").run()
+    no_exception(at)
+    assert at.number_input(key="n_real").value == 3

@@ -1,0 +1,155 @@
+"""End-to-end fixtures: a real ``streamlit run`` server and headless Chromium.
+
+The browser is Debian's Chromium (``shutil.which("chromium")``) or the one named by
+``EMGMM_CHROMIUM``; where neither exists, Playwright's own download (a laptop). Without
+any browser the tests skip with one line saying what to install, except under CI
+(``CI=true``), where they fail: a skipped browser test in CI would hide a broken app.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # needed as root
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-gpu",
+]
+INSTALL_HINT = (
+    "end-to-end tests need a browser: apt-get install chromium (or set EMGMM_CHROMIUM, "
+    "or run `playwright install chromium`), and pip install -r requirements-dev.txt"
+)
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI must run the end-to-end tests: {reason}")
+    pytest.skip(f"{INSTALL_HINT} ({reason})")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, timeout: float = 90.0) -> subprocess.Popen:
+    """``streamlit run`` on loopback; returns once /_stcore/health answers."""
+    log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log.name}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.3)
+    stop_server(proc)
+    raise RuntimeError(f"streamlit did not answer on port {port} within {timeout:.0f} s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def launch_browser(playwright):
+    path = os.environ.get("EMGMM_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if path:
+        return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+    try:
+        return playwright.chromium.launch(args=CHROMIUM_ARGS)  # Playwright's own, if installed
+    except Exception as err:  # noqa: BLE001 - any launch failure means: no browser here
+        _unavailable(f"no Chromium found ({str(err).splitlines()[0]})")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = launch_browser(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(browser):
+    port = free_port()
+    proc = start_server(port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_server(proc)
+
+
+class Page:
+    """A browser tab on the app, collecting console errors, with waits on real conditions."""
+
+    def __init__(self, page, url: str):
+        self.page, self.errors = page, []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.goto(url)
+        self.idle()
+        page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)
+
+    def idle(self, timeout: float = 60_000) -> None:
+        """Wait until the script has finished its run."""
+        self.page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+    def set_number(self, label: str, value) -> None:
+        """Type into a sidebar number input and press Enter, as a person would."""
+        box = self.page.get_by_test_id("stSidebar").get_by_label(label, exact=True)
+        box.fill(str(value))
+        box.press("Enter")
+        self.idle()
+
+    def click(self, name: str) -> None:
+        self.page.get_by_role("button", name=name, exact=True).first.click()
+
+    def chart_text(self) -> str:
+        return " ".join(self.page.locator("[data-testid='stVegaLiteChart'] svg text").all_text_contents())
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def assert_healthy(self) -> None:
+        assert self.page.get_by_test_id("stException").count() == 0, "Streamlit exception on the page"
+        assert not self.errors, f"browser console errors: {self.errors}"
+
+
+@pytest.fixture
+def app(browser, app_url, request):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = Page(context.new_page(), app_url)
+    yield page
+    page.shot(request.node.name)
+    context.close()

@@ -1,0 +1,101 @@
+"""The dashboard in a real browser: headless Chromium against ``streamlit run``."""
+
+import re
+import time
+
+import pytest
+
+FIT_TIMEOUT_S = 120
+#: Bound for Fit to the final view at a million points (measured about 10 s here, with
+#: playback skipped; the bound leaves room for a loaded 2-core CI machine).
+MILLION_POINTS_BOUND_S = 60
+ITERATION = re.compile(r"Iteration (\d+): -LL = ")
+
+
+def wait_for_text(app, text: str, timeout_s: float):
+    app.page.get_by_text(text).first.wait_for(timeout=timeout_s * 1000)
+
+
+def skip_button(app):
+    """Present all through the playback (a frame's own text may last 1/fps s only)."""
+    return app.page.get_by_role("button", name="Skip to the end", exact=True)
+
+
+def test_page_loads_with_the_data_view(app):
+    assert app.page.get_by_test_id("stSidebar").is_visible()
+    charts = app.page.get_by_test_id("stVegaLiteChart")
+    assert charts.count() >= 2
+    assert app.page.locator("[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas").count() >= 2
+    assert "The data" in app.chart_text()
+    app.assert_healthy()
+
+
+def test_fit_plays_the_iterations_then_shows_the_final_view(app):
+    app.set_number("Fitted components", 3)
+    app.set_number("Points", 3000)
+    app.set_number("Show every n-th iteration", 4)
+    app.click("Fit")
+    seen = set()
+    deadline = time.monotonic() + FIT_TIMEOUT_S
+    final = app.page.get_by_text(re.compile("Converged after|Stopped at max iterations"))
+    while time.monotonic() < deadline and final.count() == 0:
+        seen.update(int(m) for m in ITERATION.findall(app.chart_text()))
+        if len(seen) == 3:
+            app.shot("playback")
+        time.sleep(0.1)
+    assert len(seen) >= 3, f"playback showed iterations {sorted(seen)}"
+    final.first.wait_for(timeout=10_000)
+    app.idle()
+    assert "-Log-likelihood by iteration" in app.chart_text()
+    assert "True & EM-fit mixture densities, p(x)" in app.chart_text()
+    app.shot("final")
+    app.assert_healthy()
+
+
+def test_scrub_slider_moves_the_title(app):
+    app.click("Fit")
+    skip_button(app).wait_for(timeout=30_000)
+    app.click("Skip to the end")
+    wait_for_text(app, "Scrub through the iterations", 30)
+    app.idle()
+    thumb = app.page.get_by_role("slider").first
+    thumb.focus()
+    thumb.press("Home")
+    app.page.locator("svg text", has_text="Iteration 0: -LL").first.wait_for(timeout=15_000)
+    thumb.press("ArrowRight")
+    thumb.press("ArrowRight")
+    app.page.locator("svg text", has_text="Iteration 2: -LL").first.wait_for(timeout=15_000)
+    app.assert_healthy()
+
+
+def test_a_million_points_fit_and_the_page_stays_responsive(app):
+    app.set_number("Points", 1_000_000)
+    wait_for_text(app, "showing 2,000 of 1,000,000 points", 60)
+    t0 = time.monotonic()
+    app.click("Fit")
+    skip_button(app).wait_for(timeout=MILLION_POINTS_BOUND_S * 1000)
+    app.click("Skip to the end")
+    app.page.get_by_text(re.compile("Converged after|Stopped at max iterations")).first.wait_for(
+        timeout=MILLION_POINTS_BOUND_S * 1000
+    )
+    elapsed = time.monotonic() - t0
+    print(f"\nmillion points: Fit to final view in {elapsed:.1f} s")
+    assert elapsed < MILLION_POINTS_BOUND_S
+    # still responsive: a control change redraws the data view
+    app.set_number("Fitted components", 2)
+    app.page.locator("svg text", has_text="The data").first.wait_for(timeout=10_000)
+    app.assert_healthy()
+
+
+def test_upload_a_csv_and_fit_it(app, tmp_path):
+    path = tmp_path / "waits.csv"
+    path.write_text("id;minutes\n" + "\n".join(f"{i};{50 + (i % 7) * 0.5 + 30 * (i % 2)}" for i in range(300)))
+    app.page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+    app.page.get_by_role("option", name="Upload CSV").click()
+    app.idle()
+    app.page.get_by_test_id("stSidebar").locator("input[type='file']").set_input_files(str(path))
+    wait_for_text(app, "column 'id'", 30)
+    app.set_number("Fitted components", 2)
+    app.click("Fit")
+    skip_button(app).wait_for(timeout=30_000)
+    app.assert_healthy()
