@@ -283,8 +283,8 @@ def playback(history: pd.DataFrame, view: screens.DataView, y_max: float, every:
     queue every frame's chart for the session meanwhile.
     """
     state = playback_state()
-    if state["playing"] != playing:  # paused or resumed: re-register the timer
-        st.rerun()
+    if state["playing"] != playing or state["phase"] != "playing":
+        st.rerun()  # paused, resumed or skipped to the end: the whole page changes
     iterations = iteration_table(history)
     frames = screens.frame_iterations(int(iterations["iteration"].iloc[-1]), every)
     if state["iteration"] not in frames:  # "every" changed: nearest earlier frame
@@ -336,14 +336,13 @@ def final_view(history: pd.DataFrame, data: Data, view: screens.DataView, y_max:
                    "the best is shown.")
     fitted = final_model(history)
     show(screens.final_screen(view, fitted, data.true))
-    left, right = st.columns([2, 3])
+    left, right = st.columns([3, 1], vertical_alignment="center")
     left.altair_chart(charts.loglik_chart(iteration_table(history)), width="stretch")
     with right:
-        final_table(fitted, data.true)
-        download, again = st.columns(2)
-        download.download_button("Download the history (CSV)", history.to_csv(index=False).encode(),
-                                 file_name="em_history.csv", mime="text/csv", icon=":material/download:")
-        again.button("Replay", icon=":material/replay:", on_click=replay)
+        st.download_button("Download the history (CSV)", history.to_csv(index=False).encode(),
+                           file_name="em_history.csv", mime="text/csv", icon=":material/download:", width="stretch")
+        st.button("Replay", icon=":material/replay:", on_click=replay, width="stretch")
+    final_table(fitted, data.true)
     st.subheader("Scrub through the iterations")
     st.fragment(scrub)(history, view, y_max)
 

@@ -118,7 +118,8 @@ def strip_chart(strip: dict, domain, n_components: int | None = None, title: str
         base.mark_circle(size=14, opacity=0.75, clip=True)
         .encode(
             x=_x(domain),
-            y=alt.Y("jitter:Q", scale=alt.Scale(domain=[-0.05, 1.05]), title=None,
+            # an axis title like the density's, so both plots start at the same x
+            y=alt.Y("jitter:Q", scale=alt.Scale(domain=[-0.05, 1.05]), title="points",
                     axis=alt.Axis(labels=False, ticks=False, grid=False, domain=False,
                                   minExtent=AXIS_WIDTH, maxExtent=AXIS_WIDTH)),
             color=colour,

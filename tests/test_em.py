@@ -133,3 +133,4 @@ def test_float32_and_list_input_are_accepted(data):
     ref = fit_em(data, 2, rng=0)
     assert fit_em(list(data), 2, rng=0).equals(ref)
     assert fit_em(data.astype(np.float32), 2, rng=0).attrs["n_points"] == data.size
+

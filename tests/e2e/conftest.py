@@ -9,25 +9,11 @@ any browser the tests skip with one line saying what to install, except under CI
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # needed as root
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-gpu",
-]
+from .harness import ARTIFACTS, CHROMIUM_ARGS, chromium_path, free_port, start_server, stop_server
+
 INSTALL_HINT = (
     "end-to-end tests need a browser: apt-get install chromium (or set EMGMM_CHROMIUM, "
     "or run `playwright install chromium`), and pip install -r requirements-dev.txt"
@@ -40,45 +26,8 @@ def _unavailable(reason: str):
     pytest.skip(f"{INSTALL_HINT} ({reason})")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, timeout: float = 90.0) -> subprocess.Popen:
-    """``streamlit run`` on loopback; returns once /_stcore/health answers."""
-    log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log.name}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.3)
-    stop_server(proc)
-    raise RuntimeError(f"streamlit did not answer on port {port} within {timeout:.0f} s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 def launch_browser(playwright):
-    path = os.environ.get("EMGMM_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = chromium_path()
     if path:
         return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
     try:

@@ -55,6 +55,8 @@ def test_fit_plays_the_iterations_then_shows_the_final_view(app):
 def test_scrub_slider_moves_the_title(app):
     app.click("Fit")
     skip_button(app).wait_for(timeout=30_000)
+    app.click("Pause")  # regression: skipping while paused must reach the final view
+    app.page.get_by_role("button", name="Resume", exact=True).wait_for(timeout=10_000)
     app.click("Skip to the end")
     wait_for_text(app, "Scrub through the iterations", 30)
     app.idle()
@@ -99,3 +101,17 @@ def test_upload_a_csv_and_fit_it(app, tmp_path):
     app.click("Fit")
     skip_button(app).wait_for(timeout=30_000)
     app.assert_healthy()
+
+
+def test_load_smoke_three_concurrent_sessions():
+    """The load benchmark's short version: three sessions at once on a fresh server."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    res = subprocess.run([sys.executable, "benchmarks/load_test.py", "--sessions", "3"], cwd=root,
+                         capture_output=True, text=True, timeout=600)
+    print(res.stdout)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "| 3 | yes |" in res.stdout

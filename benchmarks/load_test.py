@@ -1,0 +1,158 @@
+"""Many browser sessions on one dashboard server: do they all finish, how slow, how much memory.
+
+Run: python benchmarks/load_test.py [--sessions 1,5,10,20] [--soak 200]
+
+For each count it starts a fresh ``streamlit run`` on loopback and drives that many
+concurrent sessions (pages in one headless Chromium). Each session loads the page,
+changes a control (its own seed, so every session fits its own data), presses Fit and
+waits for the final view after the playback at default speed. It reports whether all
+sessions finished without error, the slowest time from Fit to final view, and the
+server's peak resident memory (sampled every 0.1 s from /proc).
+
+``--soak N`` then runs N fits with distinct settings in a row on one server (through
+shared links, skipping the playback) and reports the resident memory every 25 fits.
+Traffic goes to 127.0.0.1 only; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from e2e.harness import CHROMIUM_ARGS, chromium_path, free_port, rss_mib, start_server, stop_server  # noqa: E402
+
+FINAL = re.compile("Converged after|Stopped at max iterations")
+SESSION_TIMEOUT_S = 300
+
+
+class PeakRss:
+    """Samples a process's resident memory in a background thread."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, rss_mib(self.pid))
+            except OSError:
+                return
+            time.sleep(0.1)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+async def session(browser, url: str, seed: int) -> tuple[bool, float, str]:
+    """One user: load, change the seed, Fit, wait for the final view."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        await page.goto(url, timeout=60_000)
+        await page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)
+        box = page.get_by_test_id("stSidebar").get_by_label("Seed", exact=True)
+        await box.fill(str(seed))
+        await box.press("Enter")
+        await page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+        t0 = time.monotonic()
+        await page.get_by_role("button", name="Fit", exact=True).click()
+        await page.get_by_text(FINAL).first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
+        elapsed = time.monotonic() - t0
+        if await page.get_by_test_id("stException").count():
+            return False, elapsed, "exception on page"
+        return not errors, elapsed, "; ".join(errors[:2])
+    except Exception as err:  # noqa: BLE001 - a failed session is a result, not a crash
+        return False, float("nan"), str(err).splitlines()[0]
+    finally:
+        await context.close()
+
+
+async def round_of(n: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    port = free_port()
+    server = start_server(port)
+    try:
+        with PeakRss(server.pid) as rss:
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+                results = await asyncio.gather(*(session(browser, f"http://127.0.0.1:{port}", 1000 + i) for i in range(n)))
+                await browser.close()
+    finally:
+        stop_server(server)
+    ok = all(r[0] for r in results)
+    return {"n": n, "ok": ok, "slowest": max(r[1] for r in results), "rss": rss.peak,
+            "errors": [r[2] for r in results if not r[0]][:3]}
+
+
+async def soak(n_fits: int) -> list[tuple[int, float]]:
+    """``n_fits`` fits with distinct settings on one server; resident memory as it goes."""
+    from playwright.async_api import async_playwright
+
+    port = free_port()
+    server = start_server(port)
+    readings = [(0, rss_mib(server.pid))]
+    try:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            page = await browser.new_page()
+            for i in range(1, n_fits + 1):
+                # distinct data and fit each time: a new seed, and 20,000 to 200,000 points
+                n_points = 20_000 * (1 + i % 10)
+                await page.goto(f"http://127.0.0.1:{port}/?seed={i}&n_points={n_points}&n_fit={1 + i % 10}", timeout=60_000)
+                await page.get_by_role("button", name="Fit", exact=True).click()
+                await page.get_by_role("button", name="Skip to the end", exact=True).click(timeout=120_000)
+                await page.get_by_text(FINAL).first.wait_for(timeout=120_000)
+                if i % 25 == 0:
+                    readings.append((i, rss_mib(server.pid)))
+                    print(f"  after {i} fits: {readings[-1][1]:.0f} MiB", flush=True)
+            await browser.close()
+    finally:
+        stop_server(server)
+    return readings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", default="1,5,10,20", help="comma-separated session counts")
+    parser.add_argument("--soak", type=int, default=0, help="fits in a row for the memory check (0: skip)")
+    args = parser.parse_args()
+    if chromium_path() is None:
+        sys.exit("load_test needs Chromium: apt-get install chromium (or set EMGMM_CHROMIUM)")
+    rows = []
+    print("| sessions | all finished without error | slowest Fit to final view (s) | server peak RSS (MiB) |")
+    print("|---:|:---:|---:|---:|")
+    for n in (int(v) for v in args.sessions.split(",")):
+        r = asyncio.run(round_of(n))
+        rows.append(r)
+        print(f"| {n} | {'yes' if r['ok'] else 'no'} | {r['slowest']:.1f} | {r['rss']:.0f} |", flush=True)
+        if r["errors"]:
+            print(f"|   | errors: {r['errors']} | | |", flush=True)
+    lone = next((r["slowest"] for r in rows if r["n"] == 1), None)
+    if lone:
+        for r in rows:
+            print(f"{r['n']} sessions: slowest / lone = {r['slowest'] / lone:.2f}")
+    if args.soak:
+        readings = asyncio.run(soak(args.soak))
+        print(f"soak: {args.soak} fits; RSS start {readings[0][1]:.0f} MiB, max {max(v for _, v in readings):.0f} MiB, "
+              f"end {readings[-1][1]:.0f} MiB")
+    sys.exit(0 if all(r["ok"] for r in rows) else 1)
+
+
+if __name__ == "__main__":
+    main()
