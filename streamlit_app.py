@@ -251,6 +251,17 @@ def show(stacked) -> None:
         st.altair_chart(chart, width="stretch")
 
 
+def show_frame(history: pd.DataFrame, iteration: int, view: screens.DataView, y_max: float) -> None:
+    """One playback frame, filled into specs Altair built once for this fit."""
+    state = playback_state()
+    if "template" not in state:
+        state["template"] = screens.frame_template(view, int(history["component"].max()) + 1, y_max)
+        state["iterations"] = iteration_table(history)
+    title = screens.frame_title(state["iterations"], iteration)
+    for spec in screens.frame_specs(state["template"], view, model_at(history, iteration), title):
+        st.vega_lite_chart(spec=spec, width="stretch")
+
+
 def playback_state() -> dict:
     return st.session_state.play
 
@@ -300,7 +311,7 @@ def playback(history: pd.DataFrame, view: screens.DataView, y_max: float, every:
             st.rerun()
     iteration = state["iteration"]
     pos = frames.index(iteration)
-    show(screens.history_frame(view, history, iteration, y_max, iterations))
+    show_frame(history, iteration, view, y_max)
     st.progress((pos + 1) / len(frames), text=f"Frame {pos + 1} of {len(frames)}: iteration {iteration} of {frames[-1]}")
     back, play, forward, end = st.columns(4)
     back.button("Step back", icon=":material/skip_previous:", on_click=step, args=(-1, frames), width="stretch")
@@ -319,7 +330,7 @@ def scrub(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
     iteration = st.slider("Iteration", 0, last, last, key="scrub", help="Scrub back through the fit.")
     left, right = st.columns([3, 2])
     with left:
-        show(screens.history_frame(view, history, iteration, y_max, iterations))
+        show_frame(history, iteration, view, y_max)
     right.altair_chart(charts.loglik_chart(iterations, current=iteration), width="stretch")
 
 

@@ -3,10 +3,12 @@
 Run: python benchmarks/bench_app.py [--repeats 15]
 
 For 2,000 and 1,000,000 points (default settings otherwise: 5 true and 5 fitted
-components) it prints the median time to build one playback frame's charts, the size of
-one frame's chart specs with their data (``chart.to_json()``, and compact JSON), and the
-median time from pressing Fit to the first frame's charts being built (the app draws
-that frame from the fit's progress callback at iteration 0, before the fit goes on).
+components) it prints the median time to build one playback frame's charts with Altair
+(``screens.history_frame``) and as the app does during playback (``screens.frame_specs``
+filling a template built once per fit), the size of one frame's chart specs with their
+data (``chart.to_json()``, and compact JSON), and the median time from pressing Fit to
+the first frame's charts being built (the app draws that frame from the fit's progress
+callback at iteration 0, before the fit goes on).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from emgmm import fit_em, iteration_table, screens  # noqa: E402
+from emgmm import fit_em, iteration_table, model_at, screens  # noqa: E402
 from emgmm.sampling import simulate  # noqa: E402
 
 
@@ -47,8 +49,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
     print(f"# medians of {args.repeats} runs")
-    print("| points | frame build (ms) | frame spec, to_json() (KB) | compact JSON (KB) | Fit to first frame (ms) |")
-    print("|---:|---:|---:|---:|---:|")
+    print("| points | frame build, Altair (ms) | frame build, playback (ms) | frame spec, to_json() (KB) | compact JSON (KB) | Fit to first frame (ms) |")
+    print("|---:|---:|---:|---:|---:|---:|")
     for n in (2_000, 1_000_000):
         true, x = simulate(5, 1.5, n, 1)
         view = screens.data_view(x, 1)
@@ -62,10 +64,16 @@ def main() -> None:
             t0 = time.perf_counter()
             stacked = screens.history_frame(view, history, int(it), y_max, iterations)
             builds.append(time.perf_counter() - t0)
+        template = screens.frame_template(view, 5, y_max)
+        fills = []
+        for it in frames:
+            t0 = time.perf_counter()
+            screens.frame_specs(template, view, model_at(history, int(it)), screens.frame_title(iterations, int(it)))
+            fills.append(time.perf_counter() - t0)
         size = sum(len(c.to_json()) for c in stacked)
         compact = sum(len(json.dumps(c.to_dict(), separators=(",", ":"))) for c in stacked)
         first = [fit_to_first_frame(x, view, y_max) for _ in range(args.repeats)]
-        print(f"| {n:,} | {np.median(builds) * 1e3:.1f} | {size / 1000:.1f} | {compact / 1000:.1f} | {np.median(first) * 1e3:.0f} |", flush=True)
+        print(f"| {n:,} | {np.median(builds) * 1e3:.1f} | {np.median(fills) * 1e3:.1f} | {size / 1000:.1f} | {compact / 1000:.1f} | {np.median(first) * 1e3:.0f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -56,7 +56,7 @@ class PeakRss:
         self._thread.join()
 
 
-async def session(browser, url: str, seed: int) -> tuple[bool, float, str]:
+async def session(browser, url: str, seed: int) -> tuple[bool, float, str]:  # noqa: C901
     """One user: load, change the seed, Fit, wait for the final view."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
@@ -82,7 +82,7 @@ async def session(browser, url: str, seed: int) -> tuple[bool, float, str]:
         await context.close()
 
 
-async def round_of(n: int) -> dict:
+async def round_of(n: int, query: str = "") -> dict:
     from playwright.async_api import async_playwright
 
     port = free_port()
@@ -91,7 +91,8 @@ async def round_of(n: int) -> dict:
         with PeakRss(server.pid) as rss:
             async with async_playwright() as p:
                 browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-                results = await asyncio.gather(*(session(browser, f"http://127.0.0.1:{port}", 1000 + i) for i in range(n)))
+                url = f"http://127.0.0.1:{port}/" + (f"?{query}" if query else "")
+                results = await asyncio.gather(*(session(browser, url, 1000 + i) for i in range(n)))
                 await browser.close()
     finally:
         stop_server(server)
@@ -131,6 +132,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", default="1,5,10,20", help="comma-separated session counts")
     parser.add_argument("--soak", type=int, default=0, help="fits in a row for the memory check (0: skip)")
+    parser.add_argument("--query", default="", help="settings for every session as a link query, e.g. every=10")
     args = parser.parse_args()
     if chromium_path() is None:
         sys.exit("load_test needs Chromium: apt-get install chromium (or set EMGMM_CHROMIUM)")
@@ -138,7 +140,7 @@ def main() -> None:
     print("| sessions | all finished without error | slowest Fit to final view (s) | server peak RSS (MiB) |")
     print("|---:|:---:|---:|---:|")
     for n in (int(v) for v in args.sessions.split(",")):
-        r = asyncio.run(round_of(n))
+        r = asyncio.run(round_of(n, args.query))
         rows.append(r)
         print(f"| {n} | {'yes' if r['ok'] else 'no'} | {r['slowest']:.1f} | {r['rss']:.0f} |", flush=True)
         if r["errors"]:

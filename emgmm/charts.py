@@ -84,8 +84,9 @@ def curves_base(params: pd.DataFrame, domain, n_grid: int = GRID_POINTS) -> alt.
     computed by Vega from ``params`` (``plotdata.params_table``)."""
     lo, hi = domain
     step = (hi - lo) / (n_grid - 1)
+    # inline values, so a playback can swap a frame's parameters into a built spec
     return (
-        alt.Chart(params)
+        alt.Chart(alt.Data(values=params.to_dict("records")))
         .transform_calculate(xs=f"sequence({lo!r}, {hi + step / 2!r}, {step!r})")
         .transform_flatten(["xs"], as_=["x"])
         .transform_calculate(density=DENSITY_EXPR)
@@ -120,7 +121,9 @@ def strip_chart(strip: dict, domain, n_components: int | None = None, title: str
             x=_x(domain),
             # an axis title like the density's, so both plots start at the same x
             y=alt.Y("jitter:Q", scale=alt.Scale(domain=[-0.05, 1.05]), title="points",
-                    axis=alt.Axis(labels=False, ticks=False, grid=False, domain=False,
+                    # invisible labels and ticks take the room the density's take
+                    axis=alt.Axis(labelColor="transparent", tickOpacity=0, grid=False, domain=False,
+                                  labelExpr="format(datum.value, '.1f')",
                                   minExtent=AXIS_WIDTH, maxExtent=AXIS_WIDTH)),
             color=colour,
         )

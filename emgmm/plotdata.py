@@ -58,9 +58,8 @@ def strip_sample(n_points: int, rng, max_points: int = STRIP_MAX_POINTS) -> tupl
     return index, rng.uniform(0.0, 1.0, size=index.size)
 
 
-def strip_values(x: np.ndarray, jitter: np.ndarray, domain, model: GMM | None = None) -> dict:
-    """The strip as one record of space-separated strings ``x``, ``jitter`` and, given a
-    model, ``component`` (one digit per point: the most responsible component, 0-based).
+def strip_values(x: np.ndarray, jitter: np.ndarray, domain) -> dict:
+    """The strip as one record of space-separated strings ``x`` and ``jitter``.
 
     Strings, not lists: a JSON list puts every number on its own indented line, which
     would triple the spec, and walking long lists is most of Altair's build time.
@@ -68,14 +67,16 @@ def strip_values(x: np.ndarray, jitter: np.ndarray, domain, model: GMM | None = 
     """
     width = domain[1] - domain[0]
     decimals = max(0, -math.floor(math.log10(width * STRIP_RESOLUTION)))
-    record = {
+    return {
         "x": " ".join(np.char.mod(f"%.{decimals}f", x)),
         "jitter": " ".join(np.char.mod("%.3f", jitter)),
     }
-    if model is not None:
-        # at most 10 components: one character each
-        record["component"] = "".join(np.char.mod("%d", classify(x, model)))
-    return record
+
+
+def strip_components(x: np.ndarray, model: GMM) -> str:
+    """The most responsible component of each strip point (0-based), one digit each
+    (at most 10 components)."""
+    return "".join(np.char.mod("%d", classify(x, model)))
 
 
 def split_strip(record: dict) -> pd.DataFrame:

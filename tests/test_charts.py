@@ -121,13 +121,13 @@ def test_strip_is_stable_across_reruns_with_the_same_seed():
 def test_final_screen_draws_true_solid_and_fit_dashed_with_fit_weights(view):
     fitted = GMM([0.5, 0.25, 0.25], [-2.0, 0.4, 3.1], [0.3, 1.1, 0.6])
     top, bottom = screens.final_screen(view, fitted, MODEL)
-    params = next(iter(spec(bottom)["datasets"].values()))
+    params = spec(bottom)["data"]["values"]
     fit_rows = [r for r in params if r["model"] == "Fit"]
     assert [r["weight"] for r in fit_rows] == fitted.weights.tolist()  # not the true weights
     dash = spec(bottom)["encoding"]["strokeDash"]["scale"]
     assert dash["domain"] == ["True", "Fit"] and dash["range"] == [charts.SOLID, charts.DASH]
     only_fit = screens.final_screen(view, fitted)[1]
-    assert {r["model"] for r in next(iter(spec(only_fit)["datasets"].values()))} == {"Fit"}
+    assert {r["model"] for r in spec(only_fit)["data"]["values"]} == {"Fit"}
 
 
 def test_histogram_is_density_normalised_over_the_widened_range():
@@ -167,3 +167,18 @@ def test_frame_spec_stays_small_at_a_million_points():
     fitted = final_model(fit_em(x[:5000], 10, rng=0, max_iter=5))
     size = sum(len(c.to_json()) for c in screens.frame_screen(view, fitted, "t", 1.0))
     assert size < 100_000
+
+
+def test_playback_frames_from_the_template_equal_freshly_built_charts(view):
+    """The playback fills one Altair-built template per fit; it must draw the same frame."""
+    template = screens.frame_template(view, 3, 0.8)
+    x, _ = sample(MODEL, 800, rng=4)
+    h = fit_em(x, 3, rng=0, max_iter=6)
+    it = iteration_table(h)
+    for i in (0, 3, 6):
+        from emgmm import model_at
+
+        model = model_at(h, i)
+        title = screens.frame_title(it, i)
+        fresh = [c.to_dict() for c in screens.frame_screen(view, model, title, 0.8)]
+        assert list(screens.frame_specs(template, view, model, title)) == fresh
