@@ -7,7 +7,9 @@ concurrent sessions (pages in one headless Chromium). Each session loads the pag
 changes a control (its own seed, so every session fits its own data), presses Fit and
 waits for the final view after the playback at default speed. It reports whether all
 sessions finished without error, the slowest time from Fit to final view, and the
-server's peak resident memory (sampled every 0.1 s from /proc).
+server's peak resident memory (sampled every 0.1 s from /proc), and the average number
+of cores the server and the browser kept busy: on one 2-core machine the headless
+browser drawing every session's frames competes with the server it measures.
 
 ``--soak N`` then runs N fits with distinct settings in a row on one server (through
 shared links, skipping the playback) and reports the resident memory every 25 fits.
@@ -27,6 +29,28 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from e2e.harness import CHROMIUM_ARGS, chromium_path, free_port, rss_mib, start_server, stop_server  # noqa: E402
+
+import os  # noqa: E402
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def browser_cpu_seconds() -> float:
+    """CPU time of every Chromium process on the machine."""
+    total = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"chrom" in f.read():
+                    total += cpu_seconds(int(pid))
+        except OSError:
+            continue
+    return total
 
 FINAL = re.compile("Converged after|Stopped at max iterations")
 SESSION_TIMEOUT_S = 300
@@ -92,12 +116,16 @@ async def round_of(n: int, query: str = "") -> dict:
             async with async_playwright() as p:
                 browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
                 url = f"http://127.0.0.1:{port}/" + (f"?{query}" if query else "")
+                server0, browser0, t0 = cpu_seconds(server.pid), browser_cpu_seconds(), time.monotonic()
                 results = await asyncio.gather(*(session(browser, url, 1000 + i) for i in range(n)))
+                server_cpu, browser_cpu = cpu_seconds(server.pid) - server0, browser_cpu_seconds() - browser0
+                wall = time.monotonic() - t0
                 await browser.close()
     finally:
         stop_server(server)
     ok = all(r[0] for r in results)
     return {"n": n, "ok": ok, "slowest": max(r[1] for r in results), "rss": rss.peak,
+            "server_cores": server_cpu / wall, "browser_cores": browser_cpu / wall,
             "errors": [r[2] for r in results if not r[0]][:3]}
 
 
@@ -137,12 +165,13 @@ def main() -> None:
     if chromium_path() is None:
         sys.exit("load_test needs Chromium: apt-get install chromium (or set EMGMM_CHROMIUM)")
     rows = []
-    print("| sessions | all finished without error | slowest Fit to final view (s) | server peak RSS (MiB) |")
-    print("|---:|:---:|---:|---:|")
+    print("| sessions | all finished without error | slowest Fit to final view (s) | server peak RSS (MiB) | server CPU (cores) | browser CPU (cores) |")
+    print("|---:|:---:|---:|---:|---:|---:|")
     for n in (int(v) for v in args.sessions.split(",")):
         r = asyncio.run(round_of(n, args.query))
         rows.append(r)
-        print(f"| {n} | {'yes' if r['ok'] else 'no'} | {r['slowest']:.1f} | {r['rss']:.0f} |", flush=True)
+        print(f"| {n} | {'yes' if r['ok'] else 'no'} | {r['slowest']:.1f} | {r['rss']:.0f} | "
+              f"{r['server_cores']:.2f} | {r['browser_cores']:.2f} |", flush=True)
         if r["errors"]:
             print(f"|   | errors: {r['errors']} | | |", flush=True)
     lone = next((r["slowest"] for r in rows if r["n"] == 1), None)

@@ -24,6 +24,7 @@ MIXTURE_COLOUR = "#222222"
 #: True and fitted models differ by line style as well as colour (Okabe-Ito blue, vermillion).
 TRUE_COLOUR, FIT_COLOUR = "#0072B2", "#D55E00"
 DASH, SOLID = [6, 4], [1, 0]
+HEADING_SIZE = 16
 TOP_HEIGHT, BOTTOM_HEIGHT = 360, 190
 
 #: Vega expression of a weighted normal density at ``datum.x``: p(x|y) p(y).
@@ -79,28 +80,31 @@ def histogram_layer(hist: pd.DataFrame, domain, y_max: float) -> alt.Chart:
     )
 
 
-def curves_base(params: pd.DataFrame, domain, n_grid: int = GRID_POINTS) -> alt.Chart:
+def curves_base(data, domain, n_grid: int = GRID_POINTS) -> alt.Chart:
     """Per-component weighted densities on a grid of ``n_grid`` x values over ``domain``,
-    computed by Vega from ``params`` (``plotdata.params_table``)."""
+    computed by Vega from one row per component (``plotdata.params_table``, as a table
+    or as ``alt.NamedData``)."""
     lo, hi = domain
     step = (hi - lo) / (n_grid - 1)
-    # inline values, so a playback can swap a frame's parameters into a built spec
+    if isinstance(data, pd.DataFrame):
+        data = alt.Data(values=data.to_dict("records"))
     return (
-        alt.Chart(alt.Data(values=params.to_dict("records")))
+        alt.Chart(data)
         .transform_calculate(xs=f"sequence({lo!r}, {hi + step / 2!r}, {step!r})")
         .transform_flatten(["xs"], as_=["x"])
         .transform_calculate(density=DENSITY_EXPR)
     )
 
 
-def strip_chart(strip: dict, domain, n_components: int | None = None, title: str = "") -> alt.Chart:
+def strip_chart(strip: dict, domain, n_components: int | None = None, title: str = "", named: bool = False) -> alt.Chart:
     """Points at their value with a vertical jitter; coloured by ``component`` if given.
 
     ``strip`` is ``plotdata.strip_values``: one record of strings that Vega splits into
-    one row per point.
+    one row per point. ``named`` puts it in the dataset ``"strip"``.
     """
+    data = alt.NamedData("strip") if named else alt.Data(values=[strip])
     base = (
-        alt.Chart(alt.Data(values=[strip]), title=title)
+        alt.Chart(data, title=title)
         .transform_calculate(xs="split(datum.x, ' ')", js="split(datum.jitter, ' ')")
     )
     arrays, names = ["xs", "js"], ["xv", "jv"]
@@ -115,7 +119,7 @@ def strip_chart(strip: dict, domain, n_components: int | None = None, title: str
         colour = alt.Color("label:N", scale=colour_scale(n_components), legend=None)
     else:
         colour = alt.value("#4a4a68")
-    return (
+    chart = (
         base.mark_circle(size=14, opacity=0.75, clip=True)
         .encode(
             x=_x(domain),
@@ -129,6 +133,7 @@ def strip_chart(strip: dict, domain, n_components: int | None = None, title: str
         )
         .properties(height=BOTTOM_HEIGHT, width="container")
     )
+    return chart.properties(datasets={"strip": [strip]}) if named else chart
 
 
 def data_charts(hist: pd.DataFrame, strip: dict, domain, y_max: float, title: str = "The data") -> tuple[alt.Chart, alt.Chart]:
@@ -140,27 +145,47 @@ def data_charts(hist: pd.DataFrame, strip: dict, domain, y_max: float, title: st
     return top, strip_chart(strip, domain)
 
 
+#: The datasets a playback frame swaps: parameters, heading, strip colours.
+FRAME_DATASETS = ("params", "heading", "strip")
+
+
 def frame_charts(hist: pd.DataFrame, params: pd.DataFrame, strip: dict, domain, y_max: float, title: str) -> tuple[alt.LayerChart, alt.Chart]:
     """Screen 2, one iteration: weighted components (solid, a colour each) and their
-    mixture (dashed) over the histogram; below, the points coloured by their most
-    responsible component."""
+    mixture (dashed) over the histogram, under the heading ``title``; below, the points
+    coloured by their most responsible component.
+
+    What changes from frame to frame lives in the named datasets ``FRAME_DATASETS``,
+    the heading included (a text mark in the title's band), so consecutive frames have
+    the same spec and the browser updates the data of the view it has instead of
+    building a new one.
+    """
     k = len(params)
-    base = curves_base(params, domain)
+    base = curves_base(alt.NamedData("params"), domain)
+    legend = alt.Legend(orient="bottom", direction="horizontal")
+    colour = alt.Color("label:N", scale=colour_scale(k), title=None, legend=legend)
     components = (
         base.transform_calculate(label="'C' + datum.component")
         .mark_line(clip=True, strokeWidth=2)
-        .encode(x=_x(domain, axis=False), y=_y(y_max), color=alt.Color("label:N", scale=colour_scale(k), title=None, legend=alt.Legend(orient="top", direction="horizontal")))
+        .encode(x=_x(domain, axis=False), y=_y(y_max), color=colour)
     )
     mixture = (
         base.transform_aggregate(density="sum(density)", groupby=["x"])
         .transform_calculate(label="'mixture'")
         .mark_line(clip=True, strokeWidth=2.5, strokeDash=DASH)
-        .encode(x=_x(domain, axis=False), y=_y(y_max), color=alt.Color("label:N", scale=colour_scale(k), title=None, legend=alt.Legend(orient="top", direction="horizontal")))
+        .encode(x=_x(domain, axis=False), y=_y(y_max), color=colour)
     )
-    top = alt.layer(histogram_layer(hist, domain, y_max), components, mixture).properties(
-        title=alt.TitleParams(title, fontSize=16), height=TOP_HEIGHT, width="container"
+    heading = (
+        alt.Chart(alt.NamedData("heading"))
+        .mark_text(align="left", baseline="bottom", fontSize=HEADING_SIZE, fontWeight="bold", color="#1B1B2F")
+        .encode(text="text:N", x=alt.value(-AXIS_WIDTH), y=alt.value(-12))
     )
-    return top, strip_chart(strip, domain, k, title="current classification")
+    top = alt.layer(histogram_layer(hist, domain, y_max), components, mixture, heading).properties(
+        title=alt.TitleParams(" ", fontSize=HEADING_SIZE),  # reserves the band the heading is drawn in
+        datasets={"params": params.to_dict("records"), "heading": [{"text": title}]},
+        height=TOP_HEIGHT,
+        width="container",
+    )
+    return top, strip_chart(strip, domain, k, title="current classification", named=True)
 
 
 def _model_encoding(domain, y_max: float, y_title: str, axis: bool = True) -> dict:

@@ -104,19 +104,17 @@ def frame_template(view: DataView, n_components: int, y_max: float) -> FrameTemp
 
 def frame_specs(template: FrameTemplate, view: DataView, model: GMM, title: str) -> tuple[dict, dict]:
     """The specs ``frame_screen`` builds for ``model``, made from the template by
-    swapping in the title, the parameters and the strip's colours.
+    swapping in the frame's datasets (``charts.FRAME_DATASETS``).
 
     The same dictionaries (a test checks), at a fraction of the cost: Altair's building
     and schema validation (about 45 ms a frame) happen once per fit, not per frame.
     """
-    records = plotdata.params_table(model).to_dict("records")
-    top = dict(template.top)
-    top["title"] = {**top["title"], "text": title}
-    top["layer"] = [
-        {**layer, "data": {"values": records}} if "values" in layer.get("data", {}) else layer
-        for layer in top["layer"]
-    ]
-    bottom = {**template.bottom, "data": {"values": [view.strip(model)]}}
+    top = {**template.top, "datasets": {
+        **template.top["datasets"],
+        "params": plotdata.params_table(model).to_dict("records"),
+        "heading": [{"text": title}],
+    }}
+    bottom = {**template.bottom, "datasets": {**template.bottom["datasets"], "strip": [view.strip(model)]}}
     return top, bottom
 
 

@@ -57,9 +57,11 @@ def test_curve_grid_spans_the_domain_with_the_documented_points():
 def test_frame_has_histogram_components_and_dashed_mixture(view):
     top, bottom = screens.frame_screen(view, MODEL, "Iteration 3: -LL = 1.00 (+0.10 %)", 1.0)
     marks = [layer["mark"] for layer in layers(top)]
-    assert [m["type"] for m in marks] == ["rect", "line", "line"]
+    assert [m["type"] for m in marks] == ["rect", "line", "line", "text"]
     assert marks[2]["strokeDash"] == charts.DASH and "strokeDash" not in marks[1]
-    assert spec(top)["title"]["text"] == "Iteration 3: -LL = 1.00 (+0.10 %)"
+    # the heading is data, so frames share one spec
+    assert spec(top)["datasets"]["heading"] == [{"text": "Iteration 3: -LL = 1.00 (+0.10 %)"}]
+    assert len(spec(top)["datasets"]["params"]) == 3
     assert spec(bottom)["mark"]["type"] == "circle"
     # the axes are fixed by the caller, not by the data
     enc = layers(top)[1]["encoding"]
@@ -181,4 +183,7 @@ def test_playback_frames_from_the_template_equal_freshly_built_charts(view):
         model = model_at(h, i)
         title = screens.frame_title(it, i)
         fresh = [c.to_dict() for c in screens.frame_screen(view, model, title, 0.8)]
-        assert list(screens.frame_specs(template, view, model, title)) == fresh
+        filled = screens.frame_specs(template, view, model, title)
+        assert list(filled) == fresh
+        # consecutive frames differ in their datasets only
+        assert {k: v for k, v in filled[0].items() if k != "datasets"} == {k: v for k, v in template.top.items() if k != "datasets"}
