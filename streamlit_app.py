@@ -7,6 +7,7 @@ sidebar, data view, fit and playback, final view, choosing K, the algorithm.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -182,7 +183,7 @@ def current_data(values: dict) -> Data | None:
         st.error(str(err))
         return None
     note = f"; {pasted.note()}" if pasted.n_dropped else ""
-    return Data(f"paste:{hash(text)}", pasted.x, None, f"Pasted data: {pasted.x.size:,} values{note}.")
+    return Data(f"paste:{hashlib.sha1(text.encode()).hexdigest()}", pasted.x, None, f"Pasted data: {pasted.x.size:,} values{note}.")
 
 
 # -------------------------------------------------------------------------- fits
@@ -266,10 +267,15 @@ def playback_state() -> dict:
     return st.session_state.play
 
 
+def anchor(state: dict, iteration: int) -> None:
+    """Playback time counts from here: this iteration is on screen now."""
+    state.update(iteration=iteration, anchor_iteration=iteration, anchor_time=time.perf_counter())
+
+
 def step(delta: int, frames: list[int]) -> None:
     state = playback_state()
     pos = frames.index(state["iteration"]) if state["iteration"] in frames else 0
-    state["iteration"] = frames[int(np.clip(pos + delta, 0, len(frames) - 1))]
+    anchor(state, frames[int(np.clip(pos + delta, 0, len(frames) - 1))])
     state["playing"] = False
 
 
@@ -277,8 +283,8 @@ def toggle_play(frames: list[int]) -> None:
     state = playback_state()
     if not state["playing"] and state["iteration"] == frames[-1]:
         state["iteration"] = frames[0]  # resume at the end replays from the start
+    anchor(state, state["iteration"])
     state["playing"] = not state["playing"]
-    state["last_tick"] = time.perf_counter()
 
 
 def skip_to_end() -> None:
@@ -286,29 +292,32 @@ def skip_to_end() -> None:
 
 
 def playback(history: pd.DataFrame, view: screens.DataView, y_max: float, every: int, fps: int, playing: bool):
-    """One frame of the playback; on a timer tick, moves to the next frame first.
+    """The playback's current frame, with its progress bar and buttons.
 
-    Runs as a fragment with ``run_every`` while playing: a tick reruns this function
-    alone, so a click elsewhere is handled at once and the page stays consistent. A
-    ``while`` loop with ``time.sleep`` would hold the script until the last frame and
-    queue every frame's chart for the session meanwhile.
+    Runs as a fragment with ``run_every`` while playing: each tick reruns this function
+    alone (about 10 ms of server time: 0.13 of a core for a session at 8 frames per
+    second, measured by benchmarks/load_test.py), so a click elsewhere is handled at
+    once and the page stays consistent. A ``while`` loop with ``time.sleep`` would hold
+    the script until the last frame, a click waiting behind it, and queue every frame's
+    chart for the session meanwhile.
+
+    The frame shown is the one due at this time (``fps`` frames a second since the
+    last start, pause or step), so a slow browser or a busy server drops frames, as a
+    video player does, instead of stretching the playback.
     """
     state = playback_state()
     if state["playing"] != playing or state["phase"] != "playing":
         st.rerun()  # paused, resumed or skipped to the end: the whole page changes
-    iterations = iteration_table(history)
-    frames = screens.frame_iterations(int(iterations["iteration"].iloc[-1]), every)
+    frames = screens.frame_iterations(int(history.attrs["n_iter"]), every)
     if state["iteration"] not in frames:  # "every" changed: nearest earlier frame
-        state["iteration"] = max(f for f in frames if f <= state["iteration"])
-    now = time.perf_counter()
-    if playing and now - state["last_tick"] >= 0.8 / fps:
-        state["last_tick"] = now
-        pos = frames.index(state["iteration"])
-        if pos + 1 < len(frames):
-            state["iteration"] = frames[pos + 1]
-        else:
+        anchor(state, max(f for f in frames if f <= state["iteration"]))
+    if playing:
+        start = frames.index(max(f for f in frames if f <= state["anchor_iteration"]))
+        due = start + int((time.perf_counter() - state["anchor_time"]) * fps)
+        if due >= len(frames):  # the last frame has had its time
             state.update(phase="done", playing=False)
             st.rerun()
+        state["iteration"] = frames[max(due, frames.index(state["iteration"]))]
     iteration = state["iteration"]
     pos = frames.index(iteration)
     show_frame(history, iteration, view, y_max)
@@ -376,7 +385,9 @@ def final_table(fitted: GMM, true: GMM | None) -> None:
 
 
 def replay() -> None:
-    playback_state().update(phase="playing", playing=True, iteration=0, last_tick=time.perf_counter())
+    state = playback_state()
+    state.update(phase="playing", playing=True)
+    anchor(state, 0)
 
 
 # ---------------------------------------------------------------- choosing K
@@ -450,8 +461,8 @@ if fit_pressed:
     else:
         if store.get(key) is None:
             store.put(key, run_fit(data, values, view, y_max))
-        st.session_state.play = dict(key=key, phase="playing", playing=True, iteration=0,
-                                      last_tick=time.perf_counter())
+        st.session_state.play = dict(key=key, phase="playing", playing=True)
+        anchor(st.session_state.play, 0)
         st.session_state.pop("scrub", None)
 
 history = store.get(key) if "play" in st.session_state else None

@@ -40,17 +40,56 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def browser_cpu_seconds() -> float:
-    """CPU time of every Chromium process on the machine."""
-    total = 0.0
+def chromium_pids() -> list[int]:
+    pids = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 if b"chrom" in f.read():
-                    total += cpu_seconds(int(pid))
+                    pids.append(int(pid))
         except OSError:
             continue
-    return total
+    return pids
+
+
+class BrowserCpu:
+    """CPU time of all Chromium processes over a span, sampled every 0.2 s so that the
+    renderers of closed pages are counted too."""
+
+    def __init__(self):
+        self.first: dict[int, float] = {pid: self._cpu(pid) for pid in chromium_pids()}
+        self.last = dict(self.first)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _cpu(pid: int) -> float:
+        try:
+            return cpu_seconds(pid)
+        except OSError:
+            return 0.0
+
+    def _run(self):
+        while not self._stop.is_set():
+            for pid in chromium_pids():
+                value = self._cpu(pid)
+                if value:
+                    self.first.setdefault(pid, 0.0)
+                    self.last[pid] = value
+            time.sleep(0.2)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.last[pid] - self.first.get(pid, 0.0) for pid in self.last)
+
 
 FINAL = re.compile("Converged after|Stopped at max iterations")
 SESSION_TIMEOUT_S = 300
@@ -116,9 +155,10 @@ async def round_of(n: int, query: str = "") -> dict:
             async with async_playwright() as p:
                 browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
                 url = f"http://127.0.0.1:{port}/" + (f"?{query}" if query else "")
-                server0, browser0, t0 = cpu_seconds(server.pid), browser_cpu_seconds(), time.monotonic()
-                results = await asyncio.gather(*(session(browser, url, 1000 + i) for i in range(n)))
-                server_cpu, browser_cpu = cpu_seconds(server.pid) - server0, browser_cpu_seconds() - browser0
+                server0, t0 = cpu_seconds(server.pid), time.monotonic()
+                with BrowserCpu() as meter:
+                    results = await asyncio.gather(*(session(browser, url, 1000 + i) for i in range(n)))
+                server_cpu, browser_cpu = cpu_seconds(server.pid) - server0, meter.seconds
                 wall = time.monotonic() - t0
                 await browser.close()
     finally:
