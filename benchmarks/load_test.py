@@ -207,7 +207,7 @@ def main() -> None:
     rows = []
     print("| sessions | all finished without error | slowest Fit to final view (s) | server peak RSS (MiB) | server CPU (cores) | browser CPU (cores) |")
     print("|---:|:---:|---:|---:|---:|---:|")
-    for n in (int(v) for v in args.sessions.split(",")):
+    for n in (int(v) for v in args.sessions.split(",") if v):
         r = asyncio.run(round_of(n, args.query))
         rows.append(r)
         print(f"| {n} | {'yes' if r['ok'] else 'no'} | {r['slowest']:.1f} | {r['rss']:.0f} | "

@@ -90,6 +90,10 @@ class Page:
     def shot(self, name: str) -> None:
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
+    def assert_healthy_page(self) -> None:
+        """No Streamlit exception box (console messages allowed, e.g. a refused upload)."""
+        assert self.page.get_by_test_id("stException").count() == 0, "Streamlit exception on the page"
+
     def assert_healthy(self) -> None:
         assert self.page.get_by_test_id("stException").count() == 0, "Streamlit exception on the page"
         assert not self.errors, f"browser console errors: {self.errors}"

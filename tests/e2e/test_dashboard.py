@@ -116,3 +116,16 @@ def test_load_smoke_three_concurrent_sessions():
     print(res.stdout)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "| 3 | yes |" in res.stdout
+
+
+def test_a_file_over_the_upload_cap_is_refused_with_a_message(app, tmp_path):
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as f:
+        line = b"1.2345678901234567\n"
+        f.write(line * (51 * 2**20 // len(line) + 1))  # just over the 50 MB cap
+    app.page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+    app.page.get_by_role("option", name="Upload CSV").click()
+    app.idle()
+    app.page.get_by_test_id("stSidebar").locator("input[type='file']").set_input_files(str(big))
+    app.page.get_by_text(re.compile("must be 50.*MB or smaller", re.IGNORECASE)).first.wait_for(timeout=30_000)
+    app.assert_healthy_page()
