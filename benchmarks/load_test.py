@@ -184,8 +184,15 @@ async def soak(n_fits: int) -> list[tuple[int, float]]:
                 # distinct data and fit each time: a new seed, and 20,000 to 200,000 points
                 n_points = 20_000 * (1 + i % 10)
                 await page.goto(f"http://127.0.0.1:{port}/?seed={i}&n_points={n_points}&n_fit={1 + i % 10}", timeout=60_000)
+                await page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)
+                await page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
                 await page.get_by_role("button", name="Fit", exact=True).click()
-                await page.get_by_role("button", name="Skip to the end", exact=True).click(timeout=120_000)
+                skip = page.get_by_role("button", name="Skip to the end", exact=True)
+                await page.get_by_text(FINAL).or_(skip).first.wait_for(timeout=120_000)
+                try:
+                    await skip.click(timeout=5_000)
+                except Exception:  # noqa: BLE001 - a short playback may end before the click
+                    pass
                 await page.get_by_text(FINAL).first.wait_for(timeout=120_000)
                 if i % 25 == 0:
                     readings.append((i, rss_mib(server.pid)))
