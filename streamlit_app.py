@@ -8,9 +8,7 @@ sidebar, data view, fit and playback, final view, choosing K, the algorithm.
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from emgmm import charts, datasets, parsing, screens, selection, settings
+from emgmm.cache import BoundedStore
 from emgmm.em import fit_em
 from emgmm.history import final_model, iteration_table, model_at
 from emgmm.matching import MATCH_LABELS, match_components
@@ -187,32 +186,12 @@ def current_data(values: dict) -> Data | None:
 
 
 # -------------------------------------------------------------------------- fits
-class FitStore:
-    """Finished fits shared by all sessions, at most ``max_entries`` (least recently
-    used dropped first). Not ``st.cache_data``: a cached function's elements are
-    replayed, so it cannot draw the first frame and a progress bar while it runs."""
-
-    def __init__(self, max_entries: int):
-        self.max_entries, self._items, self._lock = max_entries, OrderedDict(), threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-            return self._items.get(key)
-
-    def put(self, key, history: pd.DataFrame) -> None:
-        with self._lock:
-            self._items[key] = history
-            self._items.move_to_end(key)
-            while len(self._items) > self.max_entries:
-                self._items.popitem(last=False)
-
-
 @st.cache_resource
-def fit_store() -> FitStore:
-    # a history is small (a few hundred kB at most), so 64 fits stay well under 50 MB
-    return FitStore(max_entries=64)
+def fit_store() -> BoundedStore:
+    # Finished fits, shared by all sessions. Not st.cache_data: a cached function's
+    # elements are replayed, so it could not draw the first frame and a progress bar
+    # while it runs. A history is a few hundred kB at most: 64 stay well under 50 MB.
+    return BoundedStore(max_entries=64)
 
 
 def fit_key(data: Data, values: dict) -> tuple:
