@@ -329,10 +329,11 @@ def scrub(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
 
 def final_view(history: pd.DataFrame, data: Data, view: screens.DataView, y_max: float) -> None:
     attrs = history.attrs
+    n_iter = f"{attrs['n_iter']} iteration{'' if attrs['n_iter'] == 1 else 's'}"
     if attrs["converged"]:
-        st.success(f"Converged after {attrs['n_iter']} iterations.")
+        st.success(f"Converged after {n_iter}.")
     else:
-        st.warning(f"Stopped at max iterations without converging ({attrs['n_iter']} iterations): "
+        st.warning(f"Stopped at max iterations without converging ({n_iter}): "
                    "raise Max iterations to let EM go on.")
     finals = -np.asarray(attrs["start_log_likelihoods"])
     if len(finals) > 1:
