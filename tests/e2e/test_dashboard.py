@@ -55,6 +55,7 @@ def test_fit_plays_the_iterations_then_shows_the_final_view(app):
 def test_scrub_slider_moves_the_title(app):
     app.click("Fit")
     skip_button(app).wait_for(timeout=30_000)
+    app.idle()  # the run that fitted has finished drawing
     app.click("Pause")  # regression: skipping while paused must reach the final view
     app.page.get_by_role("button", name="Resume", exact=True).wait_for(timeout=10_000)
     app.click("Skip to the end")
