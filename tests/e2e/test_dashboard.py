@@ -21,6 +21,23 @@ def skip_button(app):
     return app.page.get_by_role("button", name="Skip to the end", exact=True)
 
 
+def pause(app, tries: int = 3) -> None:
+    """Press Pause until the playback says it is paused.
+
+    Known issue (see README): about one press in six made while the playback ticks is
+    lost, so a person may have to press again. This test is about what follows a pause.
+    """
+    resume = app.page.get_by_role("button", name="Resume", exact=True)
+    for _ in range(tries):
+        app.click("Pause")
+        try:
+            resume.wait_for(timeout=4_000)
+            return
+        except Exception:  # noqa: BLE001 - the press was lost: press again
+            continue
+    raise AssertionError(f"Pause did not take in {tries} presses")
+
+
 def test_page_loads_with_the_data_view(app):
     assert app.page.get_by_test_id("stSidebar").is_visible()
     charts = app.page.get_by_test_id("stVegaLiteChart")
@@ -56,8 +73,7 @@ def test_scrub_slider_moves_the_title(app):
     app.click("Fit")
     skip_button(app).wait_for(timeout=30_000)
     app.idle()  # the run that fitted has finished drawing
-    app.click("Pause")  # regression: skipping while paused must reach the final view
-    app.page.get_by_role("button", name="Resume", exact=True).wait_for(timeout=10_000)
+    pause(app)  # regression: skipping while paused must reach the final view
     app.click("Skip to the end")
     wait_for_text(app, "Scrub through the iterations", 30)
     app.idle()
