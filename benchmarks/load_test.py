@@ -52,15 +52,45 @@ def chromium_pids() -> list[int]:
     return pids
 
 
-class BrowserCpu:
+class Sampler:
+    """Calls ``sample()`` every ``interval`` seconds in a background thread, in a ``with`` block."""
+
+    interval = 0.1
+
+    def __init__(self):
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def sample(self) -> None:
+        raise NotImplementedError
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                self.sample()
+            except OSError:  # the process is gone
+                return
+            time.sleep(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+class BrowserCpu(Sampler):
     """CPU time of all Chromium processes over a span, sampled every 0.2 s so that the
     renderers of closed pages are counted too."""
 
+    interval = 0.2
+
     def __init__(self):
+        super().__init__()
         self.first: dict[int, float] = {pid: self._cpu(pid) for pid in chromium_pids()}
         self.last = dict(self.first)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
     @staticmethod
     def _cpu(pid: int) -> float:
@@ -69,54 +99,31 @@ class BrowserCpu:
         except OSError:
             return 0.0
 
-    def _run(self):
-        while not self._stop.is_set():
-            for pid in chromium_pids():
-                value = self._cpu(pid)
-                if value:
-                    self.first.setdefault(pid, 0.0)
-                    self.last[pid] = value
-            time.sleep(0.2)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
+    def sample(self) -> None:
+        for pid in chromium_pids():
+            value = self._cpu(pid)
+            if value:
+                self.first.setdefault(pid, 0.0)
+                self.last[pid] = value
 
     @property
     def seconds(self) -> float:
         return sum(self.last[pid] - self.first.get(pid, 0.0) for pid in self.last)
 
 
-FINAL = re.compile("Converged after|Stopped at max iterations")
-SESSION_TIMEOUT_S = 300
-
-
-class PeakRss:
-    """Samples a process's resident memory in a background thread."""
+class PeakRss(Sampler):
+    """The peak resident memory of a process."""
 
     def __init__(self, pid: int):
-        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        super().__init__()
+        self.pid, self.peak = pid, 0.0
 
-    def _run(self):
-        while not self._stop.is_set():
-            try:
-                self.peak = max(self.peak, rss_mib(self.pid))
-            except OSError:
-                return
-            time.sleep(0.1)
+    def sample(self) -> None:
+        self.peak = max(self.peak, rss_mib(self.pid))
 
-    def __enter__(self):
-        self._thread.start()
-        return self
 
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
+FINAL = re.compile("Converged after|Stopped at max iterations")
+SESSION_TIMEOUT_S = 300
 
 
 async def session(browser, url: str, seed: int) -> tuple[bool, float, str]:  # noqa: C901
