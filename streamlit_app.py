@@ -255,15 +255,16 @@ def step(delta: int, frames: list[int]) -> None:
     state = playback_state()
     pos = frames.index(state["iteration"]) if state["iteration"] in frames else 0
     anchor(state, frames[int(np.clip(pos + delta, 0, len(frames) - 1))])
-    state["playing"] = False
+    state["playing"] = st.session_state.play_switch = False
 
 
-def toggle_play(frames: list[int]) -> None:
+def play_switched(frames: list[int]) -> None:
     state = playback_state()
-    if not state["playing"] and state["iteration"] == frames[-1]:
-        state["iteration"] = frames[0]  # resume at the end replays from the start
+    playing = bool(st.session_state.play_switch)
+    if playing and state["iteration"] == frames[-1]:
+        state["iteration"] = frames[0]  # playing again at the end replays from the start
     anchor(state, state["iteration"])
-    state["playing"] = not state["playing"]
+    state["playing"] = playing
 
 
 def skip_to_end() -> None:
@@ -308,8 +309,11 @@ def playback_controls(frames: list[int]) -> None:
     state = playback_state()
     back, play, forward, end = st.columns(4)
     back.button("Step back", icon=":material/skip_previous:", on_click=step, args=(-1, frames), width="stretch")
-    play.button("Pause" if state["playing"] else "Resume", icon=":material/pause:" if state["playing"] else ":material/play_arrow:",
-                on_click=toggle_play, args=(frames,), width="stretch", key="play_pause")
+    # a switch, not a button: its value stays in the browser until the server has it,
+    # where a button's one-shot press was sometimes lost between timer reruns
+    st.session_state.play_switch = state["playing"]
+    play.toggle("Play", key="play_switch", on_change=play_switched, args=(frames,),
+                help="Pause or resume the playback.")
     forward.button("Step forward", icon=":material/skip_next:", on_click=step, args=(1, frames), width="stretch")
     end.button("Skip to the end", icon=":material/last_page:", on_click=skip_to_end, width="stretch")
 

@@ -217,3 +217,15 @@ def test_switching_data_source_keeps_the_hidden_settings():
     at.selectbox(key="source").set_value("random").run()
     no_exception(at)
     assert at.number_input(key="n_real").value == 3
+
+
+def test_play_switch_pauses_and_resumes_the_playback():
+    at = fit(start())
+    assert at.toggle(key="play_switch").value is True and at.session_state["play"]["playing"]
+    at.toggle(key="play_switch").set_value(False).run()
+    no_exception(at)
+    assert at.session_state["play"]["playing"] is False
+    button(at, "Step forward").click().run()
+    assert at.toggle(key="play_switch").value is False
+    at.toggle(key="play_switch").set_value(True).run()
+    assert at.session_state["play"]["playing"] is True
