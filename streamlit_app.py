@@ -15,13 +15,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from emgmm import charts, datasets, parsing, screens, selection, settings
-from emgmm.cache import BoundedStore
+from emgmm import datasets, selection
+from emgmm.app import parsing, settings
+from emgmm.app.cache import BoundedStore
+from emgmm.app.settings import Settings
+from emgmm.app.text import EXAMPLE_TEXT, INIT_LABELS, MATCH_LABELS, SOURCE_LABELS
 from emgmm.em import fit_em
 from emgmm.history import final_model, iteration_table, model_at
-from emgmm.matching import MATCH_LABELS, match_components
+from emgmm.matching import match_components
 from emgmm.model import GMM
 from emgmm.sampling import simulate
+from emgmm.validation import check_fittable
+from emgmm.viz import screens, trace
+from emgmm.viz.plotdata import params_table
 
 st.set_page_config(page_title="EM for a 1-D Gaussian mixture", page_icon=":bar_chart:", layout="wide")
 
@@ -38,10 +44,10 @@ def load_link_settings() -> None:
         for c in settings.CONTROLS:
             st.session_state[c.key] = st.session_state.get(c.key, c.default)
         return
-    values, warnings = settings.from_query(st.query_params.to_dict())
-    for key, value in values.items():
+    values, refused = Settings.from_query(st.query_params.to_dict())
+    for key, value in values.as_dict().items():
         st.session_state[key] = value
-    st.session_state.link_warnings = warnings
+    st.session_state.link_warnings = refused
 
 
 def new_seed() -> None:
@@ -53,37 +59,49 @@ def number(key: str, step=None, fmt=None):
     c = settings.BY_KEY[key]
     kind = int if c.kind == "int" else float
     return st.number_input(
-        c.label, min_value=kind(c.low), max_value=kind(c.high), step=step or (1 if kind is int else 0.1),
-        format=fmt, key=key, help=c.help,
+        c.label,
+        min_value=kind(c.low),
+        max_value=kind(c.high),
+        step=step or (1 if kind is int else 0.1),
+        format=fmt,
+        key=key,
+        help=c.help,
     )
 
 
-def choice(key: str, labels: dict):
+def choice(key: str, labels: dict[str, str]):
     c = settings.BY_KEY[key]
     return st.selectbox(c.label, c.choices, format_func=lambda v: labels.get(v, v), key=key, help=c.help)
 
 
-def sidebar() -> tuple[dict, bool]:
+def sidebar() -> tuple[Settings, bool]:
     """Draw the controls; return the settings and whether Fit was pressed."""
     with st.sidebar:
         st.header("Data")
-        choice("source", settings.SOURCE_LABELS)
+        choice("source", SOURCE_LABELS)
         source = st.session_state.source
         if source == "random":
             number("n_real")
             number("spread", step=0.1, fmt="%.2f")
             number("n_points", step=500)
         elif source == "example":
-            choice("example", {k: e.title for k, e in datasets.EXAMPLES.items()})
+            choice("example", {k: e.title for k, e in EXAMPLE_TEXT.items()})
         elif source == "upload":
             st.file_uploader(
-                "CSV file", type=["csv", "txt", "tsv"], key="upload",
+                "CSV file",
+                type=["csv", "txt", "tsv"],
+                key="upload",
                 help="Comma, semicolon or tab separated, with or without a header; "
                 f"up to {parsing.MAX_ROWS:,} rows.",
             )
         else:
-            st.text_area("Numbers", key="paste", height=120, placeholder="1.2, 3.4, 5.6 ...",
-                         help="Numbers separated by commas, spaces or new lines.")
+            st.text_area(
+                "Numbers",
+                key="paste",
+                height=120,
+                placeholder="1.2, 3.4, 5.6 ...",
+                help="Numbers separated by commas, spaces or new lines.",
+            )
         seed_col, button_col = st.columns([3, 2], vertical_alignment="bottom")
         with seed_col:
             number("seed")
@@ -95,15 +113,14 @@ def sidebar() -> tuple[dict, bool]:
         number("max_iter", step=50)
         fit_pressed = st.button("Fit", type="primary", width="stretch", key="fit")
         with st.expander("Fit options"):
-            choice("init", settings.INIT_LABELS)
+            choice("init", INIT_LABELS)
             number("n_init")
             st.toggle(settings.BY_KEY["tied"].label, key="tied", help=settings.BY_KEY["tied"].help)
 
         st.header("Playback")
         number("every")
         number("fps")
-    values = {c.key: st.session_state[c.key] for c in settings.CONTROLS}
-    return values, fit_pressed
+    return Settings.from_state(st.session_state), fit_pressed
 
 
 # ------------------------------------------------------------------------- data
@@ -111,7 +128,7 @@ def sidebar() -> tuple[dict, bool]:
 class Data:
     """The data on screen: a key naming it, the values, the true model if known."""
 
-    key: str
+    key: tuple[object, ...]
     x: np.ndarray
     true: GMM | None
     caption: str
@@ -136,24 +153,24 @@ def parsed_upload(file_id: str, _content: bytes) -> parsing.ParsedTable:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def data_view(key: str, _x: np.ndarray, seed: int) -> screens.DataView:
+def data_view(key: tuple[object, ...], _x: np.ndarray, seed: int) -> screens.DataView:
     return screens.data_view(_x, seed)
 
 
-def current_data(values: dict) -> Data | None:
+def current_data(values: Settings) -> Data | None:
     """The data the settings describe, or None after telling the user what to fix."""
-    source, seed = values["source"], int(values["seed"])
+    source, seed = values.source, values.seed
     if source == "random":
-        n_real, spread, n_points = int(values["n_real"]), float(values["spread"]), int(values["n_points"])
+        n_real, spread, n_points = values.n_real, values.spread, values.n_points
         true, x = simulated(n_real, spread, n_points, seed)
         caption = (
             f"{n_points:,} points drawn from a random mixture of {n_real} Gaussians: equal weights, "
             f"means from Normal(0, {spread:g}), sds uniform in [0.1, 1) (seed {seed})."
         )
-        return Data(f"random:{n_real}:{spread!r}:{n_points}:{seed}", x, true, caption)
+        return Data(values.data_key(), x, true, caption)
     if source == "example":
-        name = values["example"]
-        return Data(f"example:{name}", example_values(name), None, datasets.EXAMPLES[name].about)
+        name = values.example
+        return Data(values.data_key(), example_values(name), None, EXAMPLE_TEXT[name].about)
     if source == "upload":
         upload = st.session_state.get("upload")
         if upload is None:
@@ -170,8 +187,12 @@ def current_data(values: dict) -> Data | None:
             column = st.sidebar.selectbox("Column", names, key="column", help="The numeric column to fit.")
         values_ = parsing.column_values(table, column)
         note = f"; {values_.note()}" if values_.n_dropped else ""
-        return Data(f"upload:{upload.file_id}:{column}", values_.x, None,
-                    f"{upload.name}, column '{column}': {values_.x.size:,} values{note}.")
+        return Data(
+            values.data_key(f"{upload.file_id}:{column}"),
+            values_.x,
+            None,
+            f"{upload.name}, column '{column}': {values_.x.size:,} values{note}.",
+        )
     text = st.session_state.get("paste", "")
     if not text.strip():
         st.info("Paste numbers in the sidebar, separated by commas, spaces or new lines.")
@@ -182,7 +203,12 @@ def current_data(values: dict) -> Data | None:
         st.error(str(err))
         return None
     note = f"; {pasted.note()}" if pasted.n_dropped else ""
-    return Data(f"paste:{hashlib.sha1(text.encode()).hexdigest()}", pasted.x, None, f"Pasted data: {pasted.x.size:,} values{note}.")
+    return Data(
+        values.data_key(hashlib.sha1(text.encode()).hexdigest()),
+        pasted.x,
+        None,
+        f"Pasted data: {pasted.x.size:,} values{note}.",
+    )
 
 
 # -------------------------------------------------------------------------- fits
@@ -194,31 +220,37 @@ def fit_store() -> BoundedStore:
     return BoundedStore(max_entries=64)
 
 
-def fit_key(data: Data, values: dict) -> tuple:
-    return (data.key, int(values["n_fit"]), int(values["max_iter"]), values["init"],
-            int(values["n_init"]), bool(values["tied"]), int(values["seed"]))
-
-
-def run_fit(data: Data, values: dict, view: screens.DataView, y_max: float) -> pd.DataFrame:
+def run_fit(data: Data, values: Settings, view: screens.DataView, y_max: float) -> pd.DataFrame:
     """Fit with a live first frame and a progress bar; a click meanwhile interrupts it."""
     frame_slot, bar_slot = st.empty(), st.empty()
-    max_iter, n_init = int(values["max_iter"]), int(values["n_init"])
+    max_iter, n_init = values.max_iter, values.n_init
     shown = {"at": 0.0}
 
     def progress(start, iteration, model, log_likelihood):
         if start == 0 and iteration == 0:
-            title = f"Iteration 0: -LL = {-log_likelihood:,.2f}"
+            title = screens.frame_title(0, log_likelihood)
             with frame_slot.container():
                 show(screens.frame_screen(view, model, title, y_max))
         now = time.perf_counter()
         if now - shown["at"] > 0.1:  # Streamlit calls are where a rerun can stop the fit
             shown["at"] = now
             done = (start + iteration / max_iter) / n_init
-            bar_slot.progress(min(done, 1.0), text=f"Fitting: start {start + 1} of {n_init}, "
-                              f"iteration {iteration}, -LL = {-log_likelihood:,.2f}")
+            bar_slot.progress(
+                min(done, 1.0),
+                text=f"Fitting: start {start + 1} of {n_init}, "
+                f"iteration {iteration}, -LL = {-log_likelihood:,.2f}",
+            )
 
-    history = fit_em(data.x, int(values["n_fit"]), max_iter=max_iter, init=values["init"], n_init=n_init,
-                     tied_sd=bool(values["tied"]), rng=int(values["seed"]), callback=progress)
+    history = fit_em(
+        data.x,
+        values.n_fit,
+        max_iter=max_iter,
+        init=values.init,
+        n_init=n_init,
+        tied_sd=values.tied,
+        rng=values.seed,
+        callback=progress,
+    )
     frame_slot.empty()
     bar_slot.empty()
     return history
@@ -235,9 +267,9 @@ def show_frame(history: pd.DataFrame, iteration: int, view: screens.DataView, y_
     """One playback frame, filled into specs Altair built once for this fit."""
     state = playback_state()
     if "template" not in state:
-        state["template"] = screens.frame_template(view, int(history["component"].max()) + 1, y_max)
+        state["template"] = screens.frame_template(view, int(history.attrs["n_components"]), y_max)
         state["iterations"] = iteration_table(history)
-    title = screens.frame_title(state["iterations"], iteration)
+    title = screens.history_title(state["iterations"], iteration)
     for spec in screens.frame_specs(state["template"], view, model_at(history, iteration), title):
         st.vega_lite_chart(spec=spec, width="stretch")
 
@@ -271,7 +303,9 @@ def skip_to_end() -> None:
     playback_state().update(phase="done", playing=False)
 
 
-def playback(history: pd.DataFrame, view: screens.DataView, y_max: float, frames: list[int], fps: int, playing: bool):
+def playback(
+    history: pd.DataFrame, view: screens.DataView, y_max: float, frames: list[int], fps: int, playing: bool
+):
     """The playback's current frame and its progress bar.
 
     Runs as a fragment with ``run_every`` while playing: each tick reruns this function
@@ -300,7 +334,10 @@ def playback(history: pd.DataFrame, view: screens.DataView, y_max: float, frames
     iteration = state["iteration"]
     pos = frames.index(iteration)
     show_frame(history, iteration, view, y_max)
-    st.progress((pos + 1) / len(frames), text=f"Frame {pos + 1} of {len(frames)}: iteration {iteration} of {frames[-1]}")
+    st.progress(
+        (pos + 1) / len(frames),
+        text=f"Frame {pos + 1} of {len(frames)}: iteration {iteration} of {frames[-1]}",
+    )
 
 
 def playback_controls(frames: list[int]) -> None:
@@ -308,13 +345,22 @@ def playback_controls(frames: list[int]) -> None:
     between press and release; a press reruns the page."""
     state = playback_state()
     back, play, forward, end = st.columns(4)
-    back.button("Step back", icon=":material/skip_previous:", on_click=step, args=(-1, frames), width="stretch")
+    back.button(
+        "Step back", icon=":material/skip_previous:", on_click=step, args=(-1, frames), width="stretch"
+    )
     # a switch, not a button: its value stays in the browser until the server has it,
     # where a button's one-shot press was sometimes lost between timer reruns
     st.session_state.play_switch = state["playing"]
-    play.toggle("Play", key="play_switch", on_change=play_switched, args=(frames,),
-                help="Pause or resume the playback.")
-    forward.button("Step forward", icon=":material/skip_next:", on_click=step, args=(1, frames), width="stretch")
+    play.toggle(
+        "Play",
+        key="play_switch",
+        on_change=play_switched,
+        args=(frames,),
+        help="Pause or resume the playback.",
+    )
+    forward.button(
+        "Step forward", icon=":material/skip_next:", on_click=step, args=(1, frames), width="stretch"
+    )
     end.button("Skip to the end", icon=":material/last_page:", on_click=skip_to_end, width="stretch")
 
 
@@ -328,7 +374,7 @@ def scrub(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
     left, right = st.columns([3, 2])
     with left:
         show_frame(history, iteration, view, y_max)
-    right.altair_chart(charts.loglik_chart(iterations, current=iteration), width="stretch")
+    right.altair_chart(trace.loglik_chart(iterations, current=iteration), width="stretch")
 
 
 def final_view(history: pd.DataFrame, data: Data, view: screens.DataView, y_max: float) -> None:
@@ -337,19 +383,28 @@ def final_view(history: pd.DataFrame, data: Data, view: screens.DataView, y_max:
     if attrs["converged"]:
         st.success(f"Converged after {n_iter}.")
     else:
-        st.warning(f"Stopped at max iterations without converging ({n_iter}): "
-                   "raise Max iterations to let EM go on.")
+        st.warning(
+            f"Stopped at max iterations without converging ({n_iter}): raise Max iterations to let EM go on."
+        )
     finals = -np.asarray(attrs["start_log_likelihoods"])
     if len(finals) > 1:
-        st.caption(f"{len(finals)} starts, final -LL from {finals.min():,.1f} to {finals.max():,.1f}: "
-                   "the best is shown.")
+        st.caption(
+            f"{len(finals)} starts, final -LL from {finals.min():,.1f} to {finals.max():,.1f}: "
+            "the best is shown."
+        )
     fitted = final_model(history)
     show(screens.final_screen(view, fitted, data.true))
     left, right = st.columns([3, 1], vertical_alignment="center")
-    left.altair_chart(charts.loglik_chart(iteration_table(history)), width="stretch")
+    left.altair_chart(trace.loglik_chart(iteration_table(history)), width="stretch")
     with right:
-        st.download_button("Download the history (CSV)", history.to_csv(index=False).encode(),
-                           file_name="em_history.csv", mime="text/csv", icon=":material/download:", width="stretch")
+        st.download_button(
+            "Download the history (CSV)",
+            history.to_csv(index=False).encode(),
+            file_name="em_history.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            width="stretch",
+        )
         st.button("Replay", icon=":material/replay:", on_click=replay, width="stretch")
     final_table(fitted, data.true)
     st.subheader("Scrub through the iterations")
@@ -360,17 +415,20 @@ def final_table(fitted: GMM, true: GMM | None) -> None:
     """The fitted components, matched to the true ones when they are known."""
     if true is not None:
         st.markdown("**Fitted components matched to the true ones** (errors: fitted minus true)")
-        table = match_components(true, fitted)
-        table["fit_component"] += 1
-        table["true_component"] += 1
-        shown = table.rename(columns=MATCH_LABELS)
+        shown = match_components(true, fitted).rename(columns=MATCH_LABELS)
     else:
         st.markdown("**Fitted components**")
-        shown = pd.DataFrame({"component": np.arange(1, fitted.n_components + 1), "weight": fitted.weights,
-                              "mean": fitted.means, "sd": fitted.sds})
-    st.dataframe(shown, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.4g") for c in shown.columns
-                                if shown[c].dtype.kind == "f"})
+        shown = params_table(fitted)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            c: st.column_config.NumberColumn(format="%.4g")
+            for c in shown.columns
+            if shown[c].dtype.kind == "f"
+        },
+    )
 
 
 def replay() -> None:
@@ -380,21 +438,23 @@ def replay() -> None:
 
 
 # ---------------------------------------------------------------- choosing K
-def choose_k(data: Data, values: dict) -> None:
+def choose_k(data: Data, values: Settings) -> None:
     with st.expander("Choose K: how many components?"):
-        st.caption("Fits K = 1 to 10 (3 starts each) and scores each with BIC = -2 L + p ln n and "
-                   "AIC = -2 L + 2 p; lower is better. Above 20,000 points a seeded subsample is scored.")
-        key = ("select", data.key, bool(values["tied"]), int(values["seed"]))
+        st.caption(
+            "Fits K = 1 to 10 (3 starts each) and scores each with BIC = -2 L + p ln n and "
+            "AIC = -2 L + 2 p; lower is better. Above 20,000 points a seeded subsample is scored."
+        )
+        key = ("select", data.key, values.tied, values.seed)
         if st.button("Compute BIC and AIC", key="select_k"):
             x = data.x
-            rng = np.random.default_rng(int(values["seed"]))
+            rng = np.random.default_rng(values.seed)
             if x.size > 20_000:
                 x = rng.choice(x, 20_000, replace=False)
             bar, rows = st.progress(0.0, text="Fitting K = 1"), []
             for k in range(1, 11):
                 bar.progress((k - 1) / 10, text=f"Fitting K = {k}")
                 try:
-                    rows.append(selection.select_k(x, [k], n_init=3, rng=rng, tied_sd=bool(values["tied"])))
+                    rows.append(selection.select_k(x, [k], n_init=3, rng=rng, tied_sd=values.tied))
                 except ValueError:  # more components than distinct values: stop at the last K possible
                     break
             bar.empty()
@@ -403,50 +463,66 @@ def choose_k(data: Data, values: dict) -> None:
         if stored and stored[0] == key:
             table = stored[1]
             best = selection.best_k(table)
-            st.altair_chart(charts.selection_chart(table, best), width="stretch")
+            st.altair_chart(trace.selection_chart(table, best), width="stretch")
             st.button(f"Use K = {best}", on_click=lambda: st.session_state.update(n_fit=best), key="use_k")
 
 
 def explain() -> None:
     with st.expander("The EM algorithm, in the notation of the charts"):
         st.markdown("The mixture density is a weighted sum of K Gaussians:")
-        st.latex(r"p(x) = \sum_{i=1}^{K} p(y=i)\, p(x \mid y=i) = \sum_{i=1}^{K} w_i\, \mathcal{N}(x;\, \mu_i, \sigma_i^2)")
-        st.markdown("**E-step**: the responsibility of component *i* for point *x_n* (its colour in the strip "
-                    "is the component with the largest one):")
-        st.latex(r"r_{ni} = p(y=i \mid x_n) = \frac{w_i\, \mathcal{N}(x_n; \mu_i, \sigma_i^2)}{\sum_j w_j\, \mathcal{N}(x_n; \mu_j, \sigma_j^2)}")
+        st.latex(
+            r"p(x) = \sum_{i=1}^{K} p(y=i)\, p(x \mid y=i) = \sum_{i=1}^{K} w_i\, \mathcal{N}(x;\, \mu_i, \sigma_i^2)"
+        )
+        st.markdown(
+            "**E-step**: the responsibility of component *i* for point *x_n* (its colour in the strip "
+            "is the component with the largest one):"
+        )
+        st.latex(
+            r"r_{ni} = p(y=i \mid x_n) = "
+            r"\frac{w_i\, \mathcal{N}(x_n; \mu_i, \sigma_i^2)}{\sum_j w_j\, \mathcal{N}(x_n; \mu_j, \sigma_j^2)}"
+        )
         st.markdown("**M-step**: weighted counts, means and standard deviations:")
-        st.latex(r"N_i = \sum_n r_{ni},\quad w_i = \frac{N_i}{N},\quad \mu_i = \frac{1}{N_i}\sum_n r_{ni} x_n,\quad "
-                 r"\sigma_i^2 = \frac{1}{N_i}\sum_n r_{ni} (x_n - \mu_i)^2")
-        st.markdown("Each iteration never lowers the log-likelihood; the fit stops when its relative gain falls below 1e-8:")
+        st.latex(
+            r"N_i = \sum_n r_{ni},\quad w_i = \frac{N_i}{N},\quad \mu_i = \frac{1}{N_i}\sum_n r_{ni} x_n,\quad "
+            r"\sigma_i^2 = \frac{1}{N_i}\sum_n r_{ni} (x_n - \mu_i)^2"
+        )
+        st.markdown(
+            "Each iteration never lowers the log-likelihood; the fit stops when its relative gain falls below 1e-8:"
+        )
         st.latex(r"\log L = \sum_n \log \sum_i w_i\, \mathcal{N}(x_n; \mu_i, \sigma_i^2)")
 
 
 # ------------------------------------------------------------------------ page
 load_link_settings()
 values, fit_pressed = sidebar()
-st.query_params.from_dict(settings.to_query(values))
+st.query_params.from_dict(values.to_query())
 
 st.title("EM fitting a 1-D Gaussian mixture")
 st.caption("Press **Fit** to watch expectation-maximisation fit the mixture, one iteration per frame.")
-for warning in st.session_state.link_warnings:
-    st.warning(warning)
+if st.session_state.link_warnings:
+    st.warning(
+        "This link's settings were not all valid; these use their defaults: "
+        + "; ".join(st.session_state.link_warnings)
+        + "."
+    )
 
 data = current_data(values)
 if data is None:
     st.stop()
-view = data_view(data.key, data.x, int(values["seed"]))
+view = data_view(data.key, data.x, values.seed)
 y_max = screens.y_ceiling(view, [data.true] if data.true is not None else [])
 st.caption(f"{data.caption} Strip: {view.strip_caption}.")
 
-key = fit_key(data, values)
+key = values.fit_key(data.key)
 store = fit_store()
 if "play" in st.session_state and st.session_state.play["key"] != key:
     del st.session_state.play  # a fit always belongs to the data and settings on screen
 
 if fit_pressed:
-    problem = parsing.fit_problem(data.x, int(values["n_fit"]))
-    if problem:
-        st.error(problem)
+    try:
+        check_fittable(data.x, values.n_fit)
+    except ValueError as err:
+        st.error(f"{err} Change the data or the number of fitted components.")
     else:
         if store.get(key) is None:
             store.put(key, run_fit(data, values, view, y_max))
@@ -460,9 +536,10 @@ if history is None:
     show(screens.data_screen(view))
 elif st.session_state.play["phase"] == "playing":
     playing = st.session_state.play["playing"]
-    frames = screens.frame_iterations(int(history.attrs["n_iter"]), int(values["every"]))
-    st.fragment(playback, run_every=1 / int(values["fps"]) if playing else None)(
-        history, view, y_max, frames, int(values["fps"]), playing)
+    frames = screens.frame_iterations(int(history.attrs["n_iter"]), values.every)
+    st.fragment(playback, run_every=1 / values.fps if playing else None)(
+        history, view, y_max, frames, values.fps, playing
+    )
     playback_controls(frames)
 else:
     final_view(history, data, view, y_max)

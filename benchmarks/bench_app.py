@@ -1,10 +1,10 @@
 """Cost of the dashboard's frames: chart build time, spec size, Fit to first frame.
 
-Run: python benchmarks/bench_app.py [--repeats 15]
+Run: python -m benchmarks.bench_app [--repeats 15]
 
 For 2,000 and 1,000,000 points (default settings otherwise: 5 true and 5 fitted
 components) it prints the median time to build one playback frame's charts with Altair
-(``screens.history_frame``) and as the app does during playback (``screens.frame_specs``
+(``screens.frame_screen``) and as the app does during playback (``screens.frame_specs``
 filling a template built once per fit), the size of one frame's chart specs with their
 data (``chart.to_json()``, and compact JSON), and the median time from pressing Fit to
 the first frame's charts being built (the app draws that frame from the fit's progress
@@ -14,17 +14,15 @@ callback at iteration 0, before the fit goes on).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from emgmm import fit_em, iteration_table, model_at, screens  # noqa: E402
-from emgmm.sampling import simulate  # noqa: E402
+from emgmm import fit_em, iteration_table, model_at
+from emgmm.sampling import simulate
+from emgmm.viz import screens
 
 
 class FirstFrame(Exception):
@@ -37,10 +35,8 @@ def fit_to_first_frame(x, view, y_max) -> float:
         raise FirstFrame
 
     t0 = time.perf_counter()
-    try:
+    with contextlib.suppress(FirstFrame):
         fit_em(x, 5, rng=1, callback=callback)
-    except FirstFrame:
-        pass
     return time.perf_counter() - t0
 
 
@@ -49,7 +45,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
     print(f"# medians of {args.repeats} runs")
-    print("| points | frame build, Altair (ms) | frame build, playback (ms) | frame spec, to_json() (KB) | compact JSON (KB) | Fit to first frame (ms) |")
+    print(
+        "| points | frame build, Altair (ms) | frame build, playback (ms) "
+        "| frame spec, to_json() (KB) | compact JSON (KB) | Fit to first frame (ms) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|")
     for n in (2_000, 1_000_000):
         true, x = simulate(5, 1.5, n, 1)
@@ -62,18 +61,25 @@ def main() -> None:
         builds = []
         for it in frames:
             t0 = time.perf_counter()
-            stacked = screens.history_frame(view, history, int(it), y_max, iterations)
+            title = screens.history_title(iterations, int(it))
+            stacked = screens.frame_screen(view, model_at(history, int(it)), title, y_max)
             builds.append(time.perf_counter() - t0)
         template = screens.frame_template(view, 5, y_max)
         fills = []
         for it in frames:
             t0 = time.perf_counter()
-            screens.frame_specs(template, view, model_at(history, int(it)), screens.frame_title(iterations, int(it)))
+            screens.frame_specs(
+                template, view, model_at(history, int(it)), screens.history_title(iterations, int(it))
+            )
             fills.append(time.perf_counter() - t0)
         size = sum(len(c.to_json()) for c in stacked)
         compact = sum(len(json.dumps(c.to_dict(), separators=(",", ":"))) for c in stacked)
         first = [fit_to_first_frame(x, view, y_max) for _ in range(args.repeats)]
-        print(f"| {n:,} | {np.median(builds) * 1e3:.1f} | {np.median(fills) * 1e3:.1f} | {size / 1000:.1f} | {compact / 1000:.1f} | {np.median(first) * 1e3:.0f} |", flush=True)
+        print(
+            f"| {n:,} | {np.median(builds) * 1e3:.1f} | {np.median(fills) * 1e3:.1f} | "
+            f"{size / 1000:.1f} | {compact / 1000:.1f} | {np.median(first) * 1e3:.0f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

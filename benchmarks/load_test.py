@@ -1,6 +1,6 @@
 """Many browser sessions on one dashboard server: do they all finish, how slow, how much memory.
 
-Run: python benchmarks/load_test.py [--sessions 1,5,10,20] [--soak 200]
+Run: python -m benchmarks.load_test [--sessions 1,5,10,20] [--soak 200]
 
 For each count it starts a fresh ``streamlit run`` on loopback and drives that many
 concurrent sessions (pages in one headless Chromium). Each session loads the page,
@@ -20,17 +20,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import re
 import sys
 import threading
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-from e2e.harness import CHROMIUM_ARGS, chromium_path, free_port, rss_mib, start_server, stop_server  # noqa: E402
-
-import os  # noqa: E402
+from tests.support.browser import CHROMIUM_ARGS, chromium_path, free_port, rss_mib, start_server, stop_server
 
 
 def cpu_seconds(pid: int) -> float:
@@ -126,7 +123,7 @@ FINAL = re.compile("Converged after|Stopped at max iterations")
 SESSION_TIMEOUT_S = 300
 
 
-async def session(browser, url: str, seed: int) -> tuple[bool, float, str]:  # noqa: C901
+async def session(browser, url: str, seed: int) -> tuple[bool, float, str]:
     """One user: load, change the seed, Fit, wait for the final view."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
@@ -138,7 +135,9 @@ async def session(browser, url: str, seed: int) -> tuple[bool, float, str]:  # n
         box = page.get_by_test_id("stSidebar").get_by_label("Seed", exact=True)
         await box.fill(str(seed))
         await box.press("Enter")
-        await page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+        await page.wait_for_selector(
+            "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+        )
         t0 = time.monotonic()
         await page.get_by_role("button", name="Fit", exact=True).click()
         await page.get_by_text(FINAL).first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
@@ -146,7 +145,7 @@ async def session(browser, url: str, seed: int) -> tuple[bool, float, str]:  # n
         if await page.get_by_test_id("stException").count():
             return False, elapsed, "exception on page"
         return not errors, elapsed, "; ".join(errors[:2])
-    except Exception as err:  # noqa: BLE001 - a failed session is a result, not a crash
+    except Exception as err:
         return False, float("nan"), str(err).splitlines()[0]
     finally:
         await context.close()
@@ -171,9 +170,15 @@ async def round_of(n: int, query: str = "") -> dict:
     finally:
         stop_server(server)
     ok = all(r[0] for r in results)
-    return {"n": n, "ok": ok, "slowest": max(r[1] for r in results), "rss": rss.peak,
-            "server_cores": server_cpu / wall, "browser_cores": browser_cpu / wall,
-            "errors": [r[2] for r in results if not r[0]][:3]}
+    return {
+        "n": n,
+        "ok": ok,
+        "slowest": max(r[1] for r in results),
+        "rss": rss.peak,
+        "server_cores": server_cpu / wall,
+        "browser_cores": browser_cpu / wall,
+        "errors": [r[2] for r in results if not r[0]][:3],
+    }
 
 
 async def soak(n_fits: int) -> list[tuple[int, float]]:
@@ -190,16 +195,19 @@ async def soak(n_fits: int) -> list[tuple[int, float]]:
             for i in range(1, n_fits + 1):
                 # distinct data and fit each time: a new seed, and 20,000 to 200,000 points
                 n_points = 20_000 * (1 + i % 10)
-                await page.goto(f"http://127.0.0.1:{port}/?seed={i}&n_points={n_points}&n_fit={1 + i % 10}", timeout=60_000)
+                await page.goto(
+                    f"http://127.0.0.1:{port}/?seed={i}&n_points={n_points}&n_fit={1 + i % 10}",
+                    timeout=60_000,
+                )
                 await page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)
-                await page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000)
+                await page.wait_for_selector(
+                    "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+                )
                 await page.get_by_role("button", name="Fit", exact=True).click()
                 skip = page.get_by_role("button", name="Skip to the end", exact=True)
                 await page.get_by_text(FINAL).or_(skip).first.wait_for(timeout=120_000)
-                try:
+                with contextlib.suppress(Exception):
                     await skip.click(timeout=5_000)
-                except Exception:  # noqa: BLE001 - a short playback may end before the click
-                    pass
                 await page.get_by_text(FINAL).first.wait_for(timeout=120_000)
                 if i % 25 == 0:
                     readings.append((i, rss_mib(server.pid)))
@@ -214,18 +222,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", default="1,5,10,20", help="comma-separated session counts")
     parser.add_argument("--soak", type=int, default=0, help="fits in a row for the memory check (0: skip)")
-    parser.add_argument("--query", default="", help="settings for every session as a link query, e.g. every=10")
+    parser.add_argument(
+        "--query", default="", help="settings for every session as a link query, e.g. every=10"
+    )
     args = parser.parse_args()
     if chromium_path() is None:
         sys.exit("load_test needs Chromium: apt-get install chromium (or set EMGMM_CHROMIUM)")
     rows = []
-    print("| sessions | all finished without error | slowest Fit to final view (s) | server peak RSS (MiB) | server CPU (cores) | browser CPU (cores) |")
+    print(
+        "| sessions | all finished without error | slowest Fit to final view (s) "
+        "| server peak RSS (MiB) | server CPU (cores) | browser CPU (cores) |"
+    )
     print("|---:|:---:|---:|---:|---:|---:|")
     for n in (int(v) for v in args.sessions.split(",") if v):
         r = asyncio.run(round_of(n, args.query))
         rows.append(r)
-        print(f"| {n} | {'yes' if r['ok'] else 'no'} | {r['slowest']:.1f} | {r['rss']:.0f} | "
-              f"{r['server_cores']:.2f} | {r['browser_cores']:.2f} |", flush=True)
+        print(
+            f"| {n} | {'yes' if r['ok'] else 'no'} | {r['slowest']:.1f} | {r['rss']:.0f} | "
+            f"{r['server_cores']:.2f} | {r['browser_cores']:.2f} |",
+            flush=True,
+        )
         if r["errors"]:
             print(f"|   | errors: {r['errors']} | | |", flush=True)
     lone = next((r["slowest"] for r in rows if r["n"] == 1), None)
@@ -234,8 +250,10 @@ def main() -> None:
             print(f"{r['n']} sessions: slowest / lone = {r['slowest'] / lone:.2f}")
     if args.soak:
         readings = asyncio.run(soak(args.soak))
-        print(f"soak: {args.soak} fits; RSS start {readings[0][1]:.0f} MiB, max {max(v for _, v in readings):.0f} MiB, "
-              f"end {readings[-1][1]:.0f} MiB")
+        print(
+            f"soak: {args.soak} fits; RSS start {readings[0][1]:.0f} MiB, max {max(v for _, v in readings):.0f} MiB, "
+            f"end {readings[-1][1]:.0f} MiB"
+        )
     sys.exit(0 if all(r["ok"] for r in rows) else 1)
 
 

@@ -15,22 +15,23 @@ from .matching import match_components
 from .sampling import simulate
 
 
-def _number(text: str, kind):
+def _number(text: str, kind: type[int] | type[float]) -> float:
     try:
         return kind(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected {'an integer' if kind is int else 'a number'}, got {text!r}") from None
+        expected = "an integer" if kind is int else "a number"
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
 
 
 def _positive_int(text: str) -> int:
-    value = _number(text, int)
+    value = int(_number(text, int))
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
 
 
 def _non_negative_int(text: str) -> int:
-    value = _number(text, int)
+    value = int(_number(text, int))
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
     return value
@@ -58,17 +59,61 @@ def build_parser() -> argparse.ArgumentParser:
         "mixture to them with EM, printing every n-th iteration.",
     )
     add = parser.add_argument
-    add("-r", "--n_real", type=_positive_int, default=5, help="number of components generating the data (default 5)")
-    add("-f", "--n_fit", type=_positive_int, default=5, help="number of components in the fitted model (default 5)")
+    add(
+        "-r",
+        "--n_real",
+        type=_positive_int,
+        default=5,
+        help="number of components generating the data (default 5)",
+    )
+    add(
+        "-f",
+        "--n_fit",
+        type=_positive_int,
+        default=5,
+        help="number of components in the fitted model (default 5)",
+    )
     add("-i", "--iter", type=_positive_int, default=300, help="maximum number of EM iterations (default 300)")
-    add("-s", "--spread", type=_positive_float, default=1.5, help="spread of the true model: SD of the component means (default 1.5)")
-    add("-p", "--n_points", type=_positive_int, default=2000, help="number of data points to generate (default 2000)")
-    add("-a", "--animate_frames", type=_non_negative_int, default=1,
-        help="print only every n-th iteration's line; 0 prints none (default 1)")
-    add("--seed", type=_non_negative_int, default=None, help="random seed for the data and the fit (default: fresh entropy)")
-    add("--tol", type=_non_negative_float, default=1e-8, help="stop when the relative log-likelihood gain is below this (default 1e-8)")
+    add(
+        "-s",
+        "--spread",
+        type=_positive_float,
+        default=1.5,
+        help="spread of the true model: SD of the component means (default 1.5)",
+    )
+    add(
+        "-p",
+        "--n_points",
+        type=_positive_int,
+        default=2000,
+        help="number of data points to generate (default 2000)",
+    )
+    add(
+        "-a",
+        "--animate_frames",
+        type=_non_negative_int,
+        default=1,
+        help="print only every n-th iteration's line; 0 prints none (default 1)",
+    )
+    add(
+        "--seed",
+        type=_non_negative_int,
+        default=None,
+        help="random seed for the data and the fit (default: fresh entropy)",
+    )
+    add(
+        "--tol",
+        type=_non_negative_float,
+        default=1e-8,
+        help="stop when the relative log-likelihood gain is below this (default 1e-8)",
+    )
     add("--init", choices=INIT_METHODS, default="kmeans++", help="how EM starts (default kmeans++)")
-    add("--out", metavar="FILE.csv", default=None, help="write the history table (one row per iteration and component) to this CSV file")
+    add(
+        "--out",
+        metavar="FILE.csv",
+        default=None,
+        help="write the history table (one row per iteration and component) to this CSV file",
+    )
     return parser
 
 
@@ -96,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"Did not converge after {n_iter} iterations")
     matched = match_components(true_model, final_model(history))
-    with pd.option_context("display.width", 120, "display.max_columns", 20, "display.float_format", "{:.4f}".format):
+    with pd.option_context(
+        "display.width", 120, "display.max_columns", 20, "display.float_format", "{:.4f}".format
+    ):
         print(matched.to_string(index=False))
     if args.out:
         try:

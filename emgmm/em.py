@@ -8,15 +8,18 @@ rows), and accumulates the sufficient statistics of the M-step per chunk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from .history import HISTORY_COLUMNS, history_table  # noqa: F401  (re-exported)
+from ._types import FloatArray, RngLike
+from .history import history_table, relative_gain
 from .initialization import INIT_METHODS, initial_model
 from .model import GMM
-from .validation import check_data, check_float, check_int, check_rng, count_distinct
+from .validation import check_fittable, check_float, check_int, check_rng
 
 #: A component whose responsibility mass (in points) falls below this keeps its previous
 #: mean and sd; its weight is floored here so that log(weight) stays finite
@@ -43,17 +46,23 @@ class _Stats:
     """Sufficient statistics of one pass, deviations in units of the scale ``a``."""
 
     log_likelihood: float
-    mass: np.ndarray  # sum_n r_nk
-    dev: np.ndarray  # sum_n r_nk u_nk, u = (x - shift_k) * a_k
-    dev2: np.ndarray  # sum_n r_nk u_nk^2
+    mass: FloatArray  # sum_n r_nk
+    dev: FloatArray  # sum_n r_nk u_nk, u = (x - shift_k) * a_k
+    dev2: FloatArray  # sum_n r_nk u_nk^2
 
 
-def sd_floor_for(x: np.ndarray) -> float:
+#: ``callback(start, iteration, model, log_likelihood)`` of ``fit_em``.
+Callback = Callable[[int, int, GMM, float], object]
+#: What ``_run`` reports after each pass: ``(iteration, model, log_likelihood)``.
+Report = Callable[[int, GMM, float], object]
+
+
+def sd_floor_for(x: FloatArray) -> float:
     """The documented sd floor for data ``x``: ``SD_FLOOR_FRACTION * (max(x) - min(x))``."""
     return SD_FLOOR_FRACTION * float(x.max() - x.min())
 
 
-def _pass(x: np.ndarray, model: GMM, shift: np.ndarray | None = None) -> _Stats:
+def _pass(x: FloatArray, model: GMM, shift: FloatArray | None = None) -> _Stats:
     """One E-step over ``x``: log-likelihood and responsibility-weighted sums.
 
     With ``a_k = 1 / (sqrt(2) sd_k)`` and ``u = (x - mean_k) a_k``, the log of each
@@ -68,6 +77,7 @@ def _pass(x: np.ndarray, model: GMM, shift: np.ndarray | None = None) -> _Stats:
     chunk = max(1024, CHUNK_ELEMENTS // k)
     u_buf, q_buf, r_buf = (np.empty((k, chunk)) for _ in range(3))
     v_buf = np.empty((k, chunk)) if shift is not None else None
+    shifts = shift[:, None] if shift is not None else None
     mass, dev, dev2 = np.zeros(k), np.zeros(k), np.zeros(k)
     log_likelihood = 0.0
     for start in range(0, x.size, chunk):
@@ -85,9 +95,9 @@ def _pass(x: np.ndarray, model: GMM, shift: np.ndarray | None = None) -> _Stats:
         log_likelihood += float(np.log(total).sum() + top.sum())
         r *= 1.0 / total  # responsibilities
         mass += r.sum(axis=1)
-        if v_buf is not None:
+        if v_buf is not None and shifts is not None:
             u = v_buf[:, :m]
-            np.subtract(xc, shift[:, None], out=u)
+            np.subtract(xc, shifts, out=u)
             u *= scale
             np.multiply(u, u, out=q)
         dev += np.vecdot(r, u)
@@ -95,7 +105,9 @@ def _pass(x: np.ndarray, model: GMM, shift: np.ndarray | None = None) -> _Stats:
     return _Stats(log_likelihood, mass, dev, dev2)
 
 
-def _moments(stats: _Stats, shift: np.ndarray, a: np.ndarray, alive: np.ndarray):
+def _moments(
+    stats: _Stats, shift: FloatArray, a: FloatArray, alive: npt.NDArray[np.bool_]
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Weighted means and variances from the sums, and how much cancellation they risk."""
     mass = np.where(alive, stats.mass, 1.0)
     d = stats.dev / mass  # mean deviation, units of 1/a
@@ -105,7 +117,7 @@ def _moments(stats: _Stats, shift: np.ndarray, a: np.ndarray, alive: np.ndarray)
     return shift + d / a, np.maximum(v, 0.0) / (a * a), risk
 
 
-def _m_step(x: np.ndarray, model: GMM, stats: _Stats, sd_floor: float, tied_sd: bool) -> GMM:
+def _m_step(x: FloatArray, model: GMM, stats: _Stats, sd_floor: float, tied_sd: bool) -> GMM:
     """New parameters from the statistics of the current ones.
 
     Weights are the mean responsibilities; means and variances the responsibility-
@@ -131,8 +143,13 @@ def _m_step(x: np.ndarray, model: GMM, stats: _Stats, sd_floor: float, tied_sd: 
     return GMM(mass / mass.sum(), means, sds)
 
 
-def _ignore(*_args) -> None:
+def _ignore(*_args: object) -> None:
     pass
+
+
+def _reporter(callback: Callback, start_index: int) -> Report:
+    """``callback`` with the start's index bound."""
+    return lambda iteration, model, log_likelihood: callback(start_index, iteration, model, log_likelihood)
 
 
 def _feasible_start(start: GMM, sd_floor: float, tied_sd: bool) -> GMM:
@@ -144,7 +161,9 @@ def _feasible_start(start: GMM, sd_floor: float, tied_sd: bool) -> GMM:
     return GMM(start.weights, start.means, sds)
 
 
-def _run(x, start: GMM, max_iter, tol, sd_floor, tied_sd, report):
+def _run(
+    x: FloatArray, start: GMM, max_iter: int, tol: float, sd_floor: float, tied_sd: bool, report: Report
+) -> tuple[list[GMM], list[float], bool]:
     """EM from ``start``; returns the models, their log-likelihoods and the converged flag.
     ``report(iteration, model, log_likelihood)`` is called after each pass."""
     models, lls = [start], []
@@ -158,7 +177,7 @@ def _run(x, start: GMM, max_iter, tol, sd_floor, tied_sd, report):
         models.append(model)
         lls.append(stats.log_likelihood)
         report(iteration, model, lls[-1])
-        gain = (lls[-1] - lls[-2]) / abs(lls[-1])
+        gain = float(relative_gain(lls[-1], lls[-2]))
         if gain < tol:
             converged = True
             break
@@ -166,7 +185,7 @@ def _run(x, start: GMM, max_iter, tol, sd_floor, tied_sd, report):
 
 
 def fit_em(
-    x,
+    x: object,
     n_components: int,
     *,
     max_iter: int = 300,
@@ -175,8 +194,8 @@ def fit_em(
     init_params: GMM | None = None,
     n_init: int = 1,
     tied_sd: bool = False,
-    rng=None,
-    callback=None,
+    rng: RngLike = None,
+    callback: Callback | None = None,
 ) -> pd.DataFrame:
     """Fit a Gaussian mixture to ``x`` with EM and return every iteration.
 
@@ -211,8 +230,9 @@ def fit_em(
     Returns
     -------
     history : pandas.DataFrame
-        One row per (iteration, component), columns ``iteration, component, weight,
-        mean, sd, log_likelihood``. Iteration 0 holds the start, iteration i the
+        One row per (iteration, component), columns ``history.HISTORY_COLUMNS``:
+        ``iteration, component, weight, mean, sd, log_likelihood``; components are
+        numbered from 1 (``history.component_numbers``). Iteration 0 holds the start, iteration i the
         parameters after the i-th M-step; ``log_likelihood`` is the total
         log-likelihood of the data under that iteration's parameters. ``attrs`` holds
         ``converged``, ``n_iter``, ``tol``, ``max_iter``, ``init``, ``n_points``,
@@ -236,38 +256,31 @@ def fit_em(
             raise TypeError(f"init_params: expected a GMM, got {type(init_params).__name__}.")
         if init_params.n_components != n_components:
             raise ValueError(
-                f"init_params: has {init_params.n_components} components but "
-                f"n_components is {n_components}."
+                f"init_params: has {init_params.n_components} components but n_components is {n_components}."
             )
         if n_init != 1:
             raise ValueError(f"n_init: init_params gives a single start, so n_init must be 1, got {n_init}.")
-    x = check_data(x)
-    distinct = count_distinct(x, max(n_components, 2))
-    if distinct < 2:
-        raise ValueError(
-            f"x: every value equals {x[0]!r}; a Gaussian mixture needs at least two "
-            "distinct values."
-        )
-    if distinct < n_components:
-        raise ValueError(
-            f"n_components: {n_components} is more than the {distinct} distinct values in x; "
-            f"use at most {distinct} components."
-        )
-    rng = check_rng(rng)
-    sd_floor = sd_floor_for(x)
+    data = check_fittable(x, n_components)
+    generator = check_rng(rng)
+    sd_floor = sd_floor_for(data)
+    tied = bool(tied_sd)
 
-    best = None
+    best: tuple[list[GMM], list[float], bool] | None = None
     finals = []
     for start_index in range(n_init):
-        report = (lambda i, m, ll, s=start_index: callback(s, i, m, ll)) if callback else _ignore
-        start = init_params if init_params is not None else initial_model(
-            x, n_components, init, sd_floor, rng
+        report: Report = _ignore
+        if callback is not None:
+            report = _reporter(callback, start_index)
+        start = (
+            init_params
+            if init_params is not None
+            else initial_model(data, n_components, init, sd_floor, generator)
         )
-        start = _feasible_start(start, sd_floor, bool(tied_sd))
-        run = _run(x, start, max_iter, tol, sd_floor, bool(tied_sd), report)
+        run = _run(data, _feasible_start(start, sd_floor, tied), max_iter, tol, sd_floor, tied, report)
         finals.append(run[1][-1])
         if best is None or run[1][-1] > best[1][-1]:
             best = run
+    assert best is not None  # n_init >= 1
     models, lls, converged = best
     history = history_table(models, lls)
     history.attrs.update(
@@ -276,10 +289,10 @@ def fit_em(
         tol=tol,
         max_iter=max_iter,
         init="given" if init_params is not None else init,
-        n_points=int(x.size),
+        n_points=int(data.size),
         n_components=n_components,
         n_init=n_init,
-        tied_sd=bool(tied_sd),
+        tied_sd=tied,
         sd_floor=sd_floor,
         start_log_likelihoods=[float(v) for v in finals],
     )

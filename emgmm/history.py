@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .model import GMM
 
-
 #: Columns of the history table, in order.
 HISTORY_COLUMNS = ("iteration", "component", "weight", "mean", "sd", "log_likelihood")
+
+
+def component_numbers(n_components: int) -> np.ndarray:
+    """The numbers people see for components: 1 to ``n_components``.
+
+    Every table (history, matched components, chart data), legend, CSV and CLI line
+    numbers components this way; array positions inside a ``GMM`` stay 0-based.
+    """
+    return np.arange(1, n_components + 1)
 
 
 def history_table(models: list[GMM], lls: list[float]) -> pd.DataFrame:
@@ -19,7 +28,7 @@ def history_table(models: list[GMM], lls: list[float]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "iteration": np.repeat(np.arange(len(models)), k),
-            "component": np.tile(np.arange(k), len(models)),
+            "component": np.tile(component_numbers(k), len(models)),
             "weight": np.concatenate([m.weights for m in models]),
             "mean": np.concatenate([m.means for m in models]),
             "sd": np.concatenate([m.sds for m in models]),
@@ -29,10 +38,16 @@ def history_table(models: list[GMM], lls: list[float]) -> pd.DataFrame:
     )
 
 
-def _check_history(history) -> None:
-    if not isinstance(history, pd.DataFrame) or not {"iteration", "weight", "mean", "sd"} <= set(
-        history.columns
-    ):
+def relative_gain(log_likelihood: ArrayLike, previous: ArrayLike) -> np.ndarray:
+    """The relative gain of the log-likelihood, ``(L - L_previous) / |L|``: what EM's stop
+    test compares with ``tol`` and what the page shows (as a percentage)."""
+    ll = np.asarray(log_likelihood, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (ll - np.asarray(previous, dtype=np.float64)) / np.abs(ll)
+
+
+def _check_history(history: object) -> None:
+    if not isinstance(history, pd.DataFrame) or not set(HISTORY_COLUMNS) <= set(history.columns):
         raise TypeError("history: expected the DataFrame returned by fit_em.")
 
 
@@ -76,7 +91,7 @@ def iteration_table(history: pd.DataFrame) -> pd.DataFrame:
     per_iter = history.groupby("iteration", sort=True)["log_likelihood"].first()
     ll = per_iter.to_numpy()
     gain = np.full(ll.size, np.nan)
-    gain[1:] = 100.0 * (ll[1:] - ll[:-1]) / np.abs(ll[1:])
+    gain[1:] = 100.0 * relative_gain(ll[1:], ll[:-1])
     return pd.DataFrame(
         {
             "iteration": per_iter.index.to_numpy(),

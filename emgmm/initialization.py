@@ -53,9 +53,7 @@ def _nearest(y: np.ndarray, sorted_centres: np.ndarray) -> np.ndarray:
     return np.searchsorted(midpoints, y)
 
 
-def init_kmeans_pp(
-    x: np.ndarray, n_components: int, sd_floor: float, rng: np.random.Generator
-) -> GMM:
+def init_kmeans_pp(x: np.ndarray, n_components: int, sd_floor: float, rng: np.random.Generator) -> GMM:
     """k-means++ seeding on (a subsample of) the data, then a few Lloyd steps.
 
     Weights are the clusters' shares of points, means their centres, sds their

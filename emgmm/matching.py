@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from .history import component_numbers
 from .model import GMM
 
 
@@ -24,7 +25,8 @@ def match_components(true: GMM, fitted: GMM) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per fitted component, sorted by fitted mean: ``fit_component``,
-        ``true_component`` (nullable int), ``weight``, ``true_weight``, ``weight_error``,
+        ``true_component`` (nullable int; both numbered from 1, ``component_numbers``),
+        ``weight``, ``true_weight``, ``weight_error``,
         ``mean``, ``true_mean``, ``mean_error``, ``sd``, ``true_sd``, ``sd_error``;
         errors are fitted minus true.
     """
@@ -33,8 +35,9 @@ def match_components(true: GMM, fitted: GMM) -> pd.DataFrame:
     partner = np.full(fitted.n_components, -1)
     partner[fit_idx] = true_idx
     matched = partner >= 0
-    table = pd.DataFrame({"fit_component": np.arange(fitted.n_components)})
-    table["true_component"] = pd.array(np.where(matched, partner, 0), dtype="Int64")
+    table = pd.DataFrame({"fit_component": component_numbers(fitted.n_components)})
+    true_numbers = component_numbers(true.n_components)[np.maximum(partner, 0)]
+    table["true_component"] = pd.array(true_numbers, dtype="Int64")
     table.loc[~matched, "true_component"] = pd.NA
     for name, fit_values, true_values in (
         ("weight", fitted.weights, true.weights),
@@ -46,19 +49,3 @@ def match_components(true: GMM, fitted: GMM) -> pd.DataFrame:
         table[f"true_{name}"] = truth
         table[f"{name}_error"] = fit_values - truth
     return table.sort_values("mean", kind="stable").reset_index(drop=True)
-
-
-#: Column headings of ``match_components`` for people.
-MATCH_LABELS = {
-    "fit_component": "fitted component",
-    "true_component": "true component",
-    "weight": "weight",
-    "true_weight": "true weight",
-    "weight_error": "weight error",
-    "mean": "mean",
-    "true_mean": "true mean",
-    "mean_error": "mean error",
-    "sd": "sd",
-    "true_sd": "true sd",
-    "sd_error": "sd error",
-}

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.special import logsumexp
+
+from ._types import FloatArray, IntArray
 
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 
@@ -13,7 +16,7 @@ _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 WEIGHT_SUM_TOL = 1e-9
 
 
-def _as_vector(name: str, value) -> np.ndarray:
+def _as_vector(name: str, value: ArrayLike) -> FloatArray:
     try:
         arr = np.array(value, dtype=np.float64)  # a copy: the model owns its arrays
     except (TypeError, ValueError) as err:
@@ -26,7 +29,7 @@ def _as_vector(name: str, value) -> np.ndarray:
     return arr
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class GMM:
     """A one-dimensional Gaussian mixture: ``p(x) = sum_i weights[i] N(x; means[i], sds[i]**2)``.
 
@@ -46,13 +49,14 @@ class GMM:
         a weight is negative, the weights do not sum to one, or an sd is not positive.
     """
 
-    weights: np.ndarray
-    means: np.ndarray
-    sds: np.ndarray
+    weights: FloatArray
+    means: FloatArray
+    sds: FloatArray
 
-    def __post_init__(self):
-        for name in ("weights", "means", "sds"):
-            object.__setattr__(self, name, _as_vector(name, getattr(self, name)))
+    def __init__(self, weights: ArrayLike, means: ArrayLike, sds: ArrayLike) -> None:
+        # frozen: fields are set once here, as read-only copies
+        for name, value in (("weights", weights), ("means", means), ("sds", sds)):
+            object.__setattr__(self, name, _as_vector(name, value))
         sizes = {len(self.weights), len(self.means), len(self.sds)}
         if len(sizes) != 1:
             raise ValueError(
@@ -63,9 +67,7 @@ class GMM:
             raise ValueError(f"GMM.weights: must be >= 0, got {self.weights.tolist()}.")
         total = float(self.weights.sum())
         if abs(total - 1.0) > WEIGHT_SUM_TOL:
-            raise ValueError(
-                f"GMM.weights: should be normalized, but got sum(weights) = {total:.12g}."
-            )
+            raise ValueError(f"GMM.weights: should be normalized, but got sum(weights) = {total:.12g}.")
         if np.any(self.sds <= 0):
             raise ValueError(f"GMM.sds: must be > 0, got {self.sds.tolist()}.")
 
@@ -74,17 +76,16 @@ class GMM:
         """Number of components."""
         return len(self.weights)
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, GMM):
             return NotImplemented
-        return all(
-            np.array_equal(getattr(self, f), getattr(other, f)) for f in ("weights", "means", "sds")
-        )
+        return all(np.array_equal(getattr(self, f), getattr(other, f)) for f in ("weights", "means", "sds"))
 
     def __hash__(self) -> int:
-        return hash((self.weights.tobytes(), self.means.tobytes(), self.sds.tobytes()))
+        # + 0.0 turns -0.0 into 0.0: equal models (0.0 == -0.0) must hash alike
+        return hash(tuple((getattr(self, f) + 0.0).tobytes() for f in ("weights", "means", "sds")))
 
-    def component_logpdfs(self, x) -> np.ndarray:
+    def component_logpdfs(self, x: ArrayLike) -> FloatArray:
         """Log of each component's weighted density, ``log p(x|y=i) + log p(y=i)``.
 
         Parameters
@@ -96,26 +97,30 @@ class GMM:
         ndarray of shape (n_components, n)
             ``-inf`` where a weight is zero.
         """
-        x = np.asarray(x, dtype=np.float64)
-        z = (x[None, :] - self.means[:, None]) / self.sds[:, None]
+        values = np.asarray(x, dtype=np.float64)
+        z = (values[None, :] - self.means[:, None]) / self.sds[:, None]
         with np.errstate(divide="ignore"):  # a zero weight is a legitimate -inf
             log_w = np.log(self.weights)
-        return (log_w - np.log(self.sds) - _LOG_SQRT_2PI)[:, None] - 0.5 * z * z
+        out: FloatArray = (log_w - np.log(self.sds) - _LOG_SQRT_2PI)[:, None] - 0.5 * z * z
+        return out
 
-    def component_pdfs(self, x) -> np.ndarray:
+    def component_pdfs(self, x: ArrayLike) -> FloatArray:
         """Each component's weighted density ``p(x|y=i) p(y=i)``, shape (n_components, n)."""
-        return np.exp(self.component_logpdfs(x))
+        out: FloatArray = np.exp(self.component_logpdfs(x))
+        return out
 
-    def logpdf(self, x) -> np.ndarray:
+    def logpdf(self, x: ArrayLike) -> FloatArray:
         """Log of the mixture density at ``x``, shape (n,), computed with log-sum-exp."""
-        return logsumexp(self.component_logpdfs(x), axis=0)
+        out: FloatArray = logsumexp(self.component_logpdfs(x), axis=0)
+        return out
 
-    def pdf(self, x) -> np.ndarray:
+    def pdf(self, x: ArrayLike) -> FloatArray:
         """Mixture density at ``x``, shape (n,)."""
-        return np.exp(self.logpdf(x))
+        out: FloatArray = np.exp(self.logpdf(x))
+        return out
 
 
-def responsibilities(x, model: GMM) -> np.ndarray:
+def responsibilities(x: ArrayLike, model: GMM) -> FloatArray:
     """Posterior probabilities p(y = i | x) of each component for each point.
 
     Computed in log space (log-sum-exp with the max shift), so points far from every
@@ -131,9 +136,11 @@ def responsibilities(x, model: GMM) -> np.ndarray:
     ndarray of shape (n, n_components)
     """
     log_p = model.component_logpdfs(x)
-    return np.exp(log_p - logsumexp(log_p, axis=0)).T
+    out: FloatArray = np.exp(log_p - logsumexp(log_p, axis=0)).T
+    return out
 
 
-def classify(x, model: GMM) -> np.ndarray:
+def classify(x: ArrayLike, model: GMM) -> IntArray:
     """Index of the component with the highest responsibility for each point, shape (n,)."""
-    return np.argmax(model.component_logpdfs(x), axis=0)
+    out: IntArray = np.argmax(model.component_logpdfs(x), axis=0)
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._types import FloatArray, IntArray, RngLike
 from .model import GMM
 from .validation import check_float, check_int, check_rng
 
@@ -11,7 +12,7 @@ from .validation import check_float, check_int, check_rng
 MIN_TRUE_SD = 0.1
 
 
-def random_model(n_components: int, spread: float = 1.5, rng=None) -> GMM:
+def random_model(n_components: int, spread: float = 1.5, rng: RngLike = None) -> GMM:
     """Draw a random mixture with the original demo's recipe.
 
     Equal weights ``1 / n_components``; means drawn from Normal(0, spread); standard
@@ -38,7 +39,7 @@ def random_model(n_components: int, spread: float = 1.5, rng=None) -> GMM:
     return GMM(np.full(n_components, 1.0 / n_components), means, sds)
 
 
-def sample(model: GMM, n_points: int, rng=None) -> tuple[np.ndarray, np.ndarray]:
+def sample(model: GMM, n_points: int, rng: RngLike = None) -> tuple[FloatArray, IntArray]:
     """Draw points from ``model``: a component for each point by the weights, then the point.
 
     Parameters
@@ -66,7 +67,7 @@ def sample(model: GMM, n_points: int, rng=None) -> tuple[np.ndarray, np.ndarray]
     return x, labels
 
 
-def simulate(n_components: int, spread: float, n_points: int, seed: int) -> tuple[GMM, np.ndarray]:
+def simulate(n_components: int, spread: float, n_points: int, seed: int) -> tuple[GMM, FloatArray]:
     """The demo's data from one seed: a random true model and ``n_points`` from it.
 
     One generator serves both draws, so the seed alone fixes the data.

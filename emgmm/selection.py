@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
+from ._types import RngLike
 from .em import fit_em
 from .validation import check_data, check_rng, count_distinct
 
@@ -15,11 +18,11 @@ def n_parameters(n_components: int, tied_sd: bool = False) -> int:
 
 
 def select_k(
-    x,
-    k_values=range(1, 11),
+    x: object,
+    k_values: Iterable[int] = range(1, 11),
     *,
     n_init: int = 3,
-    rng=None,
+    rng: RngLike = None,
     max_iter: int = 300,
     tol: float = 1e-8,
     init: str = "kmeans++",

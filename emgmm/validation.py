@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
+
+from ._types import FloatArray, RngLike
 
 #: Points examined per step when counting distinct values: small enough to stay in cache.
 _SCAN_CHUNK = 65_536
 
 
-def check_rng(rng) -> np.random.Generator:
+def check_rng(rng: RngLike | object) -> np.random.Generator:
     """Return a ``numpy.random.Generator`` for ``rng``.
 
     Parameters
@@ -22,40 +25,41 @@ def check_rng(rng) -> np.random.Generator:
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        if rng is not None and rng < 0:
-            raise ValueError(f"rng: a seed must be a non-negative integer, got {rng}.")
-        return np.random.default_rng(rng)
+        seed = None if rng is None else int(rng)
+        if seed is not None and seed < 0:
+            raise ValueError(f"rng: a seed must be a non-negative integer, got {seed}.")
+        return np.random.default_rng(seed)
     raise TypeError(
-        f"rng: expected None, a non-negative int seed or a numpy.random.Generator, "
-        f"got {type(rng).__name__}."
+        f"rng: expected None, a non-negative int seed or a numpy.random.Generator, got {type(rng).__name__}."
     )
 
 
-def check_int(name: str, value, minimum: int, maximum: int | None = None) -> int:
+def check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
     """Return ``value`` as an int after checking its type and range."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name}: expected an integer, got {value!r} ({type(value).__name__}).")
-    if value < minimum:
-        raise ValueError(f"{name}: must be at least {minimum}, got {value}.")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name}: must be at most {maximum}, got {value}.")
-    return int(value)
+    number = int(value)
+    if number < minimum:
+        raise ValueError(f"{name}: must be at least {minimum}, got {number}.")
+    if maximum is not None and number > maximum:
+        raise ValueError(f"{name}: must be at most {maximum}, got {number}.")
+    return number
 
 
-def check_float(name: str, value, minimum: float = -np.inf, *, strict: bool = False) -> float:
+def check_float(name: str, value: Any, minimum: float = -np.inf, *, strict: bool = False) -> float:
     """Return ``value`` as a finite float, checking it is above ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}: expected a number, got {value!r} ({type(value).__name__}).")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name}: must be a finite number, got {value}.")
-    if value < minimum or (strict and value == minimum):
+    number = float(value)
+    if not np.isfinite(number):
+        raise ValueError(f"{name}: must be a finite number, got {number}.")
+    if number < minimum or (strict and number == minimum):
         relation = "greater than" if strict else "at least"
-        raise ValueError(f"{name}: must be {relation} {minimum}, got {value}.")
-    return value
+        raise ValueError(f"{name}: must be {relation} {minimum}, got {number}.")
+    return number
 
 
-def check_data(x) -> np.ndarray:
+def check_data(x: object) -> FloatArray:
     """Return ``x`` as a 1-D float64 array of finite values, without copying float64 input.
 
     Raises
@@ -90,7 +94,7 @@ def check_data(x) -> np.ndarray:
     return arr
 
 
-def count_distinct(x: np.ndarray, limit: int) -> int:
+def count_distinct(x: FloatArray, limit: int) -> int:
     """Count distinct values of ``x``, stopping once ``limit`` is reached.
 
     Scans in chunks so that no sorted copy of the whole array is made.
@@ -101,3 +105,29 @@ def count_distinct(x: np.ndarray, limit: int) -> int:
         if len(seen) >= limit:
             return len(seen)
     return len(seen)
+
+
+def check_fittable(x: object, n_components: int) -> FloatArray:
+    """Return ``x`` as ``check_data`` does, after checking a mixture of ``n_components`` can be fitted.
+
+    The one statement of ``fit_em``'s preconditions on the data: the dashboard asks this
+    function rather than restating them.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` has fewer than two distinct values, or fewer distinct values than
+        ``n_components`` (the message says how many components are possible).
+    """
+    arr = check_data(x)
+    distinct = count_distinct(arr, max(n_components, 2))
+    if distinct < 2:
+        raise ValueError(
+            f"x: every value equals {float(arr[0])!r}; a Gaussian mixture needs at least two distinct values."
+        )
+    if distinct < n_components:
+        raise ValueError(
+            f"n_components: {n_components} is more than the {distinct} distinct values in x; "
+            f"use at most {distinct} components."
+        )
+    return arr

@@ -12,7 +12,14 @@ import os
 
 import pytest
 
-from .harness import ARTIFACTS, CHROMIUM_ARGS, chromium_path, free_port, start_server, stop_server
+from tests.support.browser import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    chromium_path,
+    free_port,
+    start_server,
+    stop_server,
+)
 
 INSTALL_HINT = (
     "end-to-end tests need a browser: apt-get install chromium (or set EMGMM_CHROMIUM, "
@@ -32,7 +39,7 @@ def launch_browser(playwright):
         return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
     try:
         return playwright.chromium.launch(args=CHROMIUM_ARGS)  # Playwright's own, if installed
-    except Exception as err:  # noqa: BLE001 - any launch failure means: no browser here
+    except Exception as err:
         _unavailable(f"no Chromium found ({str(err).splitlines()[0]})")
 
 
@@ -63,7 +70,8 @@ class Page:
     """A browser tab on the app, collecting console errors, with waits on real conditions."""
 
     def __init__(self, page, url: str):
-        self.page, self.errors = page, []
+        self.page = page
+        self.errors: list[str] = []
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.goto(url)
@@ -72,7 +80,9 @@ class Page:
 
     def idle(self, timeout: float = 60_000) -> None:
         """Wait until the script has finished its run."""
-        self.page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+        self.page.wait_for_selector(
+            "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout
+        )
 
     def set_number(self, label: str, value) -> None:
         """Type into a sidebar number input and press Enter, as a person would."""

@@ -4,6 +4,9 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
 
 FIT_TIMEOUT_S = 120
 #: Bound for Fit to the final view at a million points (measured about 10 s here, with
@@ -24,11 +27,7 @@ def skip_button(app):
 def pause(app) -> None:
     """Switch the playback off, as a person would (the switch's label), and wait for it."""
     app.page.locator("label").filter(has_text="Play").first.click()
-    switch = app.page.get_by_role("switch", name="Play")
-    deadline = time.monotonic() + 10
-    while switch.is_checked() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not switch.is_checked(), "the Play switch did not turn off"
+    expect(app.page.get_by_role("switch", name="Play")).not_to_be_checked(timeout=10_000)
     app.idle()
 
 
@@ -36,7 +35,12 @@ def test_page_loads_with_the_data_view(app):
     assert app.page.get_by_test_id("stSidebar").is_visible()
     charts = app.page.get_by_test_id("stVegaLiteChart")
     assert charts.count() >= 2
-    assert app.page.locator("[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas").count() >= 2
+    assert (
+        app.page.locator(
+            "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas"
+        ).count()
+        >= 2
+    )
     assert "The data" in app.chart_text()
     app.assert_healthy()
 
@@ -46,7 +50,7 @@ def test_fit_plays_the_iterations_then_shows_the_final_view(app):
     app.set_number("Points", 3000)
     app.set_number("Show every n-th iteration", 4)
     app.click("Fit")
-    seen = set()
+    seen: set[int] = set()
     deadline = time.monotonic() + FIT_TIMEOUT_S
     final = app.page.get_by_text(re.compile("Converged after|Stopped at max iterations"))
     while time.monotonic() < deadline and final.count() == 0:
@@ -102,7 +106,9 @@ def test_a_million_points_fit_and_the_page_stays_responsive(app):
 
 def test_upload_a_csv_and_fit_it(app, tmp_path):
     path = tmp_path / "waits.csv"
-    path.write_text("id;minutes\n" + "\n".join(f"{i};{50 + (i % 7) * 0.5 + 30 * (i % 2)}" for i in range(300)))
+    path.write_text(
+        "id;minutes\n" + "\n".join(f"{i};{50 + (i % 7) * 0.5 + 30 * (i % 2)}" for i in range(300))
+    )
     app.page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
     app.page.get_by_role("option", name="Upload CSV").click()
     app.idle()
@@ -122,8 +128,13 @@ def test_load_smoke_three_concurrent_sessions():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    res = subprocess.run([sys.executable, "benchmarks/load_test.py", "--sessions", "3", "--query", "every=10"], cwd=root,
-                         capture_output=True, text=True, timeout=600)
+    res = subprocess.run(
+        [sys.executable, "-m", "benchmarks.load_test", "--sessions", "3", "--query", "every=10"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     print(res.stdout)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "| 3 | yes |" in res.stdout
@@ -138,5 +149,7 @@ def test_a_file_over_the_upload_cap_is_refused_with_a_message(app, tmp_path):
     app.page.get_by_role("option", name="Upload CSV").click()
     app.idle()
     app.page.get_by_test_id("stSidebar").locator("input[type='file']").set_input_files(str(big))
-    app.page.get_by_text(re.compile("must be 50.*MB or smaller", re.IGNORECASE)).first.wait_for(timeout=30_000)
+    app.page.get_by_text(re.compile("must be 50.*MB or smaller", re.IGNORECASE)).first.wait_for(
+        timeout=30_000
+    )
     app.assert_healthy_page()

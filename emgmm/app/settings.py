@@ -1,0 +1,219 @@
+"""The dashboard's settings: a typed value, the spec of each control, and the URL form.
+
+Kept free of Streamlit so the parsing of shared links is tested on its own: every
+setting round-trips through ``Settings.to_query`` and ``Settings.from_query``, and a
+malformed or out-of-range value falls back to its default with a warning that names it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from ..datasets import EXAMPLES
+from ..initialization import INIT_METHODS
+
+SOURCES = ("random", "example", "upload", "paste")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every sidebar setting, with the original demo's defaults (its option in brackets)."""
+
+    source: str = "random"
+    example: str = "old_faithful"
+    n_real: int = 5  # -r
+    spread: float = 1.5  # -s
+    n_points: int = 2000  # -p
+    seed: int = 1
+    n_fit: int = 5  # -f
+    max_iter: int = 300  # -i
+    init: str = "kmeans++"
+    n_init: int = 1
+    tied: bool = False
+    every: int = 1  # -a
+    fps: int = 8
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, object]) -> tuple[Settings, list[str]]:
+        """Settings from URL query parameters, and the bad values refused.
+
+        Unknown parameters are ignored; a missing or refused one takes its default.
+        Each refusal is one short line naming the parameter, the value and what is expected.
+        """
+        values: dict[str, Any] = {}
+        refused = []
+        for key, text in query.items():
+            control = BY_KEY.get(key)
+            if control is None:
+                continue
+            try:
+                values[key] = control.parse(str(text).strip())
+            except ValueError as err:
+                shown = str(text) if len(str(text)) <= 40 else str(text)[:40] + "..."
+                refused.append(f"{key} = '{shown}' (expected {err}; using {control.default})")
+        return cls(**values), refused
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any] | Any) -> Settings:
+        """Settings from the widgets' values (missing keys take their defaults)."""
+        return cls(**{c.key: c.coerce(state[c.key]) for c in CONTROLS if c.key in state})
+
+    def to_query(self) -> dict[str, str]:
+        """URL query parameters for the settings that differ from their defaults."""
+        return {c.key: c.format(getattr(self, c.key)) for c in CONTROLS if getattr(self, c.key) != c.default}
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every setting by name."""
+        return dataclasses.asdict(self)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes``."""
+        return dataclasses.replace(self, **changes)
+
+    def data_key(self, content: str = "") -> tuple[object, ...]:
+        """What names the data these settings describe; ``content`` identifies an upload's
+        file and column, or a paste's text, for those sources."""
+        if self.source == "random":
+            return ("random", self.n_real, self.spread, self.n_points, self.seed)
+        if self.source == "example":
+            return ("example", self.example)
+        return (self.source, content)
+
+    def fit_key(self, data_key: tuple[object, ...]) -> tuple[object, ...]:
+        """What names a fit of that data: every setting the fit depends on."""
+        return (*data_key, self.n_fit, self.max_iter, self.init, self.n_init, self.tied, self.seed)
+
+
+DEFAULTS = Settings()
+
+
+@dataclass(frozen=True)
+class Control:
+    """One setting's widget: its key (a ``Settings`` field and the URL parameter), label,
+    kind ("int", "float", "bool", "choice"), bounds or choices, and help text."""
+
+    key: str
+    label: str
+    kind: str
+    low: float = 0.0  # bounds: numeric controls only
+    high: float = 0.0
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+    @property
+    def default(self) -> Any:
+        """The setting's default (``Settings``' field)."""
+        return getattr(DEFAULTS, self.key)
+
+    def coerce(self, value: Any) -> Any:
+        """A widget's value as the setting's type."""
+        if self.kind == "int":
+            return int(value)
+        if self.kind == "float":
+            return float(value)
+        if self.kind == "bool":
+            return bool(value)
+        return str(value)
+
+    def parse(self, text: str) -> Any:
+        """The value of ``text`` from a URL, or raise ValueError saying what is expected."""
+        if self.kind == "choice":
+            if text not in self.choices:
+                raise ValueError(f"one of {', '.join(self.choices)}")
+            return text
+        if self.kind == "bool":
+            if text.lower() not in ("true", "false", "1", "0"):
+                raise ValueError("true or false")
+            return text.lower() in ("true", "1")
+        kind = int if self.kind == "int" else float
+        expected = f"{'an integer' if kind is int else 'a number'} from {self.low:,} to {self.high:,}"
+        try:
+            value = kind(text)
+        except ValueError:
+            raise ValueError(expected) from None
+        if not (self.low <= value <= self.high):  # also false for NaN
+            raise ValueError(expected)
+        return value
+
+    def format(self, value: Any) -> str:
+        """The URL form of ``value``."""
+        return str(value).lower() if self.kind == "bool" else str(value)
+
+
+CONTROLS = (
+    Control("source", "Data", "choice", choices=SOURCES, help="Where the data comes from."),
+    Control(
+        "example",
+        "Example data set",
+        "choice",
+        choices=tuple(EXAMPLES),
+        help="A classic 1-D data set shipped with the app.",
+    ),
+    Control(
+        "n_real",
+        "True components",
+        "int",
+        1,
+        10,
+        help="Components of the random mixture that generates the data (-r).",
+    ),
+    Control(
+        "spread",
+        "Spread",
+        "float",
+        0.1,
+        10.0,
+        help="SD of the true component means: larger spreads separate the components (-s).",
+    ),
+    Control("n_points", "Points", "int", 10, 1_000_000, help="Number of data points to draw (-p)."),
+    Control(
+        "seed",
+        "Seed",
+        "int",
+        0,
+        2**31 - 1,
+        help="Random seed: the same seed gives the same data and the same fit.",
+    ),
+    Control("n_fit", "Fitted components", "int", 1, 10, help="Components of the mixture EM fits (-f)."),
+    Control(
+        "max_iter",
+        "Max iterations",
+        "int",
+        1,
+        1000,
+        help="EM stops after this many iterations if it has not converged (-i).",
+    ),
+    Control(
+        "init",
+        "Start",
+        "choice",
+        choices=INIT_METHODS,
+        help="How EM starts: k-means++ seeding, data quantiles, or the original demo's start "
+        "(means in [0, 1), sd 1).",
+    ),
+    Control(
+        "n_init",
+        "Restarts",
+        "int",
+        1,
+        10,
+        help="Number of starts; the fit with the best log-likelihood is shown.",
+    ),
+    Control("tied", "Tied sds", "bool", help="All components share one standard deviation."),
+    Control(
+        "every",
+        "Show every n-th iteration",
+        "int",
+        1,
+        50,
+        help="Playback shows every n-th iteration as a frame, always the first and the last (-a).",
+    ),
+    Control("fps", "Frames per second", "int", 1, 30, help="Playback speed."),
+)
+BY_KEY = {c.key: c for c in CONTROLS}
+
+# every field of Settings has exactly one control, and the reverse
+assert [f.name for f in fields(Settings)] == [c.key for c in CONTROLS]

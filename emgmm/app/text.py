@@ -1,0 +1,62 @@
+"""What the page says about the engine's values: labels, titles, descriptions.
+
+The engine returns values and column names; the words a person reads live here, once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ExampleText:
+    """How the page names a shipped data set and what it says about it."""
+
+    title: str
+    about: str
+    quantity: str
+
+
+EXAMPLE_TEXT = {
+    "old_faithful": ExampleText(
+        "Old Faithful: waiting times",
+        "Minutes between 272 eruptions of the Old Faithful geyser (Azzalini & Bowman 1990): "
+        "a classic bimodal data set.",
+        "waiting time (min)",
+    ),
+    "old_faithful_durations": ExampleText(
+        "Old Faithful: eruption durations",
+        "Duration in minutes of the same 272 eruptions: short and long eruptions.",
+        "eruption duration (min)",
+    ),
+    "galaxies": ExampleText(
+        "Galaxy velocities",
+        "Velocities (km/s) of 82 galaxies in the Corona Borealis region (Roeder 1990): "
+        "how many clusters is a classic question, with answers from 3 to 7.",
+        "velocity (km/s)",
+    ),
+}
+
+SOURCE_LABELS = {
+    "random": "Random mixture",
+    "example": "Example data set",
+    "upload": "Upload CSV",
+    "paste": "Paste numbers",
+}
+
+INIT_LABELS = {"kmeans++": "k-means++", "quantile": "quantile", "random": "random (original demo)"}
+
+#: Column headings of ``matching.match_components`` for people.
+MATCH_LABELS = {
+    "fit_component": "fitted component",
+    "true_component": "true component",
+    "weight": "weight",
+    "true_weight": "true weight",
+    "weight_error": "weight error",
+    "mean": "mean",
+    "true_mean": "true mean",
+    "mean_error": "mean error",
+    "sd": "sd",
+    "true_sd": "true sd",
+    "sd_error": "sd error",
+}

@@ -1,0 +1,1 @@
+"""Presentation: pure functions from the engine's tables to Altair charts (never Streamlit)."""
