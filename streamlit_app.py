@@ -18,6 +18,7 @@ import streamlit as st
 from emgmm import datasets, selection
 from emgmm.app import parsing, settings
 from emgmm.app.cache import BoundedStore
+from emgmm.app.playback import Playback
 from emgmm.app.settings import Settings
 from emgmm.app.text import EXAMPLE_TEXT, INIT_LABELS, MATCH_LABELS, SOURCE_LABELS
 from emgmm.em import fit_em
@@ -48,6 +49,7 @@ def load_link_settings() -> None:
     for key, value in values.as_dict().items():
         st.session_state[key] = value
     st.session_state.link_warnings = refused
+    st.session_state.link_settings = values  # the warnings go once the settings change
 
 
 def new_seed() -> None:
@@ -126,12 +128,15 @@ def sidebar() -> tuple[Settings, bool]:
 # ------------------------------------------------------------------------- data
 @dataclass(frozen=True, eq=False)
 class Data:
-    """The data on screen: a key naming it, the values, the true model if known."""
+    """The data on screen: a key naming it, the values, the true model if known, a
+    one-line caption, a longer description, and the name of the values (the x axis)."""
 
     key: tuple[object, ...]
     x: np.ndarray
     true: GMM | None
     caption: str
+    about: str = ""
+    x_title: str = "x"
 
 
 # Data sets are cached by their small parameters; max_entries bounds the memory a
@@ -153,8 +158,8 @@ def parsed_upload(file_id: str, _content: bytes) -> parsing.ParsedTable:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def data_view(key: tuple[object, ...], _x: np.ndarray, seed: int) -> screens.DataView:
-    return screens.data_view(_x, seed)
+def data_view(key: tuple[object, ...], _x: np.ndarray, seed: int, x_title: str) -> screens.DataView:
+    return screens.data_view(_x, seed, x_title)
 
 
 def current_data(values: Settings) -> Data | None:
@@ -163,14 +168,16 @@ def current_data(values: Settings) -> Data | None:
     if source == "random":
         n_real, spread, n_points = values.n_real, values.spread, values.n_points
         true, x = simulated(n_real, spread, n_points, seed)
-        caption = (
-            f"{n_points:,} points drawn from a random mixture of {n_real} Gaussians: equal weights, "
-            f"means from Normal(0, {spread:g}), sds uniform in [0.1, 1) (seed {seed})."
+        caption = f"{n_points:,} points drawn from a random mixture of {n_real} Gaussians (seed {seed})"
+        about = (
+            f"The original demo's recipe: equal weights, means from Normal(0, {spread:g}), "
+            "sds uniform in [0.1, 1) and at least 0.1."
         )
-        return Data(values.data_key(), x, true, caption)
+        return Data(values.data_key(), x, true, caption, about)
     if source == "example":
-        name = values.example
-        return Data(values.data_key(), example_values(name), None, EXAMPLE_TEXT[name].about)
+        text = EXAMPLE_TEXT[values.example]
+        x = example_values(values.example)
+        return Data(values.data_key(), x, None, f"{text.title}: {x.size:,} values", text.about, text.quantity)
     if source == "upload":
         upload = st.session_state.get("upload")
         if upload is None:
@@ -191,7 +198,8 @@ def current_data(values: Settings) -> Data | None:
             values.data_key(f"{upload.file_id}:{column}"),
             values_.x,
             None,
-            f"{upload.name}, column '{column}': {values_.x.size:,} values{note}.",
+            f"{upload.name}, column '{column}': {values_.x.size:,} values{note}",
+            x_title=column,
         )
     text = st.session_state.get("paste", "")
     if not text.strip():
@@ -207,7 +215,8 @@ def current_data(values: Settings) -> Data | None:
         values.data_key(hashlib.sha1(text.encode()).hexdigest()),
         pasted.x,
         None,
-        f"Pasted data: {pasted.x.size:,} values{note}.",
+        f"Pasted data: {pasted.x.size:,} values{note}",
+        x_title="value",
     )
 
 
@@ -220,9 +229,12 @@ def fit_store() -> BoundedStore:
     return BoundedStore(max_entries=64)
 
 
-def run_fit(data: Data, values: Settings, view: screens.DataView, y_max: float) -> pd.DataFrame:
-    """Fit with a live first frame and a progress bar; a click meanwhile interrupts it."""
-    frame_slot, bar_slot = st.empty(), st.empty()
+def run_fit(data: Data, values: Settings, view: screens.DataView) -> pd.DataFrame:
+    """Fit with a live first frame and a progress bar; a click meanwhile interrupts it.
+
+    The bar stands where the playback's controls will, above the frame, so the page
+    keeps its layout when the playback starts."""
+    bar_slot, frame_slot = st.empty(), st.empty()
     max_iter, n_init = values.max_iter, values.n_init
     shown = {"at": 0.0}
 
@@ -230,6 +242,7 @@ def run_fit(data: Data, values: Settings, view: screens.DataView, y_max: float) 
         if start == 0 and iteration == 0:
             title = screens.frame_title(0, log_likelihood)
             with frame_slot.container():
+                y_max = screens.y_ceiling(view, [model] if data.true is None else [data.true, model])
                 show(screens.frame_screen(view, model, title, y_max))
         now = time.perf_counter()
         if now - shown["at"] > 0.1:  # Streamlit calls are where a rerun can stop the fit
@@ -263,122 +276,110 @@ def show(stacked) -> None:
         st.altair_chart(chart, width="stretch")
 
 
+def frame_template(history: pd.DataFrame, view: screens.DataView, y_max: float):
+    """The frame specs Altair builds once per fit, and the fit's per-iteration table."""
+    key = st.session_state.play_key
+    stored = st.session_state.get("frame_template")
+    if stored is None or stored[0] != key:
+        template = screens.frame_template(view, int(history.attrs["n_components"]), y_max)
+        stored = (key, template, iteration_table(history))
+        st.session_state.frame_template = stored
+    return stored[1], stored[2]
+
+
 def show_frame(history: pd.DataFrame, iteration: int, view: screens.DataView, y_max: float) -> None:
-    """One playback frame, filled into specs Altair built once for this fit."""
-    state = playback_state()
-    if "template" not in state:
-        state["template"] = screens.frame_template(view, int(history.attrs["n_components"]), y_max)
-        state["iterations"] = iteration_table(history)
-    title = screens.history_title(state["iterations"], iteration)
-    for spec in screens.frame_specs(state["template"], view, model_at(history, iteration), title):
+    """One frame of the fit, filled into the specs built once for this fit."""
+    template, iterations = frame_template(history, view, y_max)
+    title = screens.history_title(iterations, iteration)
+    for spec in screens.frame_specs(template, view, model_at(history, iteration), title):
         st.vega_lite_chart(spec=spec, width="stretch")
 
 
-def playback_state() -> dict:
+def playback_state() -> Playback:
     return st.session_state.play
 
 
-def anchor(state: dict, iteration: int) -> None:
-    """Playback time counts from here: this iteration is on screen now."""
-    state.update(iteration=iteration, anchor_iteration=iteration, anchor_time=time.perf_counter())
+def set_playback(state: Playback) -> None:
+    st.session_state.play = state
 
 
-def step(delta: int, frames: list[int]) -> None:
+def on_step(delta: int) -> None:
+    set_playback(playback_state().step(delta))
+
+
+def on_play_switched() -> None:
     state = playback_state()
-    pos = frames.index(state["iteration"]) if state["iteration"] in frames else 0
-    anchor(state, frames[int(np.clip(pos + delta, 0, len(frames) - 1))])
-    state["playing"] = st.session_state.play_switch = False
+    set_playback(state.play() if st.session_state.play_switch else state.pause())
 
 
-def play_switched(frames: list[int]) -> None:
-    state = playback_state()
-    playing = bool(st.session_state.play_switch)
-    if playing and state["iteration"] == frames[-1]:
-        state["iteration"] = frames[0]  # playing again at the end replays from the start
-    anchor(state, state["iteration"])
-    state["playing"] = playing
+def on_skip() -> None:
+    set_playback(playback_state().skip_to_end())
 
 
-def skip_to_end() -> None:
-    playback_state().update(phase="done", playing=False)
+def on_replay() -> None:
+    set_playback(playback_state().replay())
+    st.session_state.pop("scrub", None)
 
 
-def playback(
-    history: pd.DataFrame, view: screens.DataView, y_max: float, frames: list[int], fps: int, playing: bool
-):
-    """The playback's current frame and its progress bar.
+def playback_frame(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
+    """The frame on screen and its counter, advanced by the playback's rules.
 
-    Runs as a fragment with ``run_every`` while playing: each tick reruns this function
-    alone (about 10 ms of server time: 0.13 of a core for a session at 8 frames per
-    second, measured by benchmarks/load_test.py), so a click elsewhere is handled at
-    once and the page stays consistent. A ``while`` loop with ``time.sleep`` would hold
-    the script until the last frame, a click waiting behind it, and queue every frame's
-    chart for the session meanwhile.
-
-    The frame shown is the one due at this time (``fps`` frames a second since the
-    last start, pause or step), so a slow browser or a busy server drops frames, as a
-    video player does, instead of stretching the playback.
+    Runs as a fragment with ``run_every`` of one frame time while playing: each tick
+    reruns this function alone (a few ms of server time), so a click elsewhere is
+    handled at once. ``Playback.tick`` moves at most one frame a tick and only once the
+    frame on screen has had its time, so every frame is drawn, in order, whatever the
+    load; the page reports each frame as sent once its elements are out.
     """
-    state = playback_state()
-    if state["playing"] != playing or state["phase"] != "playing":
-        st.rerun()  # paused, resumed or skipped to the end: the whole page changes
-    if state["iteration"] not in frames:  # "every" changed: nearest earlier frame
-        anchor(state, max(f for f in frames if f <= state["iteration"]))
-    if playing:
-        start = frames.index(max(f for f in frames if f <= state["anchor_iteration"]))
-        due = start + int((time.perf_counter() - state["anchor_time"]) * fps)
-        if due >= len(frames):  # the last frame has had its time
-            state.update(phase="done", playing=False)
-            st.rerun()
-        state["iteration"] = frames[max(due, frames.index(state["iteration"]))]
-    iteration = state["iteration"]
-    pos = frames.index(iteration)
-    show_frame(history, iteration, view, y_max)
-    st.progress(
-        (pos + 1) / len(frames),
-        text=f"Frame {pos + 1} of {len(frames)}: iteration {iteration} of {frames[-1]}",
-    )
+    state = playback_state().tick(time.perf_counter())
+    set_playback(state)
+    if state.finished or state.playing != st.session_state.get("play_switch", state.playing):
+        st.rerun(scope="app")  # the whole page changes: the final view, or the switch
+    st.progress((state.position + 1) / len(state.frames), text=state.counter)
+    show_frame(history, state.iteration, view, y_max)
+    set_playback(state.sent(time.perf_counter()))
 
 
-def playback_controls(frames: list[int]) -> None:
-    """Outside the ticking fragment, so a button is not redrawn under the pointer
+def playback_controls() -> None:
+    """Outside the ticking fragment, so a control is not redrawn under the pointer
     between press and release; a press reruns the page."""
     state = playback_state()
-    back, play, forward, end = st.columns(4)
-    back.button(
-        "Step back", icon=":material/skip_previous:", on_click=step, args=(-1, frames), width="stretch"
-    )
+    back, play, forward, end = st.columns(4, vertical_alignment="center")
+    back.button("Step back", icon=":material/skip_previous:", on_click=on_step, args=(-1,), width="stretch")
     # a switch, not a button: its value stays in the browser until the server has it,
     # where a button's one-shot press was sometimes lost between timer reruns
-    st.session_state.play_switch = state["playing"]
+    st.session_state.play_switch = state.playing
     play.toggle(
-        "Play",
+        "Pause" if state.playing else "Play",
         key="play_switch",
-        on_change=play_switched,
-        args=(frames,),
-        help="Pause or resume the playback.",
+        on_change=on_play_switched,
+        help="Switch off to pause, on to play (from the start once at the end).",
     )
-    forward.button(
-        "Step forward", icon=":material/skip_next:", on_click=step, args=(1, frames), width="stretch"
-    )
-    end.button("Skip to the end", icon=":material/last_page:", on_click=skip_to_end, width="stretch")
+    forward.button("Step forward", icon=":material/skip_next:", on_click=on_step, args=(1,), width="stretch")
+    end.button("Skip to the end", icon=":material/last_page:", on_click=on_skip, width="stretch")
+
+
+def playback(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
+    """Controls, then the ticking frame."""
+    playback_controls()
+    state = playback_state()
+    st.fragment(playback_frame, run_every=state.frame_time if state.playing else None)(history, view, y_max)
 
 
 def scrub(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
     """Any iteration of a finished fit, chosen with a slider (reruns only this part)."""
     iterations = iteration_table(history)
     last = int(iterations["iteration"].iloc[-1])
-    if last == 0:
-        return
-    iteration = st.slider("Iteration", 0, last, last, key="scrub", help="Scrub back through the fit.")
+    iteration = (
+        st.slider("Iteration", 0, last, last, key="scrub", help="Scrub back through the fit.") if last else 0
+    )
     left, right = st.columns([3, 2])
     with left:
         show_frame(history, iteration, view, y_max)
     right.altair_chart(trace.loglik_chart(iterations, current=iteration), width="stretch")
 
 
-def final_view(history: pd.DataFrame, data: Data, view: screens.DataView, y_max: float) -> None:
-    attrs = history.attrs
+def stop_message(attrs: dict) -> None:
+    """Why EM stopped, said as what it means."""
     n_iter = f"{attrs['n_iter']} iteration{'' if attrs['n_iter'] == 1 else 's'}"
     if attrs["converged"]:
         st.success(f"Converged after {n_iter}.")
@@ -386,6 +387,24 @@ def final_view(history: pd.DataFrame, data: Data, view: screens.DataView, y_max:
         st.warning(
             f"Stopped at max iterations without converging ({n_iter}): raise Max iterations to let EM go on."
         )
+
+
+def final_view(history: pd.DataFrame, data: Data, view: screens.DataView, y_max: float) -> None:
+    """Fit against the data (and the truth when known), side by side, then scrubbing."""
+    attrs = history.attrs
+    status, replay_col, download_col = st.columns([3, 1, 1], vertical_alignment="center")
+    with status:
+        stop_message(attrs)
+    replay_col.button("Replay", icon=":material/replay:", on_click=on_replay, width="stretch")
+    download_col.download_button(
+        "History (CSV)",
+        history.to_csv(index=False).encode(),
+        file_name="em_history.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        width="stretch",
+        help="One row per iteration and component: weight, mean, sd, log-likelihood.",
+    )
     finals = -np.asarray(attrs["start_log_likelihoods"])
     if len(finals) > 1:
         st.caption(
@@ -393,19 +412,10 @@ def final_view(history: pd.DataFrame, data: Data, view: screens.DataView, y_max:
             "the best is shown."
         )
     fitted = final_model(history)
-    show(screens.final_screen(view, fitted, data.true))
-    left, right = st.columns([3, 1], vertical_alignment="center")
-    left.altair_chart(trace.loglik_chart(iteration_table(history)), width="stretch")
-    with right:
-        st.download_button(
-            "Download the history (CSV)",
-            history.to_csv(index=False).encode(),
-            file_name="em_history.csv",
-            mime="text/csv",
-            icon=":material/download:",
-            width="stretch",
-        )
-        st.button("Replay", icon=":material/replay:", on_click=replay, width="stretch")
+    mixture, components = screens.final_screen(view, fitted, data.true)
+    left, right = st.columns(2)
+    left.altair_chart(mixture, width="stretch")
+    right.altair_chart(components, width="stretch")
     final_table(fitted, data.true)
     st.subheader("Scrub through the iterations")
     st.fragment(scrub)(history, view, y_max)
@@ -429,12 +439,6 @@ def final_table(fitted: GMM, true: GMM | None) -> None:
             if shown[c].dtype.kind == "f"
         },
     )
-
-
-def replay() -> None:
-    state = playback_state()
-    state.update(phase="playing", playing=True)
-    anchor(state, 0)
 
 
 # ---------------------------------------------------------------- choosing K
@@ -498,8 +502,7 @@ values, fit_pressed = sidebar()
 st.query_params.from_dict(values.to_query())
 
 st.title("EM fitting a 1-D Gaussian mixture")
-st.caption("Press **Fit** to watch expectation-maximisation fit the mixture, one iteration per frame.")
-if st.session_state.link_warnings:
+if st.session_state.link_warnings and values == st.session_state.link_settings:
     st.warning(
         "This link's settings were not all valid; these use their defaults: "
         + "; ".join(st.session_state.link_warnings)
@@ -509,14 +512,20 @@ if st.session_state.link_warnings:
 data = current_data(values)
 if data is None:
     st.stop()
-view = data_view(data.key, data.x, values.seed)
-y_max = screens.y_ceiling(view, [data.true] if data.true is not None else [])
-st.caption(f"{data.caption} Strip: {view.strip_caption}.")
+view = data_view(data.key, data.x, values.seed, data.x_title)
+truth = [data.true] if data.true is not None else []
+y_max = screens.y_ceiling(view, truth)
+invitation = (
+    ""
+    if fit_pressed or "play" in st.session_state
+    else " Press **Fit** to watch EM fit it, one iteration a frame."
+)
+st.caption(f"{data.caption}; strip: {view.strip_caption}.{invitation}", help=data.about or None)
 
 key = values.fit_key(data.key)
 store = fit_store()
-if "play" in st.session_state and st.session_state.play["key"] != key:
-    del st.session_state.play  # a fit always belongs to the data and settings on screen
+if st.session_state.get("play_key") != key:
+    st.session_state.pop("play", None)  # a fit always belongs to the data and settings on screen
 
 if fit_pressed:
     try:
@@ -525,24 +534,22 @@ if fit_pressed:
         st.error(f"{err} Change the data or the number of fitted components.")
     else:
         if store.get(key) is None:
-            store.put(key, run_fit(data, values, view, y_max))
-        st.session_state.play = dict(key=key, phase="playing", playing=True)
-        anchor(st.session_state.play, 0)
+            store.put(key, run_fit(data, values, view))
+        st.session_state.play = Playback(int(store.get(key).attrs["n_iter"]), values.every, values.fps)
+        st.session_state.play_key = key
         st.session_state.pop("scrub", None)
 
 history = store.get(key) if "play" in st.session_state else None
 if history is None:
     st.session_state.pop("play", None)
     show(screens.data_screen(view))
-elif st.session_state.play["phase"] == "playing":
-    playing = st.session_state.play["playing"]
-    frames = screens.frame_iterations(int(history.attrs["n_iter"]), values.every)
-    st.fragment(playback, run_every=1 / values.fps if playing else None)(
-        history, view, y_max, frames, values.fps, playing
-    )
-    playback_controls(frames)
 else:
-    final_view(history, data, view, y_max)
+    y_max = screens.y_ceiling(view, [*truth, model_at(history, 0), final_model(history)])
+    set_playback(playback_state().with_every(values.every).with_fps(values.fps))
+    if playback_state().finished:
+        final_view(history, data, view, y_max)
+    else:
+        playback(history, view, y_max)
 
 choose_k(data, values)
 explain()

@@ -9,35 +9,26 @@ densities on a grid (``curve_layers``), which keeps a frame's spec a few kilobyt
 from __future__ import annotations
 
 import math
-from typing import TypeAlias
 
 import altair as alt
 import pandas as pd
 
 from .plotdata import GRID_POINTS
-
-#: A layered chart: Altair's typing says ``LayerChart.properties`` may return a facet chart.
-Layered: TypeAlias = "alt.LayerChart | alt.FacetChart"
-
-#: Paul Tol's "muted" scheme (colour-blind safe) plus a dark grey: one colour a component.
-PALETTE = (
-    "#332288",
-    "#CC6677",
-    "#117733",
-    "#88CCEE",
-    "#AA4499",
-    "#44AA99",
-    "#999933",
-    "#882255",
-    "#DDCC77",
-    "#555555",
+from .style import (
+    AXIS_WIDTH,
+    BOTTOM_HEIGHT,
+    DASH,
+    FINAL_HEIGHT,
+    FIT_COLOUR,
+    HEADING_SIZE,
+    SOLID,
+    TOP_HEIGHT,
+    TRUE_COLOUR,
+    Layered,
+    axis,
+    colour_scale,
+    label_expr,
 )
-MIXTURE_COLOUR = "#222222"
-#: True and fitted models differ by line style as well as colour (Okabe-Ito blue, vermillion).
-TRUE_COLOUR, FIT_COLOUR = "#0072B2", "#D55E00"
-DASH, SOLID = [6, 4], [1, 0]
-HEADING_SIZE = 16
-TOP_HEIGHT, BOTTOM_HEIGHT = 360, 190
 
 #: Vega expression of a weighted normal density at ``datum.x``: p(x|y) p(y).
 DENSITY_EXPR = (
@@ -46,38 +37,13 @@ DENSITY_EXPR = (
 )
 
 
-#: Components are labelled C1, C2, ... (``component_numbers``) in legends and titles.
-COMPONENT_PREFIX = "C"
-
-
-def component_label(i: int) -> str:
-    """Legend label of the component numbered ``i``."""
-    return f"{COMPONENT_PREFIX}{i}"
-
-
-def _label_expr(field: str) -> str:
-    """The Vega expression of ``component_label`` for a component number in ``field``."""
-    return f"'{COMPONENT_PREFIX}' + datum.{field}"
-
-
-def colour_scale(n_components: int) -> alt.Scale:
-    """The same colour for the same component in every chart; the mixture in black."""
-    labels = [component_label(i) for i in range(1, n_components + 1)]
-    colours = [PALETTE[(i - 1) % len(PALETTE)] for i in range(1, n_components + 1)]
-    return alt.Scale(domain=[*labels, "mixture"], range=[*colours, MIXTURE_COLOUR])
-
-
-def _x(domain, title="x", field="x", axis=True):
+def _x(domain, title: str = "x", labelled: bool = True) -> alt.X:
     return alt.X(
-        f"{field}:Q",
+        "x:Q",
         title=title,
         scale=alt.Scale(domain=list(domain), nice=False, zero=False),
-        axis=alt.Axis() if axis else alt.Axis(labels=False, ticks=False, title=None),
+        axis=axis() if labelled else axis(labels=False, ticks=False, title=None),
     )
-
-
-#: Every y axis takes this many pixels, so charts stacked in a column line up on x.
-AXIS_WIDTH = 56
 
 
 def _y(y_max: float, title="p(x)"):
@@ -85,20 +51,22 @@ def _y(y_max: float, title="p(x)"):
         "density:Q",
         title=title,
         scale=alt.Scale(domain=[0, y_max]),
-        axis=alt.Axis(minExtent=AXIS_WIDTH, maxExtent=AXIS_WIDTH),
+        axis=axis(minExtent=AXIS_WIDTH, maxExtent=AXIS_WIDTH),
     )
 
 
-def histogram_layer(hist: pd.DataFrame, domain, y_max: float) -> alt.Chart:
-    """Outlined bars of a density-normalised histogram on a fixed axis."""
+def histogram_layer(hist: pd.DataFrame, domain, y_max: float, x_title: str | None = None) -> alt.Chart:
+    """Outlined bars of a density-normalised histogram on a fixed axis; the x axis is
+    labelled ``x_title`` when given, else left bare (a chart below carries it). In a
+    layer the first layer's axis is the chart's, so the layers over it follow suit."""
     return (
         alt.Chart(hist)
         .mark_rect(fill="#e6e6ee", stroke="#8a8a99", strokeWidth=0.7, clip=True)
         .encode(
             x=alt.X(
                 "start:Q",
-                title=None,
-                axis=alt.Axis(labels=False, ticks=False),
+                title=x_title,
+                axis=axis() if x_title is not None else axis(labels=False, ticks=False, title=None),
                 scale=alt.Scale(domain=list(domain), nice=False, zero=False),
             ),
             x2="end:Q",
@@ -130,7 +98,12 @@ def curves_base(data, domain, n_grid: int = GRID_POINTS) -> alt.Chart:
 
 
 def strip_chart(
-    strip: dict, domain, n_components: int | None = None, title: str = "", named: bool = False
+    strip: dict,
+    domain,
+    n_components: int | None = None,
+    title: str = "",
+    named: bool = False,
+    x_title: str = "x",
 ) -> alt.Chart:
     """Points at their value with a vertical jitter; coloured by ``component`` if given.
 
@@ -138,7 +111,8 @@ def strip_chart(
     one row per point. ``named`` puts it in the dataset ``"strip"``.
     """
     data = alt.NamedData("strip") if named else alt.Data(values=[strip])
-    base = alt.Chart(data, title=title).transform_calculate(
+    heading = alt.TitleParams(title, fontSize=12, fontWeight="normal", anchor="start", color="#2E2E3A")
+    base = alt.Chart(data, title=heading).transform_calculate(
         xs="split(datum.x, ' ')", js="split(datum.jitter, ' ')"
     )
     arrays: list[str | alt.FieldName] = ["xs", "js"]
@@ -150,7 +124,7 @@ def strip_chart(
         x="toNumber(datum.xv)", jitter="toNumber(datum.jv)"
     )
     if n_components:
-        base = base.transform_calculate(label=_label_expr("cv"))
+        base = base.transform_calculate(label=label_expr("cv"))
         colour: alt.Color | alt.ColorValue = alt.Color(
             "label:N", scale=colour_scale(n_components), legend=None
         )
@@ -159,14 +133,14 @@ def strip_chart(
     chart = (
         base.mark_circle(size=14, opacity=0.75, clip=True)
         .encode(
-            x=_x(domain),
+            x=_x(domain, x_title),
             # an axis title like the density's, so both plots start at the same x
             y=alt.Y(
                 "jitter:Q",
                 scale=alt.Scale(domain=[-0.05, 1.05]),
                 title="points",
                 # invisible labels and ticks take the room the density's take
-                axis=alt.Axis(
+                axis=axis(
                     labelColor="transparent",
                     tickOpacity=0,
                     grid=False,
@@ -184,14 +158,14 @@ def strip_chart(
 
 
 def data_charts(
-    hist: pd.DataFrame, strip: dict, domain, y_max: float, title: str = "The data"
+    hist: pd.DataFrame, strip: dict, domain, y_max: float, title: str = "The data", x_title: str = "x"
 ) -> tuple[alt.Chart, alt.Chart]:
     """Screen 1: the histogram, and below it the jittered strip of points.
 
     Stacked charts are returned separately, not as one ``vconcat``: only a single or
     layered view can fit its container's width, axes included."""
     top = histogram_layer(hist, domain, y_max).properties(title=title, height=TOP_HEIGHT, width="container")
-    return top, strip_chart(strip, domain)
+    return top, strip_chart(strip, domain, x_title=x_title)
 
 
 #: The datasets a playback frame swaps: parameters, heading, strip colours.
@@ -199,7 +173,13 @@ FRAME_DATASETS = ("params", "heading", "strip")
 
 
 def frame_charts(
-    hist: pd.DataFrame, params: pd.DataFrame, strip: dict, domain, y_max: float, title: str
+    hist: pd.DataFrame,
+    params: pd.DataFrame,
+    strip: dict,
+    domain,
+    y_max: float,
+    title: str,
+    x_title: str = "x",
 ) -> tuple[Layered, alt.Chart]:
     """Screen 2, one iteration: weighted components (solid, a colour each) and their
     mixture (dashed) over the histogram, under the heading ``title``; below, the points
@@ -215,15 +195,15 @@ def frame_charts(
     legend = alt.Legend(orient="bottom", direction="horizontal")
     colour = alt.Color("label:N", scale=colour_scale(k), title=None, legend=legend)
     components = (
-        base.transform_calculate(label=_label_expr("component"))
+        base.transform_calculate(label=label_expr("component"))
         .mark_line(clip=True, strokeWidth=2)
-        .encode(x=_x(domain, axis=False), y=_y(y_max), color=colour)
+        .encode(x=_x(domain, labelled=False), y=_y(y_max), color=colour)
     )
     mixture = (
         base.transform_aggregate(density="sum(density)", groupby=["x"])
         .transform_calculate(label="'mixture'")
         .mark_line(clip=True, strokeWidth=2.5, strokeDash=DASH)
-        .encode(x=_x(domain, axis=False), y=_y(y_max), color=colour)
+        .encode(x=_x(domain, labelled=False), y=_y(y_max), color=colour)
     )
     heading = (
         alt.Chart(alt.NamedData("heading"))
@@ -236,24 +216,32 @@ def frame_charts(
         height=TOP_HEIGHT,
         width="container",
     )
-    return top, strip_chart(strip, domain, k, title="current classification", named=True)
+    strip_view = strip_chart(
+        strip,
+        domain,
+        k,
+        title="each point in the colour of its most responsible component",
+        named=True,
+        x_title=x_title,
+    )
+    return top, strip_view
 
 
-def _model_encoding(domain, y_max: float, y_title: str, axis: bool = True) -> dict:
-    """True solid in blue, fit dashed in vermillion."""
-    models = ["True", "Fit"]
+def _model_encoding(domain, y_max: float, y_title: str, models: list[str], x_title: str) -> dict:
+    """True solid in blue, fit dashed in vermillion; ``models`` are those drawn."""
+    colours = {"True": (TRUE_COLOUR, SOLID), "Fit": (FIT_COLOUR, DASH)}
     return dict(
-        x=_x(domain, axis=axis),
+        x=_x(domain, x_title),
         y=_y(y_max, y_title),
         color=alt.Color(
             "model:N",
-            scale=alt.Scale(domain=models, range=[TRUE_COLOUR, FIT_COLOUR]),
+            scale=alt.Scale(domain=models, range=[colours[m][0] for m in models]),
             title=None,
             legend=alt.Legend(orient="top"),
         ),
         strokeDash=alt.StrokeDash(
             "model:N",
-            scale=alt.Scale(domain=models, range=[SOLID, DASH]),
+            scale=alt.Scale(domain=models, range=[colours[m][1] for m in models]),
             title=None,
             legend=alt.Legend(orient="top"),
         ),
@@ -261,25 +249,35 @@ def _model_encoding(domain, y_max: float, y_title: str, axis: bool = True) -> di
 
 
 def final_charts(
-    hist: pd.DataFrame, params: pd.DataFrame, domain, y_max: float, y_max_components: float
+    hist: pd.DataFrame,
+    params: pd.DataFrame,
+    domain,
+    y_max: float,
+    y_max_components: float,
+    x_title: str = "x",
 ) -> tuple[Layered, alt.Chart]:
-    """Screen 3: true and fitted mixtures over the histogram; below, every weighted
-    component of both models. ``params`` has a ``model`` column ("True" or "Fit");
-    the fit is drawn with its own weights."""
+    """Screen 3: the fitted mixture (and the true one, when ``params`` has it) over the
+    histogram; beside it, every weighted component of each model. ``params`` has a
+    ``model`` column ("True" or "Fit"); the fit is drawn with its own weights. Each chart
+    has its own x axis, labelled ``x_title``."""
+    models = [m for m in ("True", "Fit") if m in set(params["model"])]
+    who = "True & EM-fit" if "True" in models else "EM-fit"
     base = curves_base(params, domain)
     mixtures = (
         base.transform_aggregate(density="sum(density)", groupby=["x", "model"])
         .mark_line(clip=True, strokeWidth=2)
-        .encode(**_model_encoding(domain, y_max, "p(x)", axis=False))
+        .encode(**_model_encoding(domain, y_max, "p(x)", models, x_title))
     )
-    top = alt.layer(histogram_layer(hist, domain, y_max), mixtures).properties(
-        title="True & EM-fit mixture densities, p(x)", height=TOP_HEIGHT, width="container"
+    top = alt.layer(histogram_layer(hist, domain, y_max, x_title), mixtures).properties(
+        title=f"{who} mixture densit{'ies' if len(models) > 1 else 'y'}, p(x)",
+        height=FINAL_HEIGHT,
+        width="container",
     )
     components = (
         base.mark_line(clip=True, strokeWidth=2)
-        .encode(detail="component:N", **_model_encoding(domain, y_max_components, "p(x|y) p(y)"))
-        .properties(
-            title="True & EM-fit weighted components, p(x|y) p(y)", height=TOP_HEIGHT, width="container"
+        .encode(
+            detail="component:N", **_model_encoding(domain, y_max_components, "p(x|y) p(y)", models, x_title)
         )
+        .properties(title=f"{who} weighted components, p(x|y) p(y)", height=FINAL_HEIGHT, width="container")
     )
     return top, components

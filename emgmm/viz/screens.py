@@ -27,6 +27,7 @@ class DataView:
     n_points: int
     grid: np.ndarray
     strip_text: dict
+    x_title: str = "x"
 
     def strip(self, model: GMM | None = None) -> dict:
         """The strip's values (``plotdata.strip_values``), classified under ``model`` if given."""
@@ -42,42 +43,37 @@ class DataView:
         return f"all {self.n_points:,} points"
 
 
-def data_view(x: np.ndarray, rng) -> DataView:
-    """Axis range, histogram and strip subsample of ``x``; ``rng`` draws the subsample and jitter."""
+def data_view(x: np.ndarray, rng, x_title: str = "x", bins: int = plotdata.HIST_BINS) -> DataView:
+    """Axis range, histogram (``bins`` bars) and strip subsample of ``x``, whose axis is
+    titled ``x_title`` (what the values are); ``rng`` draws the subsample and jitter."""
     domain = plotdata.x_domain(x)
     index, jitter = plotdata.strip_sample(x.size, rng)
     strip_x = x[index]
     return DataView(
         domain,
-        plotdata.histogram_table(x, domain),
+        plotdata.histogram_table(x, domain, bins),
         strip_x,
         jitter,
         int(x.size),
         plotdata.grid(domain),
         plotdata.strip_values(strip_x, jitter, domain),
+        x_title,
     )
 
 
 def data_screen(view: DataView, title: str = "The data"):
     """Screen 1: histogram and jittered strip."""
     y_max = plotdata.density_ceiling(view.hist, [], view.grid)
-    return charts.data_charts(view.hist, view.strip(), view.domain, y_max, title)
-
-
-def frame_iterations(n_iter: int, every: int) -> list[int]:
-    """Iterations shown as playback frames: every ``every``-th, always the first and last."""
-    frames = list(range(0, n_iter + 1, max(1, every)))
-    if frames[-1] != n_iter:
-        frames.append(n_iter)
-    return frames
+    return charts.data_charts(view.hist, view.strip(), view.domain, y_max, title, view.x_title)
 
 
 def frame_title(iteration: int, log_likelihood: float, previous: float | None = None) -> str:
-    """'Iteration i: -LL = value (+x.xx %)': the heading of every frame, live or played back;
+    """'Iteration i: -LL = value (+x.xx %)' (three significant digits): the heading of every frame, live or played back;
     the change is the relative gain of the log-likelihood over ``previous``."""
     text = f"Iteration {iteration}: -LL = {-log_likelihood:,.2f}"
     if previous is not None:
-        text += f" ({100.0 * float(relative_gain(log_likelihood, previous)):+.2f} %)"
+        # three significant digits: a late gain of 0.000123 % still reads as a number
+        text += f" ({100.0 * float(relative_gain(log_likelihood, previous)):+.3g} %)"
     return text
 
 
@@ -95,7 +91,7 @@ def y_ceiling(view: DataView, models: list[GMM]) -> float:
 def frame_screen(view: DataView, model: GMM, title: str, y_max: float):
     """Screen 2 for one model: components, mixture and classification."""
     params = plotdata.params_table(model)
-    return charts.frame_charts(view.hist, params, view.strip(model), view.domain, y_max, title)
+    return charts.frame_charts(view.hist, params, view.strip(model), view.domain, y_max, title, view.x_title)
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,4 +135,4 @@ def final_screen(view: DataView, fitted: GMM, true: GMM | None = None):
     params = pd.concat([plotdata.params_table(m, label) for label, m in models.items()], ignore_index=True)
     y_max = plotdata.density_ceiling(view.hist, list(models.values()), view.grid)
     y_comp = plotdata.component_ceiling(list(models.values()), view.grid)
-    return charts.final_charts(view.hist, params, view.domain, y_max, y_comp)
+    return charts.final_charts(view.hist, params, view.domain, y_max, y_comp, view.x_title)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .charts import DASH, FIT_COLOUR, SOLID, TRUE_COLOUR, Layered
+from .style import DASH, FINAL_HEIGHT, FIT_COLOUR, SOLID, TRUE_COLOUR, Layered, axis
 
 
 def loglik_chart(iterations: pd.DataFrame, current: int | None = None) -> Layered:
@@ -16,8 +16,11 @@ def loglik_chart(iterations: pd.DataFrame, current: int | None = None) -> Layere
         alt.Chart(iterations[["iteration", "neg_log_likelihood"]])
         .mark_line(color=TRUE_COLOUR, point=alt.OverlayMarkDef(size=10, color=TRUE_COLOUR))
         .encode(
-            x=alt.X("iteration:Q", title="iteration"),
-            y=alt.Y("neg_log_likelihood:Q", title="-log-likelihood", scale=alt.Scale(zero=False)),
+            # iterations are whole numbers: no tick at 2.5
+            x=alt.X("iteration:Q", title="iteration", axis=axis(format="d", tickMinStep=1)),
+            y=alt.Y(
+                "neg_log_likelihood:Q", title="-log-likelihood", scale=alt.Scale(zero=False), axis=axis()
+            ),
             tooltip=["iteration:Q", alt.Tooltip("neg_log_likelihood:Q", format=",.4f")],
         )
     )
@@ -29,7 +32,9 @@ def loglik_chart(iterations: pd.DataFrame, current: int | None = None) -> Layere
             .encode(x="iteration:Q")
         )
         layers.append(rule)
-    return alt.layer(*layers).properties(title="-Log-likelihood by iteration", height=300, width="container")
+    return alt.layer(*layers).properties(
+        title="-Log-likelihood by iteration", height=FINAL_HEIGHT, width="container"
+    )
 
 
 def selection_chart(table: pd.DataFrame, best_k: int) -> Layered:
@@ -41,8 +46,8 @@ def selection_chart(table: pd.DataFrame, best_k: int) -> Layered:
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X("k:O", title="number of components K", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("value:Q", title="criterion (lower is better)", scale=alt.Scale(zero=False)),
+            x=alt.X("k:O", title="number of components K", axis=axis(labelAngle=0)),
+            y=alt.Y("value:Q", title="criterion (lower is better)", scale=alt.Scale(zero=False), axis=axis()),
             color=alt.Color(
                 "criterion:N", scale=alt.Scale(domain=names, range=[TRUE_COLOUR, FIT_COLOUR]), title=None
             ),

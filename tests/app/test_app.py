@@ -1,5 +1,7 @@
 """The dashboard driven headless with Streamlit's AppTest (no browser)."""
 
+import json
+
 import pytest
 
 from emgmm.app import settings
@@ -116,7 +118,10 @@ def test_example_data_fits_alone_without_comparison_table():
     button(at, "Skip to the end").click().run()
     no_exception(at)
     assert "Fitted components" in " ".join(m.value for m in at.markdown)
-    assert "True & EM-fit mixture densities, p(x)" in titles(at)
+    # no true model: no "True" in any title or legend
+    assert "EM-fit mixture density, p(x)" in titles(at)
+    assert not any("True" in (t or "") for t in titles(at))
+    assert "True" not in json.dumps(charts_of(at))
 
 
 def test_pasted_numbers_and_their_errors():
@@ -182,11 +187,13 @@ def test_switching_data_source_keeps_the_hidden_settings():
 
 def test_play_switch_pauses_and_resumes_the_playback():
     at = fit(start())
-    assert at.toggle(key="play_switch").value is True and at.session_state["play"]["playing"]
+    assert at.toggle(key="play_switch").value is True and at.session_state["play"].playing
+    assert at.toggle(key="play_switch").label == "Pause"  # says what a press will do
     at.toggle(key="play_switch").set_value(False).run()
     no_exception(at)
-    assert at.session_state["play"]["playing"] is False
+    assert at.session_state["play"].playing is False
+    assert at.toggle(key="play_switch").label == "Play"
     button(at, "Step forward").click().run()
     assert at.toggle(key="play_switch").value is False
     at.toggle(key="play_switch").set_value(True).run()
-    assert at.session_state["play"]["playing"] is True
+    assert at.session_state["play"].playing is True

@@ -1,0 +1,135 @@
+"""The playback of a fit's iterations: a small pure state machine, the clock injected.
+
+The rule it keeps: every frame of the chosen sequence is drawn, in order. Frames per
+second is an upper bound, not a schedule: the clock for frame i + 1 starts when frame i
+has been sent (``sent``), and a tick advances by at most one frame. A slow browser or a
+busy server makes the playback take longer; it never skips a frame (Skip to the end is
+always there). The page asks this value what to draw and reports what it drew; tests
+drive it with a fake clock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+#: A tick advances once this fraction of a frame time has passed since the frame was
+#: sent. Below 1 so that a timer firing a little early does not halve the rate; above
+#: 1/2 so that two ticks close together never advance twice within one frame time.
+MIN_GAP = 0.75
+
+
+def frame_iterations(n_iter: int, every: int) -> tuple[int, ...]:
+    """Iterations shown as frames: every ``every``-th from 0, and always the last."""
+    frames = list(range(0, n_iter + 1, max(1, every)))
+    if frames[-1] != n_iter:
+        frames.append(n_iter)
+    return tuple(frames)
+
+
+@dataclass(frozen=True)
+class Playback:
+    """Where a playback is, and whether it moves.
+
+    Attributes
+    ----------
+    n_iter : int
+        The fit's last iteration (frames run from 0 to it).
+    every : int
+        Show every ``every``-th iteration (and always the last).
+    fps : float
+        At most this many frames a second.
+    iteration : int
+        The iteration on screen (always one of ``frames``).
+    playing : bool
+    shown_at : float or None
+        Clock time at which the current frame was sent; None until it has been.
+    finished : bool
+        The playback is over: the page shows the final view.
+    """
+
+    n_iter: int
+    every: int = 1
+    fps: float = 8.0
+    iteration: int = 0
+    playing: bool = True
+    shown_at: float | None = None
+    finished: bool = False
+
+    @property
+    def frames(self) -> tuple[int, ...]:
+        """The iterations this playback shows, in order."""
+        return frame_iterations(self.n_iter, self.every)
+
+    @property
+    def position(self) -> int:
+        """Index of the current frame in ``frames`` (0-based)."""
+        return self.frames.index(self.iteration)
+
+    @property
+    def counter(self) -> str:
+        """'Frame 3 of 41: iteration 2 of 40', for the page."""
+        return f"Frame {self.position + 1} of {len(self.frames)}: iteration {self.iteration} of {self.n_iter}"
+
+    @property
+    def frame_time(self) -> float:
+        """Seconds per frame at ``fps``."""
+        return 1.0 / self.fps
+
+    def tick(self, now: float) -> Playback:
+        """The state at clock time ``now``: the next frame once the current one has been
+        on screen for a frame time (at most one step), or finished after the last."""
+        if not self.playing or self.finished or self.shown_at is None:
+            return self
+        if now - self.shown_at < MIN_GAP * self.frame_time:
+            return self
+        if self.iteration == self.frames[-1]:
+            return dataclasses.replace(self, playing=False, finished=True)
+        return dataclasses.replace(self, iteration=self.frames[self.position + 1], shown_at=None)
+
+    def sent(self, now: float) -> Playback:
+        """The current frame has been sent at ``now``: its frame time starts."""
+        return self if self.shown_at is not None else dataclasses.replace(self, shown_at=now)
+
+    def play(self) -> Playback:
+        """Play from the current frame; from the start when at the last frame."""
+        start = self.frames[0] if self.iteration == self.frames[-1] else self.iteration
+        return dataclasses.replace(self, iteration=start, playing=True, finished=False, shown_at=None)
+
+    def pause(self) -> Playback:
+        """Stop on the current frame."""
+        return dataclasses.replace(self, playing=False)
+
+    def step(self, delta: int) -> Playback:
+        """Pause and move ``delta`` frames (clamped to the first and last)."""
+        index = min(max(self.position + delta, 0), len(self.frames) - 1)
+        return dataclasses.replace(self, iteration=self.frames[index], playing=False, shown_at=None)
+
+    def skip_to_end(self) -> Playback:
+        """Stop and show the final view."""
+        return dataclasses.replace(self, iteration=self.frames[-1], playing=False, finished=True)
+
+    def replay(self) -> Playback:
+        """Play again from iteration 0."""
+        return dataclasses.replace(self, iteration=0, playing=True, finished=False, shown_at=None)
+
+    def with_fps(self, fps: float) -> Playback:
+        """A new rate, from the current frame on: the next frame is due a frame time at
+        the new rate after the current one was sent."""
+        if fps <= 0:
+            raise ValueError(f"fps: must be > 0, got {fps}.")
+        return self if fps == self.fps else dataclasses.replace(self, fps=float(fps))
+
+    def with_every(self, every: int) -> Playback:
+        """A new step between frames, continuing from the nearest frame at or before the
+        current iteration."""
+        if every < 1:
+            raise ValueError(f"every: must be at least 1, got {every}.")
+        if every == self.every:
+            return self
+        frames = frame_iterations(self.n_iter, every)
+        nearest = max(f for f in frames if f <= self.iteration)
+        moved = nearest != self.iteration
+        return dataclasses.replace(
+            self, every=every, iteration=nearest, shown_at=None if moved else self.shown_at
+        )

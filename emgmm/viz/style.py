@@ -1,0 +1,70 @@
+"""The charts' look in one place: colours, sizes, axis style, component labels."""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+import altair as alt
+
+#: A layered chart: Altair's typing says ``LayerChart.properties`` may return a facet chart.
+Layered: TypeAlias = "alt.LayerChart | alt.FacetChart"
+
+#: Paul Tol's "muted" scheme (colour-blind safe) plus a dark grey: one colour a component.
+#: C1 is the rose, not the indigo, so that it stands apart from the black dashed mixture.
+PALETTE = (
+    "#CC6677",
+    "#117733",
+    "#88CCEE",
+    "#AA4499",
+    "#DDCC77",
+    "#44AA99",
+    "#332288",
+    "#999933",
+    "#882255",
+    "#555555",
+)
+MIXTURE_COLOUR = "#222222"
+#: True and fitted models differ by line style as well as colour (Okabe-Ito blue, vermillion).
+TRUE_COLOUR, FIT_COLOUR = "#0072B2", "#D55E00"
+DASH, SOLID = [6, 4], [1, 0]
+HEADING_SIZE = 16
+#: Heights (px) sized for a 1280x720 projector: a frame's chart, strip and the playback's
+#: controls fit on one screen under the page's title, and so do the final view's two charts.
+TOP_HEIGHT, BOTTOM_HEIGHT, FINAL_HEIGHT = 270, 145, 330
+#: Axis text large and dark enough to read when projected.
+AXIS_STYLE: dict[str, Any] = {
+    "labelFontSize": 12,
+    "titleFontSize": 13,
+    "labelColor": "#2E2E3A",
+    "titleColor": "#2E2E3A",
+}
+
+
+def axis(**options: Any) -> alt.Axis:
+    """An axis in the house style (``AXIS_STYLE``), with ``options`` on top."""
+    return alt.Axis(**{**AXIS_STYLE, **options})
+
+
+#: Components are labelled C1, C2, ... (``component_numbers``) in legends and titles.
+COMPONENT_PREFIX = "C"
+
+
+def component_label(i: int) -> str:
+    """Legend label of the component numbered ``i``."""
+    return f"{COMPONENT_PREFIX}{i}"
+
+
+def label_expr(field: str) -> str:
+    """The Vega expression of ``component_label`` for a component number in ``field``."""
+    return f"'{COMPONENT_PREFIX}' + datum.{field}"
+
+
+def colour_scale(n_components: int) -> alt.Scale:
+    """The same colour for the same component in every chart; the mixture in black."""
+    labels = [component_label(i) for i in range(1, n_components + 1)]
+    colours = [PALETTE[(i - 1) % len(PALETTE)] for i in range(1, n_components + 1)]
+    return alt.Scale(domain=[*labels, "mixture"], range=[*colours, MIXTURE_COLOUR])
+
+
+#: Every y axis takes this many pixels, so charts stacked in a column line up on x.
+AXIS_WIDTH = 56

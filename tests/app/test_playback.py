@@ -1,0 +1,167 @@
+"""The playback rules, driven with a fake clock: every frame drawn, in order."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import pytest
+
+from emgmm.app.playback import MIN_GAP, Playback, frame_iterations
+
+
+def run(
+    state: Playback,
+    ticks: list[float],
+    render: float = 0.01,
+    changes: dict[int, Callable[[Playback], Playback]] | None = None,
+) -> tuple[Playback, list[int], list[float]]:
+    """Drive the page's loop: at each tick time, tick, draw, report it sent ``render`` later.
+
+    Returns the final state, the iterations drawn (a new entry each time the frame on
+    screen changes) and the clock time each was drawn at. ``changes`` maps a tick's index
+    to a function applied to the state before that tick (a person's action).
+    """
+    drawn: list[int] = []
+    times: list[float] = []
+    for i, t in enumerate(ticks):
+        if changes and i in changes:
+            state = changes[i](state)
+        state = state.tick(t)
+        if state.finished:
+            break
+        if not drawn or drawn[-1] != state.iteration:
+            drawn.append(state.iteration)
+            times.append(t)
+        state = state.sent(t + render)
+    return state, drawn, times
+
+
+def timer(fps: float, seconds: float, early: float = 0.0, start: float = 0.0) -> list[float]:
+    """Tick times of a browser timer at ``fps``, each firing ``early`` of a period early."""
+    period = 1.0 / fps
+    n = int(seconds * fps)
+    return [start + i * period * (1.0 - early) for i in range(n)]
+
+
+def test_frames_are_every_nth_with_the_first_and_last():
+    assert frame_iterations(10, 3) == (0, 3, 6, 9, 10)
+    assert frame_iterations(9, 3) == (0, 3, 6, 9)
+    assert frame_iterations(0, 5) == (0,)
+
+
+def test_every_frame_is_drawn_in_order_then_the_playback_finishes():
+    state, drawn, _ = run(Playback(n_iter=40, fps=8), timer(8, 10))
+    assert drawn == list(range(41))
+    assert state.finished and not state.playing
+
+
+def test_every_fifth_iteration_and_the_last():
+    _, drawn, _ = run(Playback(n_iter=42, every=5, fps=8), timer(8, 10))
+    assert drawn == [0, 5, 10, 15, 20, 25, 30, 35, 40, 42]
+
+
+def test_a_slow_server_slows_the_playback_but_skips_nothing():
+    # each frame takes 0.4 s to reach the browser, at 8 frames a second
+    _, drawn, times = run(Playback(n_iter=30, fps=8), timer(8, 30), render=0.4)
+    assert drawn == list(range(31))
+    assert times[-1] > 30 * 0.4  # it took longer than 30 / 8 s
+
+
+def test_ticks_bunched_together_advance_once():
+    ticks = [0.0, 0.2, 0.201, 0.202, 0.4]  # three ticks within 2 ms after a stall
+    _, drawn, _ = run(Playback(n_iter=10, fps=8), ticks, render=0.0)
+    assert drawn == [0, 1, 2]
+
+
+def test_a_timer_that_fires_early_keeps_the_rate():
+    """A timer 10 % early must not halve the rate (the frame was sent 10 ms after its tick)."""
+    _, drawn, times = run(Playback(n_iter=100, fps=8), timer(8, 5, early=0.1))
+    assert drawn[:20] == list(range(20))
+    rate = (len(drawn) - 1) / (times[-1] - times[0])
+    assert 7.5 < rate <= 8 / 0.9 + 1e-9
+
+
+def test_never_faster_than_fps():
+    _, drawn, times = run(Playback(n_iter=200, fps=10), timer(100, 5))
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= MIN_GAP / 10 - 1e-12
+    assert drawn == list(range(len(drawn)))
+
+
+def test_raising_fps_mid_playback_continues_from_the_current_frame():
+    ticks = timer(4, 6) + timer(12, 6, start=6.0)
+    changes = {len(timer(4, 6)): lambda s: s.with_fps(12)}
+    _, drawn, times = run(Playback(n_iter=100, fps=4), ticks, changes=changes)
+    assert drawn == list(range(len(drawn)))  # no jump
+    after = [t for t in times if t >= 6.0]
+    assert after[0] - 6.0 <= 1 / 12 + 1e-9  # the new rate within a frame time
+    rate = (len(after) - 1) / (after[-1] - after[0])
+    assert rate == pytest.approx(12, rel=0.05)
+
+
+def test_lowering_fps_mid_playback_moves_on_within_a_new_frame_time():
+    ticks = timer(12, 3) + timer(1, 6, start=3.0)
+    changes = {len(timer(12, 3)): lambda s: s.with_fps(1)}
+    _, drawn, times = run(Playback(n_iter=100, fps=12), ticks, changes=changes)
+    assert drawn == list(range(len(drawn)))
+    after = [t for t in times if t >= 3.0]
+    assert len(after) >= 5 and after[0] - 3.0 <= 1.0 + 1e-9  # no freeze
+
+
+def test_changing_every_continues_from_the_nearest_frame_at_or_before():
+    state = Playback(n_iter=300, every=1, iteration=163, shown_at=0.0)
+    moved = state.with_every(10)
+    assert moved.iteration == 160 and moved.playing and not moved.finished
+    assert moved.frames[moved.position + 1] == 170
+    assert Playback(n_iter=300, iteration=163).with_every(1).iteration == 163
+    last = Playback(n_iter=305, every=10, iteration=305).with_every(1)
+    assert last.iteration == 305
+
+
+def test_changing_every_mid_playback_leaves_no_gap_in_the_new_sequence():
+    ticks = timer(8, 20)
+    _, drawn, _ = run(Playback(n_iter=120, fps=8), ticks, changes={33: lambda s: s.with_every(10)})
+    # every frame up to 32, where every = 10 moves to 30 (the nearest frame at or before
+    # it), then on by tens: no frame of the new sequence skipped, and no early end
+    assert drawn == [*range(33), 30, *range(40, 121, 10)]
+
+
+def test_replay_starts_at_zero_and_shows_every_frame():
+    state, _, _ = run(Playback(n_iter=20, fps=8), timer(8, 5))
+    assert state.finished
+    state, drawn, _ = run(state.replay(), timer(8, 5, start=10.0))
+    assert drawn == list(range(21))
+
+
+def test_pause_step_and_resume_leave_no_gap():
+    ticks = timer(8, 12)
+    changes = {
+        10: lambda s: s.pause(),
+        14: lambda s: s.step(1),
+        16: lambda s: s.step(-1),
+        18: lambda s: s.step(1),
+        20: lambda s: s.play(),
+    }
+    _, drawn, _ = run(Playback(n_iter=40, fps=8), ticks, changes=changes)
+    distinct = [d for i, d in enumerate(drawn) if i == 0 or d != drawn[i - 1]]
+    forward = [d for i, d in enumerate(distinct) if i == 0 or d > distinct[i - 1]]
+    assert sorted(set(forward)) == list(range(41))
+
+
+def test_play_at_the_end_replays_and_skip_finishes():
+    end = Playback(n_iter=5, iteration=5, playing=False)
+    assert end.play().iteration == 0 and end.play().playing
+    middle = Playback(n_iter=5, iteration=2, playing=False)
+    assert middle.play().iteration == 2
+    assert middle.skip_to_end().finished and middle.skip_to_end().iteration == 5
+    assert Playback(n_iter=5).step(-3).iteration == 0
+    assert Playback(n_iter=5).step(9).iteration == 5
+
+
+def test_counter_and_bad_values():
+    assert Playback(n_iter=40, every=4, iteration=8).counter == "Frame 3 of 11: iteration 8 of 40"
+    with pytest.raises(ValueError, match="fps"):
+        Playback(n_iter=3).with_fps(0)
+    with pytest.raises(ValueError, match="every"):
+        Playback(n_iter=3).with_every(0)
