@@ -10,11 +10,14 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
+import emgmm.app
 from emgmm import datasets, selection
 from emgmm.app import parsing, settings
 from emgmm.app.cache import BoundedStore
@@ -31,6 +34,11 @@ from emgmm.viz import screens, trace
 from emgmm.viz.plotdata import params_table
 
 st.set_page_config(page_title="EM for a 1-D Gaussian mixture", page_icon=":bar_chart:", layout="wide")
+
+# Invisible: reports each frame heading the browser has drawn (emgmm/app/frame_report).
+frame_report = components.declare_component(
+    "frame_report", path=str(Path(emgmm.app.__file__).parent / "frame_report")
+)
 
 
 # ---------------------------------------------------------------- settings and sidebar
@@ -330,12 +338,20 @@ def playback_frame(history: pd.DataFrame, view: screens.DataView, y_max: float) 
     frame on screen has had its time, so every frame is drawn, in order, whatever the
     load; the page reports each frame as sent once its elements are out.
     """
-    state = playback_state().tick(time.perf_counter())
-    set_playback(state)
+    body = st.container()  # above the (invisible) reporter, which keeps its gap below
+    reported = frame_report(key="frame_report", default=None)
+    state = playback_state()
+    if reported is not None:
+        state = state.drawn(int(reported))
+    state = state.tick(time.perf_counter())
     if state.finished or state.playing != st.session_state.get("play_switch", state.playing):
+        set_playback(state)
         st.rerun(scope="app")  # the whole page changes: the final view, or the switch
-    st.progress((state.position + 1) / len(state.frames), text=state.counter)
-    show_frame(history, state.iteration, view, y_max)
+    with body:
+        st.progress((state.position + 1) / len(state.frames), text=state.counter)
+        show_frame(history, state.iteration, view, y_max)
+    # stored only once the frame is out: a run stopped midway leaves the state as it was,
+    # and the next run draws the same frame again
     set_playback(state.sent(time.perf_counter()))
 
 

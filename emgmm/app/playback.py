@@ -4,8 +4,16 @@ The rule it keeps: every frame of the chosen sequence is drawn, in order. Frames
 second is an upper bound, not a schedule: the clock for frame i + 1 starts when frame i
 has been sent (``sent``), and a tick advances by at most one frame. A slow browser or a
 busy server makes the playback take longer; it never skips a frame (Skip to the end is
-always there). The page asks this value what to draw and reports what it drew; tests
-drive it with a fake clock.
+always there).
+
+Sent is not drawn: a browser that receives frame i + 1 while it still draws frame i
+draws only the newer one. So each frame also waits for the browser's report that it
+drew the frame on screen (``drawn``), up to ``REPORT_WAIT`` seconds: a report that
+never comes must not stall the playback. A page that has sent no report at all within
+``FIRST_REPORT_WAIT`` of its first frame cannot report (no browser, or the reporter
+blocked): from then on the clock alone paces it. The page asks this value
+what to draw and tells it what it sent and what the browser drew; tests drive it with
+a fake clock.
 """
 
 from __future__ import annotations
@@ -17,6 +25,11 @@ from dataclasses import dataclass
 #: sent. Below 1 so that a timer firing a little early does not halve the rate; above
 #: 1/2 so that two ticks close together never advance twice within one frame time.
 MIN_GAP = 0.75
+
+#: Seconds a frame waits for the browser's report that it drew the frame on screen.
+REPORT_WAIT = 5.0
+#: Seconds the first frame waits for a first report before the clock alone paces.
+FIRST_REPORT_WAIT = 1.0
 
 
 def frame_iterations(n_iter: int, every: int) -> tuple[int, ...]:
@@ -46,6 +59,10 @@ class Playback:
         Clock time at which the current frame was sent; None until it has been.
     finished : bool
         The playback is over: the page shows the final view.
+    reported : int or None
+        The last iteration the browser reported drawn; None while it has reported none.
+    expect_reports : bool
+        Frames wait for the browser's reports; False once none came in time.
     """
 
     n_iter: int
@@ -55,6 +72,8 @@ class Playback:
     playing: bool = True
     shown_at: float | None = None
     finished: bool = False
+    reported: int | None = None
+    expect_reports: bool = True
 
     @property
     def frames(self) -> tuple[int, ...]:
@@ -81,15 +100,26 @@ class Playback:
         on screen for a frame time (at most one step), or finished after the last."""
         if not self.playing or self.finished or self.shown_at is None:
             return self
-        if now - self.shown_at < MIN_GAP * self.frame_time:
+        waited = now - self.shown_at
+        if waited < MIN_GAP * self.frame_time:
             return self
-        if self.iteration == self.frames[-1]:
-            return dataclasses.replace(self, playing=False, finished=True)
-        return dataclasses.replace(self, iteration=self.frames[self.position + 1], shown_at=None)
+        state = self
+        if self.expect_reports and self.reported != self.iteration:
+            if waited < (REPORT_WAIT if self.reported is not None else FIRST_REPORT_WAIT):
+                return self  # sent, not yet drawn: the next frame would replace it unseen
+            if self.reported is None:
+                state = dataclasses.replace(self, expect_reports=False)  # this page cannot report
+        if state.iteration == state.frames[-1]:
+            return dataclasses.replace(state, playing=False, finished=True)
+        return dataclasses.replace(state, iteration=state.frames[state.position + 1], shown_at=None)
 
     def sent(self, now: float) -> Playback:
         """The current frame has been sent at ``now``: its frame time starts."""
         return self if self.shown_at is not None else dataclasses.replace(self, shown_at=now)
+
+    def drawn(self, iteration: int) -> Playback:
+        """The browser reports it drew ``iteration``."""
+        return self if iteration == self.reported else dataclasses.replace(self, reported=iteration)
 
     def play(self) -> Playback:
         """Play from the current frame; from the start when at the last frame."""

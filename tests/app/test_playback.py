@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from emgmm.app.playback import MIN_GAP, Playback, frame_iterations
+from emgmm.app.playback import FIRST_REPORT_WAIT, MIN_GAP, REPORT_WAIT, Playback, frame_iterations
 
 
 def run(
@@ -16,7 +16,8 @@ def run(
     render: float = 0.01,
     changes: dict[int, Callable[[Playback], Playback]] | None = None,
 ) -> tuple[Playback, list[int], list[float]]:
-    """Drive the page's loop: at each tick time, tick, draw, report it sent ``render`` later.
+    """Drive the page's loop: at each tick time, tick, draw, report it sent ``render``
+    later, and the browser's report that it drew it (a browser that keeps up).
 
     Returns the final state, the iterations drawn (a new entry each time the frame on
     screen changes) and the clock time each was drawn at. ``changes`` maps a tick's index
@@ -33,7 +34,7 @@ def run(
         if not drawn or drawn[-1] != state.iteration:
             drawn.append(state.iteration)
             times.append(t)
-        state = state.sent(t + render)
+        state = state.sent(t + render).drawn(state.iteration)
     return state, drawn, times
 
 
@@ -165,3 +166,81 @@ def test_counter_and_bad_values():
         Playback(n_iter=3).with_fps(0)
     with pytest.raises(ValueError, match="every"):
         Playback(n_iter=3).with_every(0)
+
+
+def test_once_the_browser_reports_frames_the_next_waits_for_the_report():
+    state = Playback(n_iter=10, fps=8).sent(0.0).drawn(0)
+    state = state.tick(0.2)
+    assert state.iteration == 1
+    state = state.sent(0.21)
+    # frame 1 sent but not reported drawn: however late, the tick keeps it
+    assert state.tick(0.5).iteration == 1
+    assert state.tick(3.0).iteration == 1
+    assert state.drawn(1).tick(0.5).iteration == 2
+
+
+def test_a_report_that_never_comes_does_not_stall_the_playback():
+    state = Playback(n_iter=10, fps=8).sent(0.0).drawn(0).tick(0.2).sent(0.2)
+    assert state.tick(0.2 + REPORT_WAIT - 0.01).iteration == 1
+    assert state.tick(0.2 + REPORT_WAIT).iteration == 2
+
+
+class SlowBrowser:
+    """Draws each frame it receives in ``seconds``; a frame received while it draws waits,
+    and a newer one replaces it (what Streamlit's chart does with data that arrives
+    faster than it can draw)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.drawing: int | None = None
+        self.done_at = 0.0
+        self.waiting: int | None = None
+        self.drawn: list[int] = []
+
+    def receive(self, frame: int, t: float) -> None:
+        if self.drawing is None:
+            self.drawing, self.done_at = frame, t + self.seconds
+        else:
+            self.waiting = frame
+
+    def finished(self, t: float) -> int | None:
+        """The frame whose drawing ends by ``t``, if any."""
+        if self.drawing is None or t < self.done_at:
+            return None
+        done = self.drawing
+        self.drawn.append(done)
+        self.drawing, self.waiting = self.waiting, None
+        self.done_at = t + self.seconds
+        return done
+
+
+def play_in(browser: SlowBrowser, report: bool, n_iter: int = 30) -> list[int]:
+    """A playback at 8 frames a second in ``browser``: the timer ticks every 1/8 s."""
+    state, t = Playback(n_iter=n_iter, fps=8), 0.0
+    while t < 120:
+        done = browser.finished(t)
+        if done is not None and report:
+            state = state.drawn(done)
+        state = state.tick(t)
+        if state.finished:
+            break
+        if state.shown_at is None:
+            browser.receive(state.iteration, t)
+            state = state.sent(t)
+        t += 1 / 64 if report else 1 / 8
+    return browser.drawn
+
+
+def test_a_browser_that_draws_slowly_sees_every_frame():
+    """0.3 s a frame at 8 frames a second: with its reports every frame is drawn; the
+    clock alone loses frames."""
+    assert play_in(SlowBrowser(0.3), report=True) == list(range(31))
+    assert play_in(SlowBrowser(0.3), report=False) != list(range(31))
+
+
+def test_a_page_that_never_reports_is_paced_by_the_clock_after_the_first_wait():
+    state = Playback(n_iter=5, fps=8).sent(0.0)
+    assert state.tick(FIRST_REPORT_WAIT - 0.01).iteration == 0
+    later = state.tick(FIRST_REPORT_WAIT)
+    assert later.iteration == 1 and not later.expect_reports
+    assert later.sent(1.0).tick(1.0 + 1 / 8).iteration == 2

@@ -9,6 +9,7 @@ any browser the tests skip with one line saying what to install, except under CI
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -20,6 +21,28 @@ from tests.support.browser import (
     start_server,
     stop_server,
 )
+
+#: What the final view says first.
+STOP_MESSAGE = re.compile("Converged after|Stopped at max iterations")
+
+#: Records each new "Iteration i" heading drawn in a chart, in order, with its time.
+RECORD_ITERATIONS_JS = """
+() => {
+  window.__drawn = [];
+  const pattern = /Iteration (\\d+): -LL = /;
+  const record = () => {
+    for (const t of document.querySelectorAll("[data-testid='stVegaLiteChart'] svg text")) {
+      const m = pattern.exec(t.textContent);
+      if (!m) continue;
+      const i = Number(m[1]);
+      const d = window.__drawn;
+      if (!d.length || d[d.length - 1][0] !== i) d.push([i, performance.now()]);
+    }
+  };
+  new MutationObserver(record).observe(document.body, {subtree: true, childList: true, characterData: true});
+  record();
+}
+"""
 
 INSTALL_HINT = (
     "end-to-end tests need a browser: apt-get install chromium (or set EMGMM_CHROMIUM, "
@@ -104,6 +127,32 @@ class Page:
         """No Streamlit exception box (console messages allowed, e.g. a refused upload)."""
         assert self.page.get_by_test_id("stException").count() == 0, "Streamlit exception on the page"
 
+    def record_iterations(self) -> None:
+        """From now on, record in the page each iteration a frame heading shows, as the
+        browser draws it (a MutationObserver on the charts' text; no polling)."""
+        self.page.evaluate(RECORD_ITERATIONS_JS)
+
+    def drawn(self) -> list[tuple[int, float]]:
+        """The iterations drawn since ``record_iterations``, with the time (ms) each appeared."""
+        return [(int(i), float(t)) for i, t in self.page.evaluate("window.__drawn")]
+
+    def wait_drawn(self, iteration: int, timeout_s: float = 60) -> None:
+        """Wait until a frame at or past ``iteration`` has been drawn (``record_iterations``)."""
+        self.page.wait_for_function(
+            f"window.__drawn.some(d => d[0] >= {int(iteration)})", timeout=timeout_s * 1000
+        )
+
+    def wait_showing(self, iteration: int, timeout_s: float = 30) -> None:
+        """Wait until the last frame drawn (``record_iterations``) is ``iteration``."""
+        self.page.wait_for_function(
+            f"window.__drawn.length && window.__drawn[window.__drawn.length - 1][0] === {int(iteration)}",
+            timeout=timeout_s * 1000,
+        )
+
+    def final_view(self, timeout_s: float) -> None:
+        """Wait for the final view (the stop message)."""
+        self.page.get_by_text(STOP_MESSAGE).first.wait_for(timeout=timeout_s * 1000)
+
     def assert_healthy(self) -> None:
         assert self.page.get_by_test_id("stException").count() == 0, "Streamlit exception on the page"
         assert not self.errors, f"browser console errors: {self.errors}"
@@ -111,7 +160,10 @@ class Page:
 
 @pytest.fixture
 def app(browser, app_url, request):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    """A fresh tab on the app, 1400x1000 unless the test says ``@pytest.mark.viewport(w, h)``."""
+    marker = request.node.get_closest_marker("viewport")
+    width, height = marker.args if marker else (1400, 1000)
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = Page(context.new_page(), app_url)
     yield page
     page.shot(request.node.name)

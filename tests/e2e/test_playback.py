@@ -1,0 +1,176 @@
+"""What the browser draws during a playback: every iteration, in order, at the chosen rate.
+
+Each test records, in the page, the sequence of "Iteration i" headings the frame chart
+shows (a MutationObserver; see ``Page.record_iterations``), then checks it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+#: Bound for a whole playback: 117 frames at 8 frames a second is 15 s; a loaded CI
+#: machine may take several times that, and the policy is to slow down, never to skip.
+PLAYBACK_TIMEOUT_S = 240
+
+
+def last_iteration(app) -> int:
+    text = app.page.get_by_text(re.compile(r"(Converged after |without converging \()\d+ iteration")).first
+    found = re.search(r"(\d+) iteration", text.inner_text())
+    assert found is not None
+    return int(found.group(1))
+
+
+def iterations(app) -> list[int]:
+    return [i for i, _ in app.drawn()]
+
+
+def test_fit_at_the_defaults_draws_every_iteration_in_order(app):
+    app.record_iterations()
+    app.click("Fit")
+    app.final_view(PLAYBACK_TIMEOUT_S)
+    last = last_iteration(app)
+    assert iterations(app) == list(range(last + 1))
+    app.assert_healthy()
+
+
+def test_every_fifth_iteration_then_replay_from_zero(app):
+    app.set_number("Show every n-th iteration", 5)
+    app.set_number("Frames per second", 30)
+    app.record_iterations()
+    app.click("Fit")
+    app.final_view(PLAYBACK_TIMEOUT_S)
+    last = last_iteration(app)
+    expected = [*range(0, last + 1, 5)]
+    if expected[-1] != last:
+        expected.append(last)
+    assert iterations(app) == expected
+    app.record_iterations()
+    app.click("Replay")
+    app.page.get_by_role("button", name="Skip to the end", exact=True).wait_for(timeout=30_000)
+    app.final_view(PLAYBACK_TIMEOUT_S)
+    drawn = iterations(app)
+    # the final view's scrub frame shows the last iteration before Replay starts at 0
+    assert drawn[drawn.index(0) :] == expected
+    app.assert_healthy()
+
+
+def gaps_after(drawn: list[tuple[int, float]], start_ms: float) -> list[float]:
+    times = [t for _, t in drawn if t >= start_ms]
+    return [(b - a) / 1000 for a, b in itertools.pairwise(times)]
+
+
+def test_changing_fps_mid_playback_leaves_no_gap_and_the_rate_follows(app):
+    """1 -> 3 -> 1 frames a second: rates this machine's headless browser can draw (it
+    needs about 0.25 s a frame), so the gaps measure the playback's rule, not the browser."""
+    app.set_number("Frames per second", 1)
+    app.record_iterations()
+    app.click("Fit")
+    app.wait_drawn(4)
+    raised_at = app.page.evaluate("performance.now()")
+    app.set_number("Frames per second", 3)
+    app.wait_drawn(20)
+    lowered_at = app.page.evaluate("performance.now()")
+    app.set_number("Frames per second", 1)
+    app.wait_drawn(24)
+    app.click("Skip to the end")
+    app.final_view(60)
+    drawn = [d for d in app.drawn() if d[0] <= 24]
+    shown = [i for i, _ in drawn]
+    assert shown == list(range(25)), shown
+    first_fast = min(t for _, t in drawn if t >= raised_at)
+    assert (first_fast - raised_at) / 1000 < 1.0 + 1 / 3  # the new rate within a second
+    fast = gaps_after([d for d in drawn if d[1] < lowered_at], raised_at + 1000)
+    slow = gaps_after(drawn, lowered_at + 1500)
+    assert 0.25 < statistics.median(fast) < 0.55, fast
+    assert 0.8 < statistics.median(slow) < 1.4, slow
+
+
+def test_changing_every_mid_playback_continues_from_the_nearest_frame(app):
+    app.set_number("Frames per second", 6)
+    app.record_iterations()
+    app.click("Fit")
+    app.wait_drawn(13)
+    app.set_number("Show every n-th iteration", 10)
+    app.final_view(PLAYBACK_TIMEOUT_S)
+    last = last_iteration(app)
+    shown = iterations(app)
+    # one step at a time until the change, then by tens from the nearest frame at or
+    # before the iteration on screen when it came
+    j = next(i for i in range(len(shown) - 1) if shown[i + 1] != shown[i] + 1)
+    assert shown[: j + 1] == list(range(shown[j] + 1))
+    at_change, start = shown[j], shown[j + 1]
+    assert start == 10 * (at_change // 10) or (at_change % 10 == 0 and start == at_change + 10)
+    expected = [*range(start, last + 1, 10)]
+    if expected[-1] != last:
+        expected.append(last)
+    assert shown[j + 1 :] == expected
+
+
+def test_pause_step_and_resume_leave_no_gap(app):
+    app.set_number("Frames per second", 10)
+    app.record_iterations()
+    app.click("Fit")
+    app.wait_drawn(5)
+    app.page.locator("label").filter(has_text="Pause").first.click()
+    expect(app.page.get_by_role("switch")).not_to_be_checked(timeout=10_000)
+    app.idle()
+    paused_on = iterations(app)[-1]
+    app.click("Step forward")
+    app.wait_showing(paused_on + 1)
+    app.click("Step back")
+    app.wait_showing(paused_on)
+    app.page.locator("label").filter(has_text="Play").first.click()
+    app.final_view(PLAYBACK_TIMEOUT_S)
+    last = last_iteration(app)
+    shown = iterations(app)
+    back = shown.index(paused_on + 1) + 1  # the step back to paused_on
+    assert shown[:back] == list(range(paused_on + 2))
+    assert shown[back:] == list(range(paused_on, last + 1))
+
+
+@pytest.mark.viewport(1280, 720)
+def test_a_projector_sees_frame_strip_counter_and_controls_then_the_whole_final_view(app):
+    app.record_iterations()
+    app.click("Fit")
+    charts = app.page.get_by_test_id("stVegaLiteChart")
+    app.wait_drawn(3)
+    app.page.locator("label").filter(has_text="Pause").first.click()
+    app.idle()
+    app.shot("playback_1280x720")
+    inside = app.page.evaluate(
+        """() => {
+          const boxes = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+            .concat([...document.querySelectorAll("[data-testid='stMain'] [data-testid='stButton']")])
+            .concat([...document.querySelectorAll("[data-testid='stMain'] [data-testid='stProgress']")])
+            .concat([...document.querySelectorAll("[data-testid='stMain'] [data-testid='stCheckbox']")]);
+          return boxes.map(e => { const r = e.getBoundingClientRect();
+            return [e.dataset.testid, r.top >= 0 && r.bottom <= innerHeight + 1 && r.right <= innerWidth + 1]; });
+        }"""
+    )
+    kinds = [k for k, _ in inside]
+    assert kinds.count("stVegaLiteChart") == 2 and kinds.count("stButton") >= 3, inside
+    assert all(ok for _, ok in inside), inside
+    app.click("Skip to the end")
+    app.final_view(60)
+    app.idle()
+    expect(charts.first).to_be_visible()
+    app.shot("final_1280x720")
+    visible = app.page.evaluate(
+        """() => {
+          const want = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].slice(0, 2)
+            .concat([...document.querySelectorAll("[data-testid='stMain'] [data-testid='stButton']")].slice(0, 1))
+            .concat([...document.querySelectorAll("[data-testid='stDownloadButton']")]);
+          return want.map(e => { const r = e.getBoundingClientRect();
+            return r.top >= 0 && r.bottom <= innerHeight + 1; });
+        }"""
+    )
+    assert len(visible) == 4 and all(visible), visible
+    titles = app.chart_text()
+    assert "mixture densit" in titles and "weighted components" in titles
