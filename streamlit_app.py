@@ -19,8 +19,9 @@ import streamlit.components.v1 as components
 
 import emgmm.app
 from emgmm import datasets, selection
-from emgmm.app import parsing, settings
+from emgmm.app import exports, parsing, settings, text
 from emgmm.app.cache import BoundedStore
+from emgmm.app.links import DATA_PARAM, decode_paste, encode_paste
 from emgmm.app.playback import Playback
 from emgmm.app.settings import Settings
 from emgmm.app.text import EXAMPLE_TEXT, INIT_LABELS, MATCH_LABELS, SOURCE_LABELS
@@ -52,12 +53,35 @@ def load_link_settings() -> None:
     if "link_warnings" in st.session_state:
         for c in settings.CONTROLS:
             st.session_state[c.key] = st.session_state.get(c.key, c.default)
+        st.session_state.paste = st.session_state.get("paste", "")  # kept while another source shows
         return
-    values, refused = Settings.from_query(st.query_params.to_dict())
+    query = st.query_params.to_dict()
+    values, refused = Settings.from_query(query)
     for key, value in values.as_dict().items():
         st.session_state[key] = value
+    if DATA_PARAM in query:
+        try:
+            st.session_state.paste = decode_paste(query[DATA_PARAM])
+        except ValueError as err:
+            refused.append(f"{DATA_PARAM}: {err}")
     st.session_state.link_warnings = refused
     st.session_state.link_settings = values  # the warnings go once the settings change
+
+
+def link_query(values: Settings) -> dict[str, str]:
+    """The URL of these settings, with pasted data small enough to travel in it."""
+    query = values.to_query()
+    if values.source == "paste":
+        token = encode_paste(st.session_state.get("paste", ""))
+        if token:
+            query[DATA_PARAM] = token
+    return query
+
+
+def suggest_k() -> None:
+    """An example data set brings the number of components its literature fits."""
+    if st.session_state.source == "example":
+        st.session_state.n_fit = datasets.EXAMPLES[st.session_state.example].suggested_k
 
 
 def new_seed() -> None:
@@ -79,31 +103,34 @@ def number(key: str, step=None, fmt=None):
     )
 
 
-def choice(key: str, labels: dict[str, str]):
+def choice(key: str, labels: dict[str, str], on_change=None):
     c = settings.BY_KEY[key]
-    return st.selectbox(c.label, c.choices, format_func=lambda v: labels.get(v, v), key=key, help=c.help)
+    return st.selectbox(
+        c.label, c.choices, format_func=lambda v: labels.get(v, v), key=key, help=c.help, on_change=on_change
+    )
 
 
 def sidebar() -> tuple[Settings, bool]:
     """Draw the controls; return the settings and whether Fit was pressed."""
     with st.sidebar:
         st.header("Data")
-        choice("source", SOURCE_LABELS)
+        choice("source", SOURCE_LABELS, on_change=suggest_k)
         source = st.session_state.source
         if source == "random":
             number("n_real")
             number("spread", step=0.1, fmt="%.2f")
             number("n_points", step=500)
         elif source == "example":
-            choice("example", {k: e.title for k, e in EXAMPLE_TEXT.items()})
+            choice("example", {k: e.title for k, e in EXAMPLE_TEXT.items()}, on_change=suggest_k)
         elif source == "upload":
             st.file_uploader(
                 "CSV file",
                 type=["csv", "txt", "tsv"],
                 key="upload",
                 help="Comma, semicolon or tab separated, with or without a header; "
-                f"up to {parsing.MAX_ROWS:,} rows.",
+                f"up to 50 MB and {parsing.MAX_ROWS:,} rows.",
             )
+            st.session_state.column_slot = st.container()  # the column picker goes right here
         else:
             st.text_area(
                 "Numbers",
@@ -112,11 +139,17 @@ def sidebar() -> tuple[Settings, bool]:
                 placeholder="1.2, 3.4, 5.6 ...",
                 help="Numbers separated by commas, spaces or new lines.",
             )
-        seed_col, button_col = st.columns([3, 2], vertical_alignment="bottom")
-        with seed_col:
-            number("seed")
-        with button_col:
-            st.button("New data", on_click=new_seed, help="Draw a fresh random seed.", width="stretch")
+        number("seed")
+        if source == "random":
+            st.button("New data", on_click=new_seed, width="stretch", help="A fresh seed: new random data.")
+        else:
+            st.button(
+                "New start",
+                on_click=new_seed,
+                width="stretch",
+                help="A fresh seed: your data stays; EM's random start and the strip's jitter change.",
+            )
+        number("bins", step=5)
 
         st.header("Fit")
         number("n_fit")
@@ -126,6 +159,7 @@ def sidebar() -> tuple[Settings, bool]:
             choice("init", INIT_LABELS)
             number("n_init")
             st.toggle(settings.BY_KEY["tied"].label, key="tied", help=settings.BY_KEY["tied"].help)
+            number("tol", step=1e-9, fmt="%.1e")
 
         st.header("Playback")
         number("every")
@@ -166,8 +200,10 @@ def parsed_upload(file_id: str, _content: bytes) -> parsing.ParsedTable:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def data_view(key: tuple[object, ...], _x: np.ndarray, seed: int, x_title: str) -> screens.DataView:
-    return screens.data_view(_x, seed, x_title)
+def data_view(
+    key: tuple[object, ...], _x: np.ndarray, seed: int, x_title: str, bins: int
+) -> screens.DataView:
+    return screens.data_view(_x, seed, x_title, bins)
 
 
 def current_data(values: Settings) -> Data | None:
@@ -188,39 +224,46 @@ def current_data(values: Settings) -> Data | None:
         return Data(values.data_key(), x, None, f"{text.title}: {x.size:,} values", text.about, text.quantity)
     if source == "upload":
         upload = st.session_state.get("upload")
-        if upload is None:
-            st.info("Upload a CSV file in the sidebar: one column of numbers, or pick a column.")
+        if upload is not None:  # kept, so that the file outlives a switch to another source
+            st.session_state.kept_upload = (upload.name, upload.file_id, upload.getvalue())
+        if "kept_upload" not in st.session_state:
+            st.info(
+                "Upload a CSV file in the sidebar: a column of numbers, at most 50 MB and "
+                f"{parsing.MAX_ROWS:,} rows (a larger file is refused there, with a note under the uploader)."
+            )
             return None
+        name, file_id, content = st.session_state.kept_upload
         try:
-            table = parsed_upload(upload.file_id, upload.getvalue())
+            table = parsed_upload(file_id, content)
         except ValueError as err:
-            st.error(f"{upload.name}: {err}")
+            st.error(f"{name}: {err}")
             return None
         names = list(table.columns)
         column = names[0]
         if len(names) > 1:
-            column = st.sidebar.selectbox("Column", names, key="column", help="The numeric column to fit.")
+            with st.session_state.pop("column_slot", st.sidebar):
+                column = st.selectbox("Column", names, key="column", help="The numeric column to fit.")
         values_ = parsing.column_values(table, column)
         note = f"; {values_.note()}" if values_.n_dropped else ""
         return Data(
-            values.data_key(f"{upload.file_id}:{column}"),
+            values.data_key(f"{file_id}:{column}"),
             values_.x,
             None,
-            f"{upload.name}, column '{column}': {values_.x.size:,} values{note}",
+            f"{name}, column '{column}': {values_.x.size:,} values{note}",
             x_title=column,
         )
-    text = st.session_state.get("paste", "")
-    if not text.strip():
+    pasted_text = st.session_state.get("paste", "")
+    if not pasted_text.strip():
         st.info("Paste numbers in the sidebar, separated by commas, spaces or new lines.")
         return None
     try:
-        pasted = parsing.parse_numbers(text)
+        pasted = parsing.parse_numbers(pasted_text)
     except ValueError as err:
         st.error(str(err))
         return None
     note = f"; {pasted.note()}" if pasted.n_dropped else ""
     return Data(
-        values.data_key(hashlib.sha1(text.encode()).hexdigest()),
+        values.data_key(hashlib.sha1(pasted_text.encode()).hexdigest()),
         pasted.x,
         None,
         f"Pasted data: {pasted.x.size:,} values{note}",
@@ -269,6 +312,7 @@ def run_fit(data: Data, values: Settings, view: screens.DataView) -> pd.DataFram
         init=values.init,
         n_init=n_init,
         tied_sd=values.tied,
+        tol=values.tol,
         rng=values.seed,
         callback=progress,
     )
@@ -394,34 +438,63 @@ def scrub(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
     right.altair_chart(trace.loglik_chart(iterations, current=iteration), width="stretch")
 
 
-def stop_message(attrs: dict) -> None:
+def stop_message(history: pd.DataFrame) -> None:
     """Why EM stopped, said as what it means."""
-    n_iter = f"{attrs['n_iter']} iteration{'' if attrs['n_iter'] == 1 else 's'}"
+    attrs = history.attrs
+    n_iter = text.count(int(attrs["n_iter"]), "iteration")
     if attrs["converged"]:
         st.success(f"Converged after {n_iter}.")
     else:
+        gain = iteration_table(history)["gain_pct"].iloc[-1]
         st.warning(
-            f"Stopped at max iterations without converging ({n_iter}): raise Max iterations to let EM go on."
+            f"Stopped at max iterations without converging ({n_iter}; the last relative gain was "
+            f"{gain:.3g} %, the tolerance {100 * attrs['tol']:.3g} %): raise Max iterations to let EM go on."
         )
 
 
-def final_view(history: pd.DataFrame, data: Data, view: screens.DataView, y_max: float) -> None:
-    """Fit against the data (and the truth when known), side by side, then scrubbing."""
-    attrs = history.attrs
-    status, replay_col, download_col = st.columns([3, 1, 1], vertical_alignment="center")
-    with status:
-        stop_message(attrs)
-    replay_col.button("Replay", icon=":material/replay:", on_click=on_replay, width="stretch")
-    download_col.download_button(
-        "History (CSV)",
+def downloads(history: pd.DataFrame, data: Data, values: Settings) -> None:
+    """The history, the fitted model and a table per point, for use elsewhere."""
+    history_col, model_col, points_col = st.columns(3)
+    history_col.download_button(
+        "History",
         history.to_csv(index=False).encode(),
         file_name="em_history.csv",
         mime="text/csv",
         icon=":material/download:",
         width="stretch",
-        help="One row per iteration and component: weight, mean, sd, log-likelihood.",
+        help="CSV, one row per iteration and component: weight, mean, sd, log-likelihood.",
     )
-    finals = -np.asarray(attrs["start_log_likelihoods"])
+    model_col.download_button(
+        "Model",
+        exports.model_json(history, values.as_dict()),
+        file_name="em_model.json",
+        mime="application/json",
+        icon=":material/download:",
+        width="stretch",
+        help="JSON: the fitted weights, means and sds, the log-likelihood, n, K and the settings.",
+    )
+    points_col.download_button(
+        "Points",
+        lambda: exports.point_table(data.x, history).to_csv(index=False),
+        file_name="em_points.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        width="stretch",
+        help="CSV, one row per point: its value, most responsible component and every responsibility.",
+    )
+
+
+def final_view(
+    history: pd.DataFrame, data: Data, view: screens.DataView, y_max: float, values: Settings
+) -> None:
+    """Fit against the data (and the truth when known), side by side, then scrubbing."""
+    status, replay_col, download_col = st.columns([3, 1, 3], vertical_alignment="center")
+    with status:
+        stop_message(history)
+    replay_col.button("Replay", icon=":material/replay:", on_click=on_replay, width="stretch")
+    with download_col:
+        downloads(history, data, values)
+    finals = -np.asarray(history.attrs["start_log_likelihoods"])
     if len(finals) > 1:
         st.caption(
             f"{len(finals)} starts, final -LL from {finals.min():,.1f} to {finals.max():,.1f}: "
@@ -450,7 +523,7 @@ def final_table(fitted: GMM, true: GMM | None) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            c: st.column_config.NumberColumn(format="%.4g")
+            c: st.column_config.NumberColumn(format=text.number_format(shown[c]))
             for c in shown.columns
             if shown[c].dtype.kind == "f"
         },
@@ -487,14 +560,15 @@ def choose_k(data: Data, values: Settings) -> None:
             st.button(f"Use K = {best}", on_click=lambda: st.session_state.update(n_fit=best), key="use_k")
 
 
-def explain() -> None:
+def explain(tol: float) -> None:
+    """The algorithm in the charts' notation; symbols in the prose are typeset as in the formulas."""
     with st.expander("The EM algorithm, in the notation of the charts"):
-        st.markdown("The mixture density is a weighted sum of K Gaussians:")
+        st.markdown("The mixture density is a weighted sum of $K$ Gaussians:")
         st.latex(
             r"p(x) = \sum_{i=1}^{K} p(y=i)\, p(x \mid y=i) = \sum_{i=1}^{K} w_i\, \mathcal{N}(x;\, \mu_i, \sigma_i^2)"
         )
         st.markdown(
-            "**E-step**: the responsibility of component *i* for point *x_n* (its colour in the strip "
+            "**E-step**: the responsibility of component $i$ for point $x_n$ (its colour in the strip "
             "is the component with the largest one):"
         )
         st.latex(
@@ -507,7 +581,8 @@ def explain() -> None:
             r"\sigma_i^2 = \frac{1}{N_i}\sum_n r_{ni} (x_n - \mu_i)^2"
         )
         st.markdown(
-            "Each iteration never lowers the log-likelihood; the fit stops when its relative gain falls below 1e-8:"
+            "Each iteration never lowers the log-likelihood $\\log L$; the fit stops when its relative gain "
+            f"$(\\log L_t - \\log L_{{t-1}}) / |\\log L_t|$ falls below the tolerance, ${tol:.1e}$:"
         )
         st.latex(r"\log L = \sum_n \log \sum_i w_i\, \mathcal{N}(x_n; \mu_i, \sigma_i^2)")
 
@@ -515,7 +590,8 @@ def explain() -> None:
 # ------------------------------------------------------------------------ page
 load_link_settings()
 values, fit_pressed = sidebar()
-st.query_params.from_dict(values.to_query())
+query = link_query(values)
+st.query_params.from_dict(query)
 
 st.title("EM fitting a 1-D Gaussian mixture")
 if st.session_state.link_warnings and values == st.session_state.link_settings:
@@ -528,7 +604,7 @@ if st.session_state.link_warnings and values == st.session_state.link_settings:
 data = current_data(values)
 if data is None:
     st.stop()
-view = data_view(data.key, data.x, values.seed, data.x_title)
+view = data_view(data.key, data.x, values.seed, data.x_title, values.bins)
 truth = [data.true] if data.true is not None else []
 y_max = screens.y_ceiling(view, truth)
 invitation = (
@@ -537,6 +613,16 @@ invitation = (
     else " Press **Fit** to watch EM fit it, one iteration a frame."
 )
 st.caption(f"{data.caption}; strip: {view.strip_caption}.{invitation}", help=data.about or None)
+if values.source == "upload" or (values.source == "paste" and DATA_PARAM not in query):
+    st.caption(
+        ":material/link_off: This page's link does not carry the data "
+        + (
+            "(uploaded files never travel in a link)"
+            if values.source == "upload"
+            else "(the paste is too large)"
+        )
+        + ": whoever opens it must upload or paste the same numbers."
+    )
 
 key = values.fit_key(data.key)
 store = fit_store()
@@ -563,9 +649,9 @@ else:
     y_max = screens.y_ceiling(view, [*truth, model_at(history, 0), final_model(history)])
     set_playback(playback_state().with_every(values.every).with_fps(values.fps))
     if playback_state().finished:
-        final_view(history, data, view, y_max)
+        final_view(history, data, view, y_max, values)
     else:
         playback(history, view, y_max)
 
 choose_k(data, values)
-explain()
+explain(values.tol)

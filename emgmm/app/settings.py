@@ -33,8 +33,10 @@ class Settings:
     init: str = "kmeans++"
     n_init: int = 1
     tied: bool = False
+    tol: float = 1e-8  # --tol
     every: int = 1  # -a
     fps: int = 8
+    bins: int = 50
 
     @classmethod
     def from_query(cls, query: Mapping[str, object]) -> tuple[Settings, list[str]]:
@@ -84,7 +86,7 @@ class Settings:
 
     def fit_key(self, data_key: tuple[object, ...]) -> tuple[object, ...]:
         """What names a fit of that data: every setting the fit depends on."""
-        return (*data_key, self.n_fit, self.max_iter, self.init, self.n_init, self.tied, self.seed)
+        return (*data_key, self.n_fit, self.max_iter, self.init, self.n_init, self.tied, self.tol, self.seed)
 
 
 DEFAULTS = Settings()
@@ -204,6 +206,14 @@ CONTROLS = (
     ),
     Control("tied", "Tied sds", "bool", help="All components share one standard deviation."),
     Control(
+        "tol",
+        "Convergence tolerance",
+        "float",
+        0.0,
+        1e-2,
+        help="EM stops when the log-likelihood's relative gain falls below this (--tol).",
+    ),
+    Control(
         "every",
         "Show every n-th iteration",
         "int",
@@ -211,7 +221,15 @@ CONTROLS = (
         50,
         help="Playback shows every n-th iteration as a frame, always the first and the last (-a).",
     ),
-    Control("fps", "Frames per second", "int", 1, 30, help="Playback speed."),
+    Control(
+        "fps",
+        "Frames per second",
+        "int",
+        1,
+        30,
+        help="Playback speed, at most: every frame is drawn, so a slow browser plays slower.",
+    ),
+    Control("bins", "Histogram bins", "int", 5, 200, help="Bars of the data's histogram."),
 )
 BY_KEY = {c.key: c for c in CONTROLS}
 

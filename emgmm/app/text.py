@@ -5,7 +5,10 @@ The engine returns values and column names; the words a person reads live here, 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -60,3 +63,25 @@ MATCH_LABELS = {
     "true_sd": "true sd",
     "sd_error": "sd error",
 }
+
+
+def number_format(values: object) -> str:
+    """A printf format that keeps distinct values apart on the page.
+
+    Four significant digits, or as many more as the closest two distinct values need:
+    means around 1e12 that differ by 10 print as 1000000000000 and 1000000000010, not
+    both as 1e+12.
+    """
+    finite = np.asarray(values, dtype=np.float64)
+    finite = np.unique(finite[np.isfinite(finite)])
+    digits = 4
+    if finite.size > 1:
+        largest, closest = float(np.abs(finite).max()), float(np.diff(finite).min())
+        if largest > 0 and closest > 0:
+            digits = max(digits, math.ceil(math.log10(largest / closest)) + 2)
+    return f"%.{min(digits, 17)}g"
+
+
+def count(n: int, noun: str) -> str:
+    """'1 value', '2,000 values'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

@@ -1,0 +1,47 @@
+"""What a data scientist takes away: the fitted model as JSON, and a table per point."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..history import component_numbers, final_model
+from ..model import classify, responsibilities
+
+
+def model_json(history: pd.DataFrame, settings: dict[str, Any]) -> str:
+    """The fitted model of ``history`` and how it was fitted, as JSON.
+
+    Keys: ``weights``, ``means``, ``sds`` (components numbered from 1 in that order),
+    ``log_likelihood``, ``n_points``, ``n_components``, ``converged``, ``n_iter`` and
+    ``settings`` (the dashboard's settings).
+    """
+    fitted = final_model(history)
+    attrs = history.attrs
+    document = {
+        "weights": fitted.weights.tolist(),
+        "means": fitted.means.tolist(),
+        "sds": fitted.sds.tolist(),
+        "log_likelihood": float(history["log_likelihood"].iloc[-1]),
+        "n_points": int(attrs["n_points"]),
+        "n_components": int(attrs["n_components"]),
+        "converged": bool(attrs["converged"]),
+        "n_iter": int(attrs["n_iter"]),
+        "settings": settings,
+    }
+    return json.dumps(document, indent=2)
+
+
+def point_table(x: np.ndarray, history: pd.DataFrame) -> pd.DataFrame:
+    """One row per point: ``value``, ``component`` (the most responsible, numbered from 1)
+    and ``r1 .. rK``, each component's responsibility for the point under the fit."""
+    fitted = final_model(history)
+    numbers = component_numbers(fitted.n_components)
+    table = pd.DataFrame({"value": x, "component": numbers[classify(x, fitted)]})
+    resp = responsibilities(x, fitted)
+    for j, number in enumerate(numbers):
+        table[f"r{number}"] = resp[:, j]
+    return table

@@ -1,0 +1,123 @@
+"""The rough edges a new user hit, each checked on the page (AppTest)."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pytest
+
+from emgmm.app.links import DATA_PARAM, decode_paste, encode_paste
+from tests.support.apptest import button, charts_of, fit, no_exception, start
+
+pytestmark = pytest.mark.slow
+
+
+def query_value(at, key: str) -> str:
+    value = at.query_params[key]
+    return value[0] if isinstance(value, list) else value
+
+
+@pytest.mark.parametrize(
+    ("example", "k"), [("old_faithful", 2), ("galaxies", 3), ("old_faithful_durations", 2)]
+)
+def test_choosing_an_example_sets_the_components_its_literature_fits(example, k):
+    at = start()
+    at.selectbox(key="source").set_value("example").run()
+    at.selectbox(key="example").set_value(example).run()
+    no_exception(at)
+    assert at.number_input(key="n_fit").value == k
+
+
+def test_link_warnings_go_once_the_settings_change():
+    at = start({"n_fit": "junk"})
+    assert len(at.warning) == 1
+    at.number_input(key="n_fit").set_value(3).run()
+    assert not at.warning
+
+
+def test_pasted_data_travels_in_the_link_and_comes_back():
+    at = start({"source": "paste"})
+    at.text_area(key="paste").set_value("1.5 2.5 3.5 10 11 12").run()
+    no_exception(at)
+    token = query_value(at, DATA_PARAM)
+    assert decode_paste(token) == "1.5 2.5 3.5 10 11 12"
+    again = start({"source": "paste", DATA_PARAM: token})
+    no_exception(again)
+    assert again.text_area(key="paste").value == "1.5 2.5 3.5 10 11 12"
+    assert any("6 values" in c.value for c in again.caption)
+
+
+def test_a_paste_too_large_for_a_link_is_said_so():
+    big = " ".join(f"{i * 1.000123456789:.12f}" for i in range(3000))
+    assert encode_paste(big) is None
+    at = start({"source": "paste"})
+    at.text_area(key="paste").set_value(big).run()
+    no_exception(at)
+    assert DATA_PARAM not in at.query_params
+    assert any("does not carry" in c.value for c in at.caption)
+
+
+def test_a_cut_data_link_warns_and_keeps_the_page():
+    at = start({"source": "paste", DATA_PARAM: "eJw"})
+    no_exception(at)
+    assert len(at.warning) == 1 and "data" in at.warning[0].value
+
+
+def test_a_paste_survives_switching_the_source_away_and_back():
+    at = start({"source": "paste"})
+    at.text_area(key="paste").set_value("1 2 3 7 8 9").run()
+    at.selectbox(key="source").set_value("random").run()
+    at.selectbox(key="source").set_value("paste").run()
+    assert at.text_area(key="paste").value == "1 2 3 7 8 9"
+
+
+def test_new_data_is_relabelled_for_data_a_seed_does_not_draw():
+    at = start()
+    assert any(b.label == "New data" for b in at.button)
+    at.selectbox(key="source").set_value("example").run()
+    assert any(b.label == "New start" for b in at.button) and not any(
+        b.label == "New data" for b in at.button
+    )
+
+
+def test_the_tolerance_is_a_fit_option_and_a_max_iter_stop_says_how_close_it_was():
+    at = start({"max_iter": "5", "tol": "1e-12"})
+    no_exception(at)
+    assert at.number_input(key="tol").value == 1e-12
+    fit(at)
+    button(at, "Skip to the end").click().run()
+    assert at.warning and "last relative gain was" in at.warning[0].value
+    assert "tolerance 1e-10 %" in at.warning[0].value
+
+
+def test_close_large_means_print_apart():
+    values = "\n".join(str(1e12 + d) for d in [0, 1, 2, 0, 1, 2, 40, 41, 42, 40, 41, 42])
+    at = start({"source": "paste", "n_fit": "2"})
+    at.text_area(key="paste").set_value(values).run()
+    fit(at)
+    button(at, "Skip to the end").click().run()
+    no_exception(at)
+    frame = at.dataframe[0]
+    means = frame.value["mean"].tolist()
+    fmt = json.loads(at.dataframe[0].proto.columns)["mean"]["type_config"]["format"]
+    assert len({fmt % m for m in means}) == len(set(means))
+
+
+def test_the_final_view_offers_history_model_and_points():
+    at = fit(start())
+    button(at, "Skip to the end").click().run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["History", "Model", "Points"]
+
+
+def test_histogram_bins_are_a_control():
+    at = start({"bins": "20"})
+    no_exception(at)
+    element = next(
+        e
+        for e, spec in zip(at.get("vega_lite_chart"), charts_of(at), strict=True)
+        if spec.get("title") == "The data"
+    )
+    rows = [pa.ipc.open_stream(d.data.data).read_all().num_rows for d in element.proto.datasets]
+    assert rows == [20]

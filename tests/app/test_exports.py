@@ -1,0 +1,42 @@
+import json
+
+import numpy as np
+
+from emgmm import classify, final_model, fit_em, random_model, responsibilities, sample
+from emgmm.app.exports import model_json, point_table
+from emgmm.app.text import count, number_format
+
+
+def fitted():
+    x, _ = sample(random_model(3, rng=2), 400, rng=3)
+    return x, fit_em(x, 3, rng=0)
+
+
+def test_model_json_holds_the_final_parameters_and_settings():
+    _, h = fitted()
+    doc = json.loads(model_json(h, {"n_fit": 3}))
+    m = final_model(h)
+    assert doc["weights"] == m.weights.tolist() and doc["means"] == m.means.tolist()
+    assert doc["sds"] == m.sds.tolist() and doc["n_components"] == 3 and doc["n_points"] == 400
+    assert doc["log_likelihood"] == float(h["log_likelihood"].iloc[-1])
+    assert doc["settings"] == {"n_fit": 3}
+
+
+def test_point_table_numbers_components_from_one_and_rows_sum_to_one():
+    x, h = fitted()
+    t = point_table(x, h)
+    assert list(t.columns) == ["value", "component", "r1", "r2", "r3"]
+    np.testing.assert_array_equal(t["component"], classify(x, final_model(h)) + 1)
+    np.testing.assert_allclose(t[["r1", "r2", "r3"]].to_numpy(), responsibilities(x, final_model(h)))
+    np.testing.assert_allclose(t[["r1", "r2", "r3"]].sum(axis=1), 1.0, rtol=1e-12)
+
+
+def test_number_format_keeps_close_large_values_apart():
+    fmt = number_format([1e12, 1e12 + 10, 1e12 + 20])
+    assert len({fmt % v for v in (1e12, 1e12 + 10, 1e12 + 20)}) == 3
+    assert number_format([0.5, 1.25]) == "%.4g"
+    assert number_format([3.0]) == "%.4g"
+
+
+def test_counts_read_naturally():
+    assert count(1, "value") == "1 value" and count(2000, "value") == "2,000 values"
