@@ -439,16 +439,28 @@ def scrub(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
 
 
 def stop_message(history: pd.DataFrame) -> None:
-    """Why EM stopped, said as what it means."""
+    """Why EM stopped, said as what it means: converged, out of iterations (and how close
+    it was), or stopped by a fall of the log-likelihood, which is never called convergence."""
     attrs = history.attrs
     n_iter = text.count(int(attrs["n_iter"]), "iteration")
-    if attrs["converged"]:
+    gain = 100 * float(attrs["last_gain"])
+    if attrs["stop_reason"] == "converged":
         st.success(f"Converged after {n_iter}.")
+    elif attrs["stop_reason"] == "decreased":
+        st.error(
+            f"Stopped after {n_iter}: the log-likelihood fell ({gain:.3g} %), beyond the data's float64 "
+            "resolution. EM never lowers it, so this is a numerical problem, not convergence: try "
+            "fewer components, another start, or data in other units."
+        )
     else:
-        gain = iteration_table(history)["gain_pct"].iloc[-1]
         st.warning(
             f"Stopped at max iterations without converging ({n_iter}; the last relative gain was "
             f"{gain:.3g} %, the tolerance {100 * attrs['tol']:.3g} %): raise Max iterations to let EM go on."
+        )
+    if attrs.get("outlier_dominates"):
+        st.info(
+            "A few values lie far from the rest and take up most of the data's range: check them "
+            "(a typo?) before reading the fit."
         )
 
 

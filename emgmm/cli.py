@@ -51,6 +51,11 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _number_text(value: float) -> str:
+    """Four decimals, or four significant digits with an exponent far from 1."""
+    return f"{value:.4f}" if value == 0 or 1e-4 <= abs(value) < 1e9 else f"{value:.4e}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with the original demo's options and defaults."""
     parser = argparse.ArgumentParser(
@@ -121,9 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the demo; returns the exit status."""
     args = build_parser().parse_args(argv)
     seed = args.seed if args.seed is not None else int(np.random.default_rng().integers(2**31))
-    # the same data and fit as the dashboard with the same settings and seed
-    true_model, x = simulate(args.n_real, args.spread, args.n_points, seed)
     try:
+        # the same data and fit as the dashboard with the same settings and seed
+        true_model, x = simulate(args.n_real, args.spread, args.n_points, seed)
         history = fit_em(x, args.n_fit, max_iter=args.iter, tol=args.tol, init=args.init, rng=seed)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
@@ -135,14 +140,19 @@ def main(argv: list[str] | None = None) -> int:
             if row.iteration % args.animate_frames == 0 or row.iteration == last:
                 change = "" if row.iteration == 0 else f" ({row.gain_pct:+.6f} %)"
                 print(f"Iteration {row.iteration}: -LL = {row.neg_log_likelihood:.6f}{change}")
-    n_iter = history.attrs["n_iter"]
-    if history.attrs["converged"]:
+    n_iter, reason, gain = (history.attrs[key] for key in ("n_iter", "stop_reason", "last_gain"))
+    if reason == "converged":
         print(f"Converged after {n_iter} iterations")
+    elif reason == "decreased":
+        print(
+            f"Stopped after {n_iter} iterations: the log-likelihood fell by more than rounding ({gain:+.3g})"
+        )
     else:
-        print(f"Did not converge after {n_iter} iterations")
-    matched = match_components(true_model, final_model(history))
+        print(f"Did not converge after {n_iter} iterations (last relative gain {gain:.3g}, tol {args.tol:g})")
+    with np.errstate(over="ignore"):  # means near 1e308: a distance of opposite means overflows to inf
+        matched = match_components(true_model, final_model(history))
     with pd.option_context(
-        "display.width", 120, "display.max_columns", 20, "display.float_format", "{:.4f}".format
+        "display.width", 120, "display.max_columns", 20, "display.float_format", _number_text
     ):
         print(matched.to_string(index=False))
     if args.out:

@@ -1,10 +1,14 @@
-"""Starting parameters for EM: the original demo's start, data quantiles, k-means++."""
+"""Starting parameters for EM, in standardised units (``scaling``): the original demo's
+start, data quantiles, k-means++. Each reads at most a bounded subsample of the data, so
+a start costs the same memory for ten thousand points and for a billion."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from ._types import FloatArray, IntArray
 from .model import GMM
+from .scaling import Standardisation, subsample
 
 #: Valid values of ``fit_em(init=...)``.
 INIT_METHODS = ("kmeans++", "quantile", "random")
@@ -17,24 +21,29 @@ KMEANS_SUBSAMPLE = 10_000
 LLOYD_STEPS = 5
 
 
-def init_random(x: np.ndarray, n_components: int, rng: np.random.Generator) -> GMM:
-    """The original demo's start: equal weights, means uniform in [0, 1), sds 1.
+def init_random(n_components: int, spread: float, rng: np.random.Generator) -> GMM:
+    """The original demo's start in the data's own units: equal weights, means
+    ``spread * u`` with u uniform in [0, 1), sds ``spread``, about the centre (z = 0).
 
-    Kept for fidelity with the demo; it ignores where the data lies.
+    The demo drew means in [0, 1) with sds 1 whatever the data, which on data far from
+    [0, 1) or much wider or narrower than 1 started EM where rounding could lose the
+    data. Here the recipe and the draws are the same, in units of the data's robust
+    scale: in the data's units, means ``centre + robust_scale * u`` and sds ``robust_scale``
+    (``scaling.Standardisation``), so a fit of ``a * x + b`` starts at ``a * start + b``.
     """
     k = n_components
-    return GMM(np.full(k, 1.0 / k), rng.uniform(0.0, 1.0, size=k), np.ones(k))
+    return GMM(np.full(k, 1.0 / k), spread * rng.uniform(0.0, 1.0, size=k), np.full(k, spread))
 
 
-def init_quantile(x: np.ndarray, n_components: int, sd_floor: float) -> GMM:
-    """Means at the data quantiles (i + 0.5) / k, equal weights, sds = std(x) / k."""
+def init_quantile(z: FloatArray, n_components: int, sd_floor: float) -> GMM:
+    """Means at the quantiles (i + 0.5) / k of ``z``, equal weights, sds = std(z) / k."""
     k = n_components
-    means = np.quantile(x, (np.arange(k) + 0.5) / k)
-    sd = max(float(np.std(x)) / k, sd_floor)
+    means = np.quantile(z, (np.arange(k) + 0.5) / k)
+    sd = max(float(np.std(z)) / k, sd_floor)
     return GMM(np.full(k, 1.0 / k), means, np.full(k, sd))
 
 
-def _kmeans_pp_centres(y: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+def _kmeans_pp_centres(y: FloatArray, k: int, rng: np.random.Generator) -> FloatArray:
     """k-means++ seeding: each next centre drawn with probability proportional to D^2."""
     centres = [y[rng.integers(y.size)]]
     d2 = (y - centres[0]) ** 2
@@ -47,21 +56,20 @@ def _kmeans_pp_centres(y: np.ndarray, k: int, rng: np.random.Generator) -> np.nd
     return np.sort(np.array(centres))
 
 
-def _nearest(y: np.ndarray, sorted_centres: np.ndarray) -> np.ndarray:
+def _nearest(y: FloatArray, sorted_centres: FloatArray) -> IntArray:
     """Index of the nearest of the sorted centres for each point (1-D: a binary search)."""
     midpoints = 0.5 * (sorted_centres[1:] + sorted_centres[:-1])
     return np.searchsorted(midpoints, y)
 
 
-def init_kmeans_pp(x: np.ndarray, n_components: int, sd_floor: float, rng: np.random.Generator) -> GMM:
-    """k-means++ seeding on (a subsample of) the data, then a few Lloyd steps.
+def init_kmeans_pp(y: FloatArray, n_components: int, sd_floor: float, rng: np.random.Generator) -> GMM:
+    """k-means++ seeding on the points ``y``, then a few Lloyd steps.
 
     Weights are the clusters' shares of points, means their centres, sds their
     standard deviations (floored at ``sd_floor``; a cluster of one point gets the
-    data's sd / k).
+    points' sd / k).
     """
     k = n_components
-    y = x if x.size <= KMEANS_SUBSAMPLE else x[rng.integers(0, x.size, KMEANS_SUBSAMPLE)]
     centres = _kmeans_pp_centres(y, k, rng)
     for _ in range(LLOYD_STEPS):
         labels = _nearest(y, centres)
@@ -82,11 +90,22 @@ def init_kmeans_pp(x: np.ndarray, n_components: int, sd_floor: float, rng: np.ra
 
 
 def initial_model(
-    x: np.ndarray, n_components: int, method: str, sd_floor: float, rng: np.random.Generator
+    x: FloatArray,
+    standard: Standardisation,
+    n_components: int,
+    method: str,
+    sd_floor: float,
+    rng: np.random.Generator,
 ) -> GMM:
-    """Dispatch to the named init method (already validated by the caller)."""
+    """The named start (already validated by the caller) in z units; ``sd_floor`` too.
+
+    "quantile" reads ``scaling.subsample(x)`` (at most 10 000 points at equal strides:
+    the exact quantiles up to that size, no copy of the data beyond it); "kmeans++" at
+    most ``KMEANS_SUBSAMPLE`` points drawn at random; "random" none.
+    """
     if method == "random":
-        return init_random(x, n_components, rng)
+        return init_random(n_components, standard.robust_z, rng)
     if method == "quantile":
-        return init_quantile(x, n_components, sd_floor)
-    return init_kmeans_pp(x, n_components, sd_floor, rng)
+        return init_quantile(standard.to_z(subsample(x)), n_components, sd_floor)
+    y = x if x.size <= KMEANS_SUBSAMPLE else x[rng.integers(0, x.size, KMEANS_SUBSAMPLE)]
+    return init_kmeans_pp(standard.to_z(y), n_components, sd_floor, rng)

@@ -98,10 +98,11 @@ class GMM:
             ``-inf`` where a weight is zero.
         """
         values = np.asarray(x, dtype=np.float64)
-        z = (values[None, :] - self.means[:, None]) / self.sds[:, None]
         with np.errstate(divide="ignore"):  # a zero weight is a legitimate -inf
             log_w = np.log(self.weights)
-        out: FloatArray = (log_w - np.log(self.sds) - _LOG_SQRT_2PI)[:, None] - 0.5 * z * z
+        with np.errstate(over="ignore"):  # far out, z or z**2 overflows: the density is 0
+            z = (values[None, :] - self.means[:, None]) / self.sds[:, None]
+            out: FloatArray = (log_w - np.log(self.sds) - _LOG_SQRT_2PI)[:, None] - 0.5 * z * z
         return out
 
     def component_pdfs(self, x: ArrayLike) -> FloatArray:
@@ -120,11 +121,35 @@ class GMM:
         return out
 
 
+def _ranked_log_densities(x: ArrayLike, model: GMM) -> FloatArray:
+    """``component_logpdfs``, where a point's every density underflowed replaced by 0 for
+    its nearest component in sds and -inf for the others.
+
+    Far enough out (``|x - mean| / sd`` beyond about 1e154) every ``-z**2 / 2`` is -inf
+    and the log densities no longer rank the components; ``log|z|``, computed without
+    forming ``z``, still does.
+    """
+    values = np.asarray(x, dtype=np.float64)
+    log_p = model.component_logpdfs(values)
+    lost = np.isneginf(log_p.max(axis=0))
+    if np.any(lost):
+        far = values[lost]
+        with np.errstate(divide="ignore"):
+            log_z = (
+                np.log(np.abs(far[None, :] / 2 - model.means[:, None] / 2)) - np.log(model.sds / 2)[:, None]
+            )
+        log_z[model.weights == 0] = np.inf  # a component of weight zero never takes a point
+        nearest = np.argmin(log_z, axis=0)
+        log_p[:, lost] = np.where(np.arange(model.n_components)[:, None] == nearest, 0.0, -np.inf)
+    return log_p
+
+
 def responsibilities(x: ArrayLike, model: GMM) -> FloatArray:
     """Posterior probabilities p(y = i | x) of each component for each point.
 
     Computed in log space (log-sum-exp with the max shift), so points far from every
-    component still get finite probabilities that sum to one.
+    component still get finite probabilities that sum to one; a point so far out that
+    every density underflows belongs to the component nearest in sds.
 
     Parameters
     ----------
@@ -135,12 +160,15 @@ def responsibilities(x: ArrayLike, model: GMM) -> FloatArray:
     -------
     ndarray of shape (n, n_components)
     """
-    log_p = model.component_logpdfs(x)
-    out: FloatArray = np.exp(log_p - logsumexp(log_p, axis=0)).T
+    log_p = _ranked_log_densities(x, model)
+    # shift by the largest, exponentiate, normalise: far out, log-sum-exp's own rounding
+    # (log 2 lost against -1e19) would give probabilities summing to 2
+    r = np.exp(log_p - log_p.max(axis=0))
+    out: FloatArray = (r / r.sum(axis=0)).T
     return out
 
 
 def classify(x: ArrayLike, model: GMM) -> IntArray:
     """Index of the component with the highest responsibility for each point, shape (n,)."""
-    out: IntArray = np.argmax(model.component_logpdfs(x), axis=0)
+    out: IntArray = np.argmax(_ranked_log_densities(x, model), axis=0)
     return out

@@ -11,6 +11,9 @@ from .validation import check_float, check_int, check_rng
 #: The original demo floors the true components' sds at this value.
 MIN_TRUE_SD = 0.1
 
+#: Points scaled and shifted per step in ``sample``.
+_CHUNK = 65_536
+
 
 def random_model(n_components: int, spread: float = 1.5, rng: RngLike = None) -> GMM:
     """Draw a random mixture with the original demo's recipe.
@@ -30,17 +33,33 @@ def random_model(n_components: int, spread: float = 1.5, rng: RngLike = None) ->
     Returns
     -------
     GMM
+
+    Raises
+    ------
+    ValueError
+        Naming ``spread``, when a drawn mean falls beyond float64's range (a spread near
+        1e308).
     """
     n_components = check_int("n_components", n_components, 1)
     spread = check_float("spread", spread, 0.0, strict=True)
     rng = check_rng(rng)
-    means = rng.normal(0.0, spread, size=n_components)
+    with np.errstate(over="ignore"):
+        means = spread * rng.standard_normal(size=n_components)  # Normal(0, spread), same draws
+    if not np.all(np.isfinite(means)):
+        raise ValueError(
+            f"spread: {spread:g} puts a component mean beyond float64's largest number "
+            f"({np.finfo(np.float64).max:.4g}); use a smaller spread."
+        )
     sds = np.maximum(rng.uniform(0.0, 1.0, size=n_components), MIN_TRUE_SD)
     return GMM(np.full(n_components, 1.0 / n_components), means, sds)
 
 
 def sample(model: GMM, n_points: int, rng: RngLike = None) -> tuple[FloatArray, IntArray]:
     """Draw points from ``model``: a component for each point by the weights, then the point.
+
+    The draws are those of ``rng.choice(n_components, size=n_points, p=model.weights)``
+    followed by ``rng.standard_normal(n_points)``, made in the outputs' own memory: no
+    temporary of ``n_points`` values beyond the two outputs.
 
     Parameters
     ----------
@@ -59,11 +78,18 @@ def sample(model: GMM, n_points: int, rng: RngLike = None) -> tuple[FloatArray, 
         raise TypeError(f"model: expected a GMM, got {type(model).__name__}.")
     n_points = check_int("n_points", n_points, 1)
     rng = check_rng(rng)
-    labels = rng.choice(model.n_components, size=n_points, p=model.weights)
-    x = rng.standard_normal(n_points)
-    # scale and shift in place: one array of n_points, no temporaries of that size
-    x *= model.sds[labels]
-    x += model.means[labels]
+    x = np.empty(n_points)
+    # rng.choice(k, p=weights): uniforms against the normalised cumulative weights
+    cdf = np.cumsum(model.weights)
+    cdf /= cdf[-1]
+    rng.random(out=x)
+    labels: IntArray = cdf.searchsorted(x, side="right")
+    rng.standard_normal(out=x)
+    # scale and shift in place, a chunk at a time: temporaries of one chunk only
+    for start in range(0, n_points, _CHUNK):
+        part, chosen = x[start : start + _CHUNK], labels[start : start + _CHUNK]
+        part *= model.sds[chosen]
+        part += model.means[chosen]
     return x, labels
 
 

@@ -34,10 +34,18 @@ def check_rng(rng: RngLike | object) -> np.random.Generator:
     )
 
 
+def shown(value: object) -> str:
+    """``value`` as a message shows it: a NumPy scalar as the Python number it holds
+    (``4.0``, not ``np.float64(4.0)``)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value)
+
+
 def check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
     """Return ``value`` as an int after checking its type and range."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: expected an integer, got {value!r} ({type(value).__name__}).")
+        raise TypeError(f"{name}: expected an integer, got {shown(value)} ({type(value).__name__}).")
     number = int(value)
     if number < minimum:
         raise ValueError(f"{name}: must be at least {minimum}, got {number}.")
@@ -49,7 +57,7 @@ def check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -
 def check_float(name: str, value: Any, minimum: float = -np.inf, *, strict: bool = False) -> float:
     """Return ``value`` as a finite float, checking it is above ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name}: expected a number, got {value!r} ({type(value).__name__}).")
+        raise TypeError(f"{name}: expected a number, got {shown(value)} ({type(value).__name__}).")
     number = float(value)
     if not np.isfinite(number):
         raise ValueError(f"{name}: must be a finite number, got {number}.")
@@ -67,10 +75,23 @@ def check_data(x: object) -> FloatArray:
     TypeError
         If ``x`` does not hold numbers.
     ValueError
-        If ``x`` is not 1-D, is empty, or holds NaN or infinite values (the message gives
-        how many and the first index).
+        If ``x`` is ragged (rows of different lengths), is not 1-D, is empty, is a masked
+        array with masked values, or holds NaN or infinite values (the message gives how
+        many and the first index).
     """
-    arr = np.asarray(x)
+    masked = int(np.count_nonzero(x.mask)) if isinstance(x, np.ma.MaskedArray) else 0
+    if masked:
+        raise ValueError(
+            f"x: a masked array with {masked} masked value(s); pass the values to fit, "
+            "for example x.compressed()."
+        )
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as err:  # ragged nested lists, or objects numpy cannot read
+        why = "nested sequences of different lengths" if "inhomogeneous" in str(err) else str(err)
+        raise ValueError(
+            f"x: cannot be read as an array of numbers ({why}); pass one flat sequence of numbers."
+        ) from None
     if arr.dtype.kind not in "iuf":
         raise TypeError(
             f"x: expected numbers, got an array of dtype {arr.dtype}; "
@@ -95,13 +116,16 @@ def check_data(x: object) -> FloatArray:
 
 
 def count_distinct(x: FloatArray, limit: int) -> int:
-    """Count distinct values of ``x``, stopping once ``limit`` is reached.
+    """Count distinct values of ``x``, stopping once ``limit`` is reached (the count is
+    then at least ``limit``).
 
-    Scans in chunks so that no sorted copy of the whole array is made.
+    Scans in chunks so that no sorted copy of the whole array is made, and keeps at most
+    ``limit`` values of each chunk.
     """
     seen: set[float] = set()
     for start in range(0, x.size, _SCAN_CHUNK):
-        seen.update(np.unique(x[start : start + _SCAN_CHUNK]).tolist())
+        # a chunk's distinct values, at most ``limit`` of them: the set stays small
+        seen.update(np.unique(x[start : start + _SCAN_CHUNK])[:limit].tolist())
         if len(seen) >= limit:
             return len(seen)
     return len(seen)

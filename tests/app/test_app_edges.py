@@ -121,3 +121,15 @@ def test_histogram_bins_are_a_control():
     )
     rows = [pa.ipc.open_stream(d.data.data).read_all().num_rows for d in element.proto.datasets]
     assert rows == [20]
+
+
+def test_a_typo_outlier_is_pointed_out_and_does_not_merge_the_clusters():
+    values = " ".join(["-3.1 -3 -2.9 -3.05 -2.95"] * 4 + ["2.9 3 3.1 2.95 3.05"] * 4 + ["1e9"])
+    at = start({"source": "paste", "n_fit": "3"})
+    at.text_area(key="paste").set_value(values).run()
+    fit(at)
+    button(at, "Skip to the end").click().run()
+    no_exception(at)
+    assert any("far from the rest" in i.value for i in at.info)
+    means = sorted(at.dataframe[0].value["mean"].tolist())
+    assert abs(means[0] + 3) < 0.1 and abs(means[1] - 3) < 0.1

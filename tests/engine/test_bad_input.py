@@ -53,3 +53,39 @@ def test_fit_preconditions_are_stated_once_by_the_engine():
         check_fittable(np.array([1.0, 2.0]), 3)
     with pytest.raises(ValueError, match="use at most 2 components"):
         check_fittable(np.array([1.0, 1.0, 2.0, 2.0]), 3)
+
+
+@pytest.mark.parametrize(
+    "x, kwargs, exc, match",
+    [
+        (np.full(5, np.float64(4.0)), {}, ValueError, r"^x: every value equals 4\.0;"),
+        (
+            X,
+            dict(n_components=np.float64(2.0)),
+            TypeError,
+            r"^n_components: expected an integer, got 2\.0 \(float64\)",
+        ),
+        (X, dict(tol=np.str_("small")), TypeError, r"^tol: expected a number, got 'small'"),
+        (
+            [[1.0, 2.0], [3.0]],
+            {},
+            ValueError,
+            r"^x: cannot be read as an array of numbers \(nested sequences",
+        ),
+        (
+            np.ma.masked_array(X, mask=np.array([0, 1, 0, 0, 1, 0, 0], dtype=bool)),
+            {},
+            ValueError,
+            r"^x: a masked array with 2 masked",
+        ),
+    ],
+)
+def test_messages_name_the_argument_and_show_plain_values(x, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        fit_em(x, **{"n_components": 2, **kwargs})
+    assert "np.float64" not in match
+
+
+def test_a_masked_array_without_masked_values_is_its_data():
+    ref = fit_em(X, 2, rng=0)
+    assert fit_em(np.ma.masked_array(X), 2, rng=0).equals(ref)

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from emgmm.cli import main
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -21,7 +23,9 @@ def test_cli_prints_iterations_convergence_and_matched_table(tmp_path):
     assert lines[0].startswith("Iteration 0: -LL = ")
     iters = [int(line.split(":")[0].split()[1]) for line in lines if line.startswith("Iteration")]
     assert iters[:3] == [0, 10, 20]
-    assert any(line.startswith(("Converged after", "Did not converge after")) for line in lines)
+    assert any(
+        line.startswith(("Converged after", "Did not converge after", "Stopped after")) for line in lines
+    )
     assert "true_mean" in res.stdout and "mean_error" in res.stdout
     history = pd.read_csv(out)
     assert list(history.columns) == ["iteration", "component", "weight", "mean", "sd", "log_likelihood"]
@@ -62,3 +66,14 @@ def test_cli_bad_options_exit_2_with_argparse_message():
 def test_cli_reports_impossible_fit_cleanly():
     res = run("-p", "2", "-f", "5", "--seed", "1")
     assert res.returncode == 2 and "distinct values" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_cli_spread_near_the_float64_limit_fits_or_says_why_in_one_line(capsys):
+    """In-process (``main``): with seed 0 the means stay finite and the fit runs; with
+    seed 2 one would not, and the CLI says so in one line and exits 2."""
+    assert main(["-s", "1e308", "--seed", "0", "-p", "300", "-a", "0"]) == 0
+    out, err = capsys.readouterr()
+    assert "true_mean" in out and err == ""
+    assert main(["-s", "1e308", "--seed", "2", "-p", "300", "-a", "0"]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith("error: spread: 1e+308 puts a component mean beyond") and err.count("\n") == 1

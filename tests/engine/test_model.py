@@ -69,3 +69,21 @@ def test_responsibilities_match_naive_formula_for_moderate_values():
     x = np.linspace(-2, 4, 13)
     dens = np.array([w * norm.pdf(x, mu, sd) for w, mu, sd in zip(m.weights, m.means, m.sds, strict=False)])
     np.testing.assert_allclose(responsibilities(x, m), (dens / dens.sum(axis=0)).T, rtol=1e-12)
+
+
+def test_hash_agrees_with_equality_for_signed_zeros():
+    plus, minus = GMM([1.0], [0.0], [1.0]), GMM([1.0], [-0.0], [1.0])
+    assert plus == minus and hash(plus) == hash(minus) and len({plus, minus}) == 1
+    assert GMM([0.5, 0.5], [0.0, 1.0], [1.0, 1.0]) != GMM([0.5, 0.5], [0.0, 2.0], [1.0, 1.0])
+
+
+def test_sds_of_1e300_are_valid():
+    m = GMM([0.5, 0.5], [-1e300, 1e300], [1e300, 1e300])
+    assert np.all(np.isfinite(m.logpdf([0.0, 1e300, -1e308])))
+
+
+def test_responsibilities_sum_to_one_midway_between_narrow_components():
+    """Both log densities are -1.25e19: log-sum-exp's log 2 was lost to rounding and the
+    two probabilities came out as 1 and 1."""
+    r = responsibilities([0.5, 0.4], GMM([0.5, 0.5], [0.0, 1.0], [1e-10, 1e-10]))
+    np.testing.assert_array_equal(r, [[0.5, 0.5], [1.0, 0.0]])

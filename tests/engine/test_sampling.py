@@ -1,3 +1,5 @@
+import tracemalloc
+
 import numpy as np
 import pytest
 
@@ -51,3 +53,26 @@ def test_rng_rejects_non_seed():
         random_model(2, rng="seed")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="spread"):
         random_model(2, spread=0.0)
+
+
+def test_sample_draws_what_rng_choice_draws():
+    """The labels and points of the recipe ``rng.choice(k, p=weights)`` then
+    ``rng.standard_normal``: the demo's data for a seed does not change."""
+    m = GMM([0.2, 0.3, 0.5], [-4.0, 0.0, 4.0], [0.5, 1.0, 2.0])
+    x, labels = sample(m, 10_000, rng=3)
+    rng = np.random.default_rng(3)
+    expected_labels = rng.choice(3, size=10_000, p=m.weights)
+    expected = rng.standard_normal(10_000) * m.sds[expected_labels] + m.means[expected_labels]
+    np.testing.assert_array_equal(labels, expected_labels)
+    np.testing.assert_array_equal(x, expected)
+
+
+def test_sample_allocates_nothing_of_n_points_beyond_its_outputs():
+    m = random_model(5, rng=0)
+    n = 1_000_000
+    tracemalloc.start()
+    x, labels = sample(m, n, rng=1)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    outputs = x.nbytes + labels.nbytes
+    assert peak < outputs + 0.1 * x.nbytes, (peak, outputs)

@@ -1,3 +1,5 @@
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -65,3 +67,35 @@ def test_matching_pairs_components_by_mean():
     assert t["true_component"].tolist()[0] == 1 and t["true_component"].tolist()[2] == 2
     assert t["true_component"].isna().tolist() == [False, True, False]
     assert t["mean_error"].iloc[0] == pytest.approx(-0.1)
+
+
+@pytest.mark.parametrize(
+    "k_values, exc, match",
+    [
+        ([1, 2.5], TypeError, r"^k_values: expected an integer, got 2\.5"),
+        ([True, 2], TypeError, r"^k_values: expected an integer, got True"),
+        ([], ValueError, r"^k_values: is empty"),
+        ([0, 1], ValueError, r"^k_values: must be at least 1, got 0"),
+        ("123", TypeError, r"^k_values: expected an iterable of integers"),
+        (3, TypeError, r"^k_values: expected an iterable of integers"),
+    ],
+)
+def test_select_k_refuses_bad_k_values_by_name(k_values, exc, match):
+    with pytest.raises(exc, match=match):
+        select_k(np.arange(10.0), k_values, n_init=1, rng=0)
+
+
+def test_select_k_on_one_distinct_value_says_so():
+    with pytest.raises(ValueError, match=r"^x: every value equals 4\.0; .*two distinct values"):
+        select_k(np.full(20, 4.0), n_init=1, rng=0)
+
+
+def test_select_k_reports_progress_once_per_k():
+    x, _ = sample(GMM([0.5, 0.5], [-3.0, 3.0], [1.0, 1.0]), 300, rng=0)
+    seen: list[int] = []
+    ks: list[Any] = [3, 1, 2, np.int64(2)]
+    t = select_k(x, ks, n_init=1, rng=0, callback=seen.append)
+    assert seen == [1, 2, 3] == t["k"].tolist()
+    assert set(t["stop_reason"]) <= {"converged", "max_iter", "decreased"}
+    with pytest.raises(TypeError, match=r"^callback: expected a callable"):
+        select_k(x, [1], callback="print")  # type: ignore[arg-type]
