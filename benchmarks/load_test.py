@@ -5,9 +5,11 @@ Run: python -m benchmarks.load_test [--sessions 1,5,10,20] [--soak 200]
 For each count it starts a fresh ``streamlit run`` on loopback and drives that many
 concurrent sessions (pages in one headless Chromium). Each session loads the page,
 changes a control (its own seed, so every session fits its own data), presses Fit and
-waits for the final view after the playback at default speed. It reports whether all
-sessions finished without error, the slowest time from Fit to final view, and the
-server's peak resident memory (sampled every 0.1 s from /proc), and the average number
+waits for the final view after the playback at default speed, recording in the page
+every frame the browser draws. It reports whether every session drew every frame in
+order without error, the slowest time from Fit to final view, the slowest playback's
+duration over its nominal ((frames - 1) / fps), the server's peak resident memory
+(sampled every 0.1 s from /proc), and the average number
 of cores the server and the browser kept busy: on one 2-core machine the headless
 browser drawing every session's frames competes with the server it measures.
 
@@ -27,7 +29,15 @@ import sys
 import threading
 import time
 
-from tests.support.browser import CHROMIUM_ARGS, chromium_path, free_port, rss_mib, start_server, stop_server
+from tests.support.browser import (
+    CHROMIUM_ARGS,
+    RECORD_ITERATIONS_JS,
+    chromium_path,
+    free_port,
+    rss_mib,
+    start_server,
+    stop_server,
+)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -123,8 +133,17 @@ FINAL = re.compile("Converged after|Stopped at max iterations")
 SESSION_TIMEOUT_S = 300
 
 
-async def session(browser, url: str, seed: int) -> tuple[bool, float, str]:
-    """One user: load, change the seed, Fit, wait for the final view."""
+def expected_frames(last: int, every: int) -> list[int]:
+    """The iterations a playback must draw: every ``every``-th from 0, and the last."""
+    frames = list(range(0, last + 1, every))
+    return frames if frames[-1] == last else [*frames, last]
+
+
+async def session(browser, url: str, seed: int, every: int) -> tuple[bool, float, str, float, int]:
+    """One user: load, change the seed, Fit, wait for the final view. Returns whether all
+    went well (no error, every frame drawn in order), Fit to final view (s), what went
+    wrong, the playback's duration in the browser (first to last frame drawn, s) and the
+    number of frames drawn."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     errors: list[str] = []
@@ -138,21 +157,39 @@ async def session(browser, url: str, seed: int) -> tuple[bool, float, str]:
         await page.wait_for_selector(
             "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
         )
+        await page.evaluate(RECORD_ITERATIONS_JS)
         t0 = time.monotonic()
         await page.get_by_role("button", name="Fit", exact=True).click()
-        await page.get_by_text(FINAL).first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
+        final = page.get_by_text(FINAL).first
+        await final.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
         elapsed = time.monotonic() - t0
+        drawn = await page.evaluate("window.__drawn")
+        found = re.search(r"(\d+) iteration", await final.inner_text())
+        last = int(found.group(1)) if found else -1
+        shown = [int(i) for i, _ in drawn]
+        duration = (drawn[-1][1] - drawn[0][1]) / 1000 if drawn else float("nan")
         if await page.get_by_test_id("stException").count():
-            return False, elapsed, "exception on page"
-        return not errors, elapsed, "; ".join(errors[:2])
+            return False, elapsed, "exception on page", duration, len(shown)
+        if shown != expected_frames(last, every):
+            return (
+                False,
+                elapsed,
+                f"frames drawn {shown[:8]}... not every frame in order",
+                duration,
+                len(shown),
+            )
+        return not errors, elapsed, "; ".join(errors[:2]), duration, len(shown)
     except Exception as err:
-        return False, float("nan"), str(err).splitlines()[0]
+        return False, float("nan"), str(err).splitlines()[0], float("nan"), 0
     finally:
         await context.close()
 
 
 async def round_of(n: int, query: str = "") -> dict:
     from playwright.async_api import async_playwright
+
+    settings = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+    every, fps = int(settings.get("every", 1)), int(settings.get("fps", 8))
 
     port = free_port()
     server = start_server(port)
@@ -163,7 +200,9 @@ async def round_of(n: int, query: str = "") -> dict:
                 url = f"http://127.0.0.1:{port}/" + (f"?{query}" if query else "")
                 server0, t0 = cpu_seconds(server.pid), time.monotonic()
                 with BrowserCpu() as meter:
-                    results = await asyncio.gather(*(session(browser, url, 1000 + i) for i in range(n)))
+                    results = await asyncio.gather(
+                        *(session(browser, url, 1000 + i, every) for i in range(n))
+                    )
                 server_cpu, browser_cpu = cpu_seconds(server.pid) - server0, meter.seconds
                 wall = time.monotonic() - t0
                 await browser.close()
@@ -174,6 +213,10 @@ async def round_of(n: int, query: str = "") -> dict:
         "n": n,
         "ok": ok,
         "slowest": max(r[1] for r in results),
+        # the playback's duration over its nominal, (frames - 1) / fps: 1 is on time
+        "slowest_playback": max(r[3] / max(r[4] - 1, 1) * fps for r in results),
+        "fps": fps,
+        "server_cores_per_session": server_cpu / wall / n,
         "rss": rss.peak,
         "server_cores": server_cpu / wall,
         "browser_cores": browser_cpu / wall,
@@ -230,16 +273,18 @@ def main() -> None:
         sys.exit("load_test needs Chromium: apt-get install chromium (or set EMGMM_CHROMIUM)")
     rows = []
     print(
-        "| sessions | all finished without error | slowest Fit to final view (s) "
-        "| server peak RSS (MiB) | server CPU (cores) | browser CPU (cores) |"
+        "| sessions | every frame drawn, no error | slowest Fit to final view (s) "
+        "| slowest playback / nominal | server peak RSS (MiB) | server CPU (cores) "
+        "| server CPU per session (cores) | browser CPU (cores) |"
     )
-    print("|---:|:---:|---:|---:|---:|---:|")
+    print("|---:|:---:|---:|---:|---:|---:|---:|---:|")
     for n in (int(v) for v in args.sessions.split(",") if v):
         r = asyncio.run(round_of(n, args.query))
         rows.append(r)
         print(
-            f"| {n} | {'yes' if r['ok'] else 'no'} | {r['slowest']:.1f} | {r['rss']:.0f} | "
-            f"{r['server_cores']:.2f} | {r['browser_cores']:.2f} |",
+            f"| {n} | {'yes' if r['ok'] else 'no'} | {r['slowest']:.1f} | {r['slowest_playback']:.2f} | "
+            f"{r['rss']:.0f} | {r['server_cores']:.2f} | {r['server_cores_per_session']:.3f} | "
+            f"{r['browser_cores']:.2f} |",
             flush=True,
         )
         if r["errors"]:

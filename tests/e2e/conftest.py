@@ -16,6 +16,7 @@ import pytest
 from tests.support.browser import (
     ARTIFACTS,
     CHROMIUM_ARGS,
+    RECORD_ITERATIONS_JS,
     chromium_path,
     free_port,
     start_server,
@@ -24,25 +25,6 @@ from tests.support.browser import (
 
 #: What the final view says first.
 STOP_MESSAGE = re.compile("Converged after|Stopped at max iterations")
-
-#: Records each new "Iteration i" heading drawn in a chart, in order, with its time.
-RECORD_ITERATIONS_JS = """
-() => {
-  window.__drawn = [];
-  const pattern = /Iteration (\\d+): -LL = /;
-  const record = () => {
-    for (const t of document.querySelectorAll("[data-testid='stVegaLiteChart'] svg text")) {
-      const m = pattern.exec(t.textContent);
-      if (!m) continue;
-      const i = Number(m[1]);
-      const d = window.__drawn;
-      if (!d.length || d[d.length - 1][0] !== i) d.push([i, performance.now()]);
-    }
-  };
-  new MutationObserver(record).observe(document.body, {subtree: true, childList: true, characterData: true});
-  record();
-}
-"""
 
 INSTALL_HINT = (
     "end-to-end tests need a browser: apt-get install chromium (or set EMGMM_CHROMIUM, "

@@ -23,6 +23,26 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: Records each new "Iteration i" heading drawn in a chart, in order, with its time.
+RECORD_ITERATIONS_JS = """
+() => {
+  window.__drawn = [];
+  const pattern = /Iteration (\\d+): -LL = /;
+  const record = () => {
+    for (const t of document.querySelectorAll("[data-testid='stVegaLiteChart'] svg text")) {
+      const m = pattern.exec(t.textContent);
+      if (!m) continue;
+      const i = Number(m[1]);
+      const d = window.__drawn;
+      if (!d.length || d[d.length - 1][0] !== i) d.push([i, performance.now()]);
+    }
+  };
+  new MutationObserver(record).observe(document.body, {subtree: true, childList: true, characterData: true});
+  record();
+}
+"""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
