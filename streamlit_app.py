@@ -136,8 +136,10 @@ def sidebar() -> tuple[Settings, bool]:
                 "Numbers",
                 key="paste",
                 height=120,
+                max_chars=parsing.MAX_PASTE_CHARS,
                 placeholder="1.2, 3.4, 5.6 ...",
-                help="Numbers separated by commas, spaces or new lines.",
+                help="Numbers separated by commas, semicolons, spaces or new lines; decimal commas "
+                "(1,5; 2,5) are read as a spreadsheet writes them.",
             )
         number("seed")
         if source == "random":
@@ -219,9 +221,10 @@ def current_data(values: Settings) -> Data | None:
         )
         return Data(values.data_key(), x, true, caption, about)
     if source == "example":
-        text = EXAMPLE_TEXT[values.example]
+        example = EXAMPLE_TEXT[values.example]
         x = example_values(values.example)
-        return Data(values.data_key(), x, None, f"{text.title}: {x.size:,} values", text.about, text.quantity)
+        caption = f"{example.title}: {text.count(x.size, 'value')}"
+        return Data(values.data_key(), x, None, caption, example.about, example.quantity)
     if source == "upload":
         upload = st.session_state.get("upload")
         if upload is not None:  # kept, so that the file outlives a switch to another source
@@ -239,17 +242,19 @@ def current_data(values: Settings) -> Data | None:
             st.error(f"{name}: {err}")
             return None
         names = list(table.columns)
-        column = names[0]
+        column = parsing.default_column(table)
         if len(names) > 1:
+            if st.session_state.get("column") not in names:
+                st.session_state.column = column  # a new file: its first column that is not a row index
             with st.session_state.pop("column_slot", st.sidebar):
                 column = st.selectbox("Column", names, key="column", help="The numeric column to fit.")
         values_ = parsing.column_values(table, column)
-        note = f"; {values_.note()}" if values_.n_dropped else ""
+        note = f"; {values_.note()}" if values_.note() else ""
         return Data(
             values.data_key(f"{file_id}:{column}"),
             values_.x,
             None,
-            f"{name}, column '{column}': {values_.x.size:,} values{note}",
+            f"{name}, column '{column}': {text.count(values_.x.size, 'value')}{note}",
             x_title=column,
         )
     pasted_text = st.session_state.get("paste", "")
@@ -261,12 +266,12 @@ def current_data(values: Settings) -> Data | None:
     except ValueError as err:
         st.error(str(err))
         return None
-    note = f"; {pasted.note()}" if pasted.n_dropped else ""
+    note = f"; {pasted.note()}" if pasted.note() else ""
     return Data(
         values.data_key(hashlib.sha1(pasted_text.encode()).hexdigest()),
         pasted.x,
         None,
-        f"Pasted data: {pasted.x.size:,} values{note}",
+        f"Pasted data: {text.count(pasted.x.size, 'value')}{note}",
         x_title="value",
     )
 
@@ -376,17 +381,20 @@ def on_replay() -> None:
 def playback_frame(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
     """The frame on screen and its counter, advanced by the playback's rules.
 
-    Runs as a fragment with ``run_every`` of one frame time while playing: each tick
-    reruns this function alone (a few ms of server time), so a click elsewhere is
-    handled at once. ``Playback.tick`` moves at most one frame a tick and only once the
-    frame on screen has had its time, so every frame is drawn, in order, whatever the
-    load; the page reports each frame as sent once its elements are out.
+    Runs as a fragment, rerun alone (a few ms of server time) by each report of the
+    browser's that it drew a frame, and by a slow timer that starts the playback and
+    covers a lost report; a click elsewhere is handled at once. ``Playback.tick`` moves
+    at most one frame a run, once the frame on screen has been drawn and had its time,
+    so every frame is drawn, in order, whatever the load.
     """
     body = st.container()  # above the (invisible) reporter, which keeps its gap below
     reported = frame_report(key="frame_report", default=None)
     state = playback_state()
     if reported is not None:
         state = state.drawn(int(reported))
+    due = state.due_in(time.perf_counter())
+    if due:  # drawn early: hold it its frame time (under one), then move on in this run
+        time.sleep(due)
     state = state.tick(time.perf_counter())
     if state.finished or state.playing != st.session_state.get("play_switch", state.playing):
         set_playback(state)
@@ -422,7 +430,8 @@ def playback(history: pd.DataFrame, view: screens.DataView, y_max: float) -> Non
     """Controls, then the ticking frame."""
     playback_controls()
     state = playback_state()
-    st.fragment(playback_frame, run_every=state.frame_time if state.playing else None)(history, view, y_max)
+    ticks = state.fallback_period if state.playing else None  # the browser's reports drive it
+    st.fragment(playback_frame, run_every=ticks)(history, view, y_max)
 
 
 def scrub(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:

@@ -1,21 +1,53 @@
-"""Turning a user's uploaded file or pasted text into numbers: parsed as data only,
-never executed or unpickled, with a count of what was dropped and why."""
+"""Turning a user's uploaded file or pasted text into numbers: parsed as text only, never
+executed or unpickled. A refusal is a ValueError saying what to do; a reading that could
+surprise (commas inside numbers, malformed rows, entries dropped) is said in the note.
+
+Cost is bounded: the cheap checks come first (bytes, characters, the first line's
+columns, rows while streaming), and only the numeric columns are parsed, by pandas' C
+parser, chunk by chunk.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
-#: Rows accepted from a file or a paste (the dashboard's largest data set).
+from emgmm.app import cells, reading, sniff
+from emgmm.app.sniff import SEPARATORS
+
+__all__ = [
+    "MAX_COLUMNS",
+    "MAX_NUMBERS",
+    "MAX_PASTE_CHARS",
+    "MAX_ROWS",
+    "MAX_UPLOAD_BYTES",
+    "SEPARATORS",
+    "ParsedTable",
+    "Values",
+    "column_values",
+    "parse_numbers",
+    "parse_table",
+    "plural",
+]
+
+#: Bytes accepted in an upload (the page's upload limit, `server.maxUploadSize`).
+MAX_UPLOAD_BYTES = 50 * 2**20
+#: Rows accepted from a file, or numbers from a paste (the dashboard's largest data set).
 MAX_ROWS = 1_000_000
-#: Separators tried, in order of preference on a tie.
-SEPARATORS = (",", ";", "\t")
-_NUMBER_SPLIT = re.compile(r"[,;\s]+")
+#: Columns of a file.
+MAX_COLUMNS = 1_000
+#: Numbers read from one file, all its numeric columns together (40 MB as float64).
+MAX_NUMBERS = 5_000_000
+#: Characters of pasted text (a million numbers of up to 19 characters and a separator).
+MAX_PASTE_CHARS = 20_000_000
+plural = reading.plural
+_NO_COLUMN = (
+    "No column of this file holds numbers: upload a CSV with at least one numeric column (one value per row)."
+)
+_LIST_SEPARATOR = re.compile(rb"[\s;]")
+_SLICE = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -28,153 +60,224 @@ class ParsedTable:
         Each column that holds at least one number, as float64 (NaN where a cell was not
         a finite number).
     n_rows : int
-        Data rows read (header excluded).
+        Data rows read (header excluded), or numbers in a file of one line.
     separator : str
     has_header : bool
+    unit : str
+        What one entry is called in notes: "row", or "value" for a file of one line.
+    read_as : dict of str to str
+        For a column whose numbers hold commas, how they were read.
+    remarks : tuple of str
+        Malformed rows, e.g. "2 rows have fewer fields than the header (lines 4, 9)".
     """
 
     columns: dict[str, np.ndarray] = field(default_factory=dict)
     n_rows: int = 0
     separator: str = ","
     has_header: bool = False
+    unit: str = "row"
+    read_as: dict[str, str] = field(default_factory=dict)
+    remarks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Values:
-    """Finite values taken from a column or a paste, and how many entries were dropped."""
+    """Finite values taken from a column or a paste, how many entries were dropped, and
+    what the reader should know about how they were read."""
 
     x: np.ndarray
     n_total: int
     n_dropped: int
+    unit: str = "row"
+    read_as: str = ""
+    remarks: tuple[str, ...] = ()
 
     def note(self) -> str:
-        """A line for the page, e.g. 'dropped 3 of 1,204 rows: not a number'."""
-        if self.n_dropped == 0:
-            return ""
-        return f"dropped {self.n_dropped:,} of {self.n_total:,} rows: not a number"
-
-
-def _decode(content: bytes) -> str:
-    if not content or not content.strip():
-        raise ValueError("The file is empty: upload a CSV file with a column of numbers.")
-    head = content[:8192]
-    if b"\x00" in head:
-        raise ValueError(
-            "This file holds binary data, not text: upload a CSV or plain-text file "
-            "(for a spreadsheet, save it as CSV first)."
-        )
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("latin-1")
-    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text[:8192])
-    if printable < 0.95 * min(len(text), 8192):
-        raise ValueError(
-            "This file does not look like text: upload a CSV or plain-text file "
-            "(for a spreadsheet, save it as CSV first)."
-        )
-    return text
-
-
-def _separator(lines: list[str]) -> str:
-    """The separator found the same number of times (at least once) on the most lines."""
-    best, best_score = ",", 0
-    for sep in SEPARATORS:
-        counts = [line.count(sep) for line in lines]
-        if not counts or max(counts) == 0:
-            continue
-        mode = max(set(counts), key=counts.count)
-        score = counts.count(mode) if mode > 0 else 0
-        if score > best_score:
-            best, best_score = sep, score
-    return best
-
-
-def _is_number(text: str, decimal: str) -> bool:
-    try:
-        float(text.strip().replace(decimal, ".") if decimal != "." else text)
-        return True
-    except ValueError:
-        return False
+        """A line for the page, e.g. 'read 1,5 as 1.5 (decimal commas); dropped 3 of
+        1,204 rows: not a number'; "" when there is nothing to say."""
+        dropped = f"dropped {self.n_dropped:,} of {plural(self.n_total, self.unit)}: not a number"
+        parts = [self.read_as, dropped if self.n_dropped else "", *self.remarks]
+        return "; ".join(part for part in parts if part)
 
 
 def parse_table(content: bytes, max_rows: int = MAX_ROWS) -> ParsedTable:
-    """Parse CSV bytes (comma, semicolon or tab separated; header optional).
+    """Parse CSV bytes: comma, semicolon or tab separated, header optional, UTF-8 or UTF-16
+    (with a byte-order mark) or 8-bit text, any line ends.
 
-    A semicolon-separated file whose cells use decimal commas ("1,5;2,25") is read
-    with ``,`` as the decimal mark.
+    Numbers may hold commas: decimal commas ("1,5" in a semicolon-separated file, or in a
+    file of one column) and thousands separators ("1,250", quoted in a comma-separated
+    file) are read when the cells agree on which they are. A file of one line is read as a
+    list of numbers.
 
     Raises
     ------
     ValueError
-        With what to do: empty or binary content, more than ``max_rows`` rows, or no
-        column that holds numbers.
+        With what to do: too large (bytes, columns, rows, numbers), empty or binary
+        content, a row with more fields than the header, commas read both ways, a quote
+        never closed, or no column that holds numbers.
     """
-    text = _decode(content)
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
-    sep = _separator(lines)
-    decimal = "," if sep == ";" and re.search(r"\d,\d", "\n".join(lines)) else "."
-    first = [cell.strip().strip('"') for cell in lines[0].split(sep)]
-    has_header = not any(_is_number(cell, decimal) for cell in first if cell)
-    try:
-        table = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            header=0 if has_header else None,
-            dtype=str,
-            nrows=max_rows + 1,
-            skip_blank_lines=True,
-            on_bad_lines="skip",
-            engine="python",
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as err:
-        raise ValueError(f"This file could not be read as CSV ({err}); check its separator.") from None
-    if len(table) > max_rows:
+    if len(content) > MAX_UPLOAD_BYTES:
         raise ValueError(
-            f"The file has more than {max_rows:,} rows: keep at most {max_rows:,} "
-            "(for example a random sample of the rows)."
+            f"The file is {len(content) / 2**20:.0f} MB; at most {MAX_UPLOAD_BYTES // 2**20} MB can be read: "
+            "keep the column to fit, or a random sample of the rows."
         )
-    if not has_header:
-        table.columns = [f"column {i + 1}" for i in range(table.shape[1])]
-    columns = {}
-    for name in table.columns:
-        cells = table[name].astype(str).str.strip().str.strip('"')
-        if decimal == ",":
-            cells = cells.str.replace(",", ".", regex=False)
-        values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=np.float64, copy=True)
-        values[~np.isfinite(values)] = np.nan
+    data = sniff.decode(content)
+    if not sniff.first_line(data)[2]:
+        values, n_total, how = _number_list(data, max_rows, "file")
+        name = "column 1"
+        return ParsedTable({name: values}, n_total, "", False, "value", {name: how} if how else {})
+    _check_lines(data, max_rows)
+    shape = sniff.layout(data, MAX_COLUMNS)
+    if not shape.numeric:
+        raise ValueError(_NO_COLUMN)
+    remarks: tuple[str, ...] = ()
+    if not shape.one_column:
+        census = reading.census(data, shape, max_rows)
+        n_numbers = census.n_rows * len(shape.numeric)
+        if n_numbers > MAX_NUMBERS:
+            raise ValueError(
+                f"This file has {len(shape.numeric):,} numeric columns of {census.n_rows:,} rows "
+                f"({n_numbers:,} numbers); the dashboard reads at most {MAX_NUMBERS:,}: keep the "
+                "column to fit (in a spreadsheet, delete the other columns and save as CSV)."
+            )
+        remarks = census.remarks
+    parts, n_rows = reading.read_columns(data, shape, max_rows)
+    commas = _commas(data, shape, parts)
+    columns, read_as = {}, {}
+    for j, part in zip(shape.numeric, parts, strict=True):
+        values = cells.finish(part, commas.mode)
         if np.isfinite(values).any():
-            columns[str(name)] = values
+            name = shape.names[j]
+            columns[name] = values
+            if note := cells.read_as(part, commas.mode):
+                read_as[name] = note
     if not columns:
+        raise ValueError(_NO_COLUMN)
+    return ParsedTable(columns, n_rows, shape.separator, shape.has_header, "row", read_as, remarks)
+
+
+def _check_lines(data: bytes, max_rows: int) -> None:
+    """Refuse a flood of (blank) lines before any line is split."""
+    n_lines = max(data.count(b"\n"), data.count(b"\r"))
+    if n_lines > 2 * max_rows + 1:
         raise ValueError(
-            "No column of this file holds numbers: upload a CSV with at least one numeric "
-            "column (one value per row)."
+            f"The file has more than {max_rows:,} rows ({n_lines:,} lines, blank ones included): "
+            f"keep at most {max_rows:,} rows (for example a random sample of them)."
         )
-    return ParsedTable(columns, len(table), sep, has_header)
+
+
+def _commas(data: bytes, shape: sniff.Layout, parts: list[list[cells.Cells]]) -> cells.Commas:
+    """How the file's commas inside numbers read; refuse a comma that splits a one-column
+    file's line into fields, or cells that read both as thousands and as decimals."""
+    commas = cells.decide(parts, decimal_first=shape.separator == ";")
+    if not (commas.conflict or (shape.one_column and commas.neither)):
+        return commas
+    wanted = [c[1] for c in (commas.neither, *(commas.conflict or ())) if c]
+    lines = reading.line_numbers(data, "" if shape.one_column else shape.separator, shape.has_header, wanted)
+    if shape.one_column and commas.neither:
+        _, row, text = commas.neither
+        raise reading.fields_error(lines.get(row, row + 1), text.count(",") + 1, 1, shape.has_header)
+    if commas.conflict:
+        (_, t_row, t_text), (_, d_row, d_text) = commas.conflict
+        raise ValueError(
+            f"Some numbers read as thousands ({t_text} on line {lines.get(t_row, 0):,}), others only as "
+            f"decimal commas ({d_text} on line {lines.get(d_row, 0):,}): save the file with a point as the "
+            "decimal mark and no thousands separators (1250, 2.5)."
+        )
+    return commas
 
 
 def column_values(table: ParsedTable, column: str) -> Values:
-    """The finite values of one column, with the count of rows dropped."""
+    """The finite values of one column, with the count of rows dropped and the table's notes."""
     values = table.columns[column]
     keep = np.isfinite(values)
-    return Values(values[keep].copy(), int(values.size), int((~keep).sum()))
+    return Values(
+        values[keep].copy(),
+        int(values.size),
+        int((~keep).sum()),
+        table.unit,
+        table.read_as.get(column, ""),
+        table.remarks,
+    )
 
 
 def parse_numbers(text: str, max_rows: int = MAX_ROWS) -> Values:
-    """Numbers from pasted text, separated by commas, semicolons, spaces or new lines.
+    """Numbers from pasted text, separated by new lines, spaces, tabs, semicolons or commas.
+
+    Commas between digits, with other separators around ("1,5; 2,5" or "1,250\\n980"),
+    are read as decimal commas or thousands separators when the numbers agree on which.
 
     Raises
     ------
     ValueError
-        If the text holds no number, or more than ``max_rows`` entries.
+        If the text is longer than MAX_PASTE_CHARS, holds no number, more than
+        ``max_rows`` entries, or commas that read both ways.
     """
-    tokens = [t for t in _NUMBER_SPLIT.split(text.strip()) if t]
-    if not tokens:
+    if len(text) > MAX_PASTE_CHARS:
+        raise ValueError(
+            f"The pasted text has {len(text):,} characters; at most {MAX_PASTE_CHARS:,} can be read: "
+            "paste fewer numbers, or upload them as a CSV file."
+        )
+    if not text.strip():
         raise ValueError("Nothing to read: paste numbers separated by commas, spaces or new lines.")
-    if len(tokens) > max_rows:
-        raise ValueError(f"More than {max_rows:,} numbers pasted: keep at most {max_rows:,}.")
-    values = pd.to_numeric(pd.Series(tokens), errors="coerce").to_numpy(dtype=np.float64)
+    values, n_total, read_as = _number_list(text.encode("utf-8", errors="replace"), max_rows, "paste")
     keep = np.isfinite(values)
-    if not keep.any():
+    return Values(values[keep], n_total, int((~keep).sum()), "value", read_as)
+
+
+def _number_list(data: bytes, max_rows: int, source: str) -> tuple[np.ndarray, int, str]:
+    """A list of numbers (a paste or a file of one line): the values (NaN where an entry is
+    not a number), the number of entries, and how commas inside numbers were read."""
+    separates = _comma_separates(data)
+    unit = "pasted" if source == "paste" else "values"
+    part, n = reading.read_list(data, max_rows, separates, unit)
+    semicolons = not separates and b";" in data  # "1,5; 2,5": decimal commas
+    commas = cells.decide([part], decimal_first=semicolons)
+    if commas.neither and not (semicolons or separates):  # "1,2,3" among "4 5": commas separate after all
+        part, n = reading.read_list(data, max_rows, True, unit)
+        commas = cells.Commas("")
+    if commas.conflict:
+        (_, _, t_text), (_, _, d_text) = commas.conflict
+        what = "paste the numbers" if source == "paste" else "save the file"
+        raise ValueError(
+            f"Some numbers read as thousands ({t_text}), others only as decimal commas ({d_text}): "
+            f"{what} with a point as the decimal mark and no thousands separators (1250, 2.5)."
+        )
+    values = cells.finish(part, commas.mode)
+    if not np.isfinite(values).any():
+        if source == "file":
+            raise ValueError(_NO_COLUMN)
         raise ValueError("No number found in the pasted text: paste numbers such as 1.5, 2, 3e2.")
-    return Values(values[keep], len(tokens), int((~keep).sum()))
+    return values, n, cells.read_as(part, commas.mode)
+
+
+def _comma_separates(data: bytes) -> bool:
+    """Whether commas separate the numbers of a list: some comma is not between two digits
+    ("1, 2"), or nothing else separates them ("1.2,3.4")."""
+    if b"," not in data:
+        return False
+    chars = np.frombuffer(data, np.uint8)
+    for lo in range(0, chars.size, _SLICE):  # in slices, to bound the memory on long lines
+        at = np.flatnonzero(chars[lo : lo + _SLICE] == ord(",")) + lo
+        if not at.size:
+            continue
+        if at[0] == 0 or at[-1] == chars.size - 1:
+            return True
+        around = np.concatenate([chars[at - 1], chars[at + 1]])
+        if ((around < ord("0")) | (around > ord("9"))).any():
+            return True
+    return _LIST_SEPARATOR.search(data.strip()) is None
+
+
+def default_column(table: ParsedTable) -> str:
+    """The column to offer first: the first numeric one that is not an obvious row index
+    (the values 0..n-1 or 1..n in order), or the first one when all look like indices."""
+    for name, values in table.columns.items():
+        finite = values[np.isfinite(values)]
+        start = finite[0] if finite.size else np.nan
+        is_index = (
+            finite.size > 1 and start in (0.0, 1.0) and np.array_equal(finite, start + np.arange(finite.size))
+        )
+        if not is_index:
+            return name
+    return next(iter(table.columns))

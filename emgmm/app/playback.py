@@ -28,6 +28,8 @@ MIN_GAP = 0.75
 #: Seconds a frame waits for the browser's report that it drew the frame on screen: long,
 #: since a busy browser (many pages, a slow machine) may take seconds to draw one.
 REPORT_WAIT = 20.0
+#: Seconds between the page's timer ticks, at least: between reports, ticks do nothing.
+FALLBACK_TICK = 0.5
 #: Seconds a frame waits for a report while the page has sent none yet.
 FIRST_REPORT_WAIT = 2.0
 
@@ -106,6 +108,19 @@ class Playback:
         if self.iteration == self.frames[-1]:
             return dataclasses.replace(self, playing=False, finished=True)
         return dataclasses.replace(self, iteration=self.frames[self.position + 1], shown_at=None)
+
+    def due_in(self, now: float) -> float | None:
+        """Seconds until ``tick`` would move on, once the browser has drawn the frame on
+        screen; None while it has not (or nothing is due: paused, finished, not sent)."""
+        if not self.playing or self.finished or self.shown_at is None or self.reported != self.iteration:
+            return None
+        return max(0.0, MIN_GAP * self.frame_time - (now - self.shown_at))
+
+    @property
+    def fallback_period(self) -> float:
+        """How often the page should tick when no report comes: the reports drive the
+        playback, the timer only starts it and covers a report that is lost."""
+        return max(self.frame_time, FALLBACK_TICK)
 
     def sent(self, now: float) -> Playback:
         """The current frame has been sent at ``now``: its frame time starts."""

@@ -129,7 +129,7 @@ def test_pasted_numbers_and_their_errors():
     assert at.info  # asks for numbers
     at.text_area(key="paste").set_value("1 2 3 x 10 11 12").run()
     no_exception(at)
-    assert any("dropped 1 of 7 rows: not a number" in c.value for c in at.caption)
+    assert any("dropped 1 of 7 values: not a number" in c.value for c in at.caption)
     at.text_area(key="paste").set_value("5 5 5 5").run()
     fit(at)
     assert at.error and "two distinct values" in at.error[0].value

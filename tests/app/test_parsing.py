@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from emgmm import datasets
-from emgmm.app.parsing import column_values, parse_numbers, parse_table
+from emgmm.app.parsing import column_values, default_column, parse_numbers, parse_table
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,10 @@ def test_examples_ship_with_the_package():
     assert datasets.load_example("galaxies").size == 82
     with pytest.raises(ValueError, match="old_faithful"):
         datasets.load_example("iris")
+
+
+def test_the_column_offered_first_is_not_a_row_index():
+    table = parse_table(b"id,n,value\n0,1,5.5\n1,2,7.25\n2,3,1.5\n")
+    assert default_column(table) == "value"
+    only_indices = parse_table(b"a,b\n0,1\n1,2\n2,3\n")
+    assert default_column(only_indices) == "a"

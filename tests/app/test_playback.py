@@ -7,7 +7,14 @@ from collections.abc import Callable
 
 import pytest
 
-from emgmm.app.playback import FIRST_REPORT_WAIT, MIN_GAP, REPORT_WAIT, Playback, frame_iterations
+from emgmm.app.playback import (
+    FALLBACK_TICK,
+    FIRST_REPORT_WAIT,
+    MIN_GAP,
+    REPORT_WAIT,
+    Playback,
+    frame_iterations,
+)
 
 
 def run(
@@ -249,3 +256,16 @@ def test_a_page_that_has_not_reported_yet_waits_the_first_report_wait_a_frame():
     assert later.iteration == 1
     assert later.sent(3.0).tick(3.0 + 1 / 8).iteration == 1  # still no report: waits again
     assert later.sent(3.0).tick(3.0 + FIRST_REPORT_WAIT).iteration == 2
+
+
+def test_due_in_says_how_long_a_drawn_frame_still_has():
+    state = Playback(n_iter=10, fps=4).sent(0.0)
+    assert state.due_in(0.1) is None  # not reported drawn yet
+    drawn = state.drawn(0)
+    assert drawn.due_in(0.05) == pytest.approx(MIN_GAP / 4 - 0.05)
+    assert drawn.due_in(1.0) == 0.0
+    due = drawn.due_in(0.05)
+    assert due is not None and drawn.tick(0.05 + due).iteration == 1
+    assert drawn.pause().due_in(0.1) is None
+    assert Playback(n_iter=10, fps=30).fallback_period == FALLBACK_TICK
+    assert Playback(n_iter=10, fps=1).fallback_period == 1.0

@@ -1,0 +1,205 @@
+"""The passes over a whole file: a census of its rows (how many, which are malformed) with
+the csv module, and the numeric columns read by pandas' C parser, chunk by chunk, so the
+memory used stays bounded whatever the file holds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from emgmm.app import cells
+from emgmm.app.sniff import Layout, line_end
+
+#: Text decoded and split into lines at a time.
+CHUNK_BYTES = 1 << 20
+#: Cells pandas reads per chunk: bounds the parser's memory (text cells are Python strings
+#: until they are converted).
+CHUNK_CELLS = 500_000
+#: Separators of a list of numbers (a paste, or a file of one line), besides the comma.
+LIST_SEPARATORS = b" \t\r\n\x0b\x0c;"
+_CLOSE_QUOTE_HELP = "close it, or remove it, and upload the file again."
+
+
+def rows_error(max_rows: int, unit: str = "rows") -> ValueError:
+    if unit == "pasted":
+        return ValueError(f"More than {max_rows:,} numbers pasted: keep at most {max_rows:,}.")
+    return ValueError(
+        f"The file has more than {max_rows:,} {unit}: keep at most {max_rows:,} "
+        "(for example a random sample of them)."
+    )
+
+
+def fields_error(line: int, n_fields: int, width: int, has_header: bool, n_lines: int = 1) -> ValueError:
+    than = f"the header has {width:,}" if has_header else f"the file has {width:,} column" + "s" * (width > 1)
+    more = f" (and {plural(n_lines - 1, 'more line')} like it)" if n_lines > 1 else ""
+    return ValueError(
+        f"Line {line:,} has {n_fields:,} fields but {than}{more}: check the separator, or put "
+        'cells that hold a separator in quotes ("1,250").'
+    )
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 row', '1,204 rows'."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+@dataclass(frozen=True)
+class Census:
+    """The rows of a file with a separator: how many, and those shorter than the header."""
+
+    n_rows: int
+    remarks: tuple[str, ...] = ()
+
+
+def _lines(data: bytes, sep: str, width: int = 0, has_header: bool = False) -> Iterator[str]:
+    """The file's lines, decoded about CHUNK_BYTES at a time; a line over CHUNK_BYTES with
+    more separators than ``width`` columns (if given) is refused before it is split."""
+    start = 0
+    while start < len(data):
+        stop = max(
+            data.rfind(b"\n", start, start + CHUNK_BYTES), data.rfind(b"\r", start, start + CHUNK_BYTES)
+        )
+        if stop < 0:  # the last line, or one longer than a chunk
+            stop = line_end(data, start)
+            n_fields = data.count(sep.encode(), start, stop) + 1
+            if width and stop - start > CHUNK_BYTES and n_fields > width:
+                line = max(data.count(b"\n", 0, start), data.count(b"\r", 0, start)) + 1
+                raise fields_error(line, n_fields, width, has_header)
+        stop += 1 + (data[stop : stop + 2] == b"\r\n")
+        yield from io.StringIO(data[start:stop].decode("utf-8"), newline="")
+        start = stop
+
+
+def census(data: bytes, shape: Layout, max_rows: int) -> Census:
+    """Count the rows (refusing past ``max_rows``); a row with more non-empty fields than the
+    header is refused, naming its line; rows with fewer are counted in a remark."""
+    sep, width, has_header = shape.separator, len(shape.names), shape.has_header
+    reader = csv.reader(_lines(data, sep, width, has_header), delimiter=sep)
+    header_pending, n_rows, n_short, extra, n_extra = has_header, 0, 0, (0, 0), 0
+    short: list[int] = []
+    for row in reader:
+        n = len(row)
+        if n == width and (n > 1 or row[0].strip()) and not header_pending:
+            n_rows += 1
+            if n_rows > max_rows:
+                raise rows_error(max_rows)
+            continue
+        if n <= 1 and (not row or not row[0].strip()):
+            continue  # a blank line, as pandas skips it
+        if header_pending:
+            header_pending = False
+            continue
+        n_rows += 1
+        if n_rows > max_rows:
+            raise rows_error(max_rows)
+        if n < width:
+            n_short += 1
+            if len(short) < 5:
+                short.append(reader.line_num)
+        elif n > width and any(cell.strip() for cell in row[width:]):
+            n_extra += 1
+            extra = extra if n_extra > 1 else (reader.line_num, n)
+    if n_extra:
+        raise fields_error(extra[0], extra[1], width, has_header, n_extra)
+    if not n_short:
+        return Census(n_rows)
+    where = ", ".join(f"{line:,}" for line in short) + (", ..." if n_short > len(short) else "")
+    verb = "has" if n_short == 1 else "have"
+    than = "the header" if has_header else f"the file's {width:,} columns"
+    line_s = "line" if n_short == 1 else "lines"
+    return Census(n_rows, (f"{plural(n_short, 'row')} {verb} fewer fields than {than} ({line_s} {where})",))
+
+
+def line_numbers(data: bytes, sep: str, has_header: bool, rows: Sequence[int]) -> dict[int, int]:
+    """The line of each data row (numbered from 0, as pandas counts them) in ``rows``."""
+    wanted, found, row_index = set(rows), {}, -1 - int(has_header)
+    reader = csv.reader(_lines(data, sep or "\x1f"), delimiter=sep or "\x1f")
+    for row in reader:
+        if len(row) <= 1 and (not row or not row[0].strip()):
+            continue
+        row_index += 1
+        if row_index in wanted:
+            found[row_index] = reader.line_num
+            if len(found) == len(wanted):
+                break
+    return found
+
+
+def _absent(data: bytes) -> str:
+    """A separator that never occurs, to read each line as one cell."""
+    return next((c for c in "\x1f\x1e\x1d\x1c\x07" if c.encode() not in data), "\x1f")
+
+
+class QuoteError(ValueError):
+    """A quote that never closes."""
+
+
+def _parser_error(err: Exception) -> ValueError:
+    found = re.search(r"EOF inside string starting at row (\d+)", str(err))
+    if found:
+        return QuoteError(
+            f'A quote (") opened near line {int(found[1]) + 1:,} never closes: {_CLOSE_QUOTE_HELP}'
+        )
+    return ValueError(f"This file could not be read as CSV ({err}); check its separator and quotes.")
+
+
+def read_columns(data: bytes, shape: Layout, max_rows: int) -> tuple[list[list[cells.Cells]], int]:
+    """The numeric columns of ``shape`` (each line one cell if ``shape.one_column``), each
+    as its chunks of cells, and the number of rows."""
+    width = len(shape.names)
+    sep = _absent(data) if shape.one_column else shape.separator
+    usecols = list(shape.numeric)
+    options: dict[str, object] = {"header": 0 if shape.has_header else None, "sep": sep}
+    return _read(data, options, width, usecols, max_rows, "rows")
+
+
+def read_list(data: bytes, max_rows: int, comma_separates: bool, unit: str) -> tuple[list[cells.Cells], int]:
+    """A list of numbers separated by white space, semicolons (and commas if
+    ``comma_separates``) as one column of cells, and the number of entries; ``unit`` says
+    "values" (of a file) or "pasted" in the message for more than ``max_rows``."""
+    term = b"," if comma_separates else b"\n"
+    seps = LIST_SEPARATORS + term
+    tokens = data.translate(bytes.maketrans(seps, term * len(seps)))
+    options: dict[str, object] = {"header": None, "sep": _absent(data), "lineterminator": term.decode()}
+    try:
+        parts, n = _read(tokens, options, 1, [0], max_rows, unit)
+    except QuoteError:  # an unclosed quote: read quotes as part of the numbers
+        parts, n = _read(tokens, {**options, "quoting": csv.QUOTE_NONE}, 1, [0], max_rows, unit)
+    return parts[0], n
+
+
+def _read(
+    data: bytes, options: dict[str, object], width: int, usecols: list[int], max_rows: int, unit: str
+) -> tuple[list[list[cells.Cells]], int]:
+    chunk_rows = max(1_000, CHUNK_CELLS // width)
+    parts: list[list[cells.Cells]] = [[] for _ in usecols]
+    n = 0
+    try:
+        with pd.read_csv(
+            io.BytesIO(data),
+            names=list(range(width)),
+            usecols=usecols,
+            engine="c",
+            encoding="utf-8",
+            skip_blank_lines=True,
+            nrows=max_rows + 1,
+            chunksize=chunk_rows,
+            low_memory=False,
+            **options,
+        ) as chunks:
+            for chunk in chunks:
+                for part, j in zip(parts, usecols, strict=True):
+                    part.append(cells.convert(chunk[j], n))
+                n += len(chunk)
+    except pd.errors.EmptyDataError:
+        return [[] for _ in usecols], 0
+    except pd.errors.ParserError as err:
+        raise _parser_error(err) from None
+    if n > max_rows:
+        raise rows_error(max_rows, unit)
+    return parts, n
