@@ -26,12 +26,14 @@ from dataclasses import dataclass
 MIN_GAP = 0.75
 
 #: Seconds a frame waits for the browser's report that it drew the frame on screen: long,
-#: since a busy browser (many pages, a slow machine) may take seconds to draw one.
-REPORT_WAIT = 20.0
+#: since a busy browser (many pages, a slow machine) may take seconds to draw one; a
+#: person can always press Skip to the end.
+REPORT_WAIT = 60.0
 #: Seconds between the page's timer ticks, at least: between reports, ticks do nothing.
 FALLBACK_TICK = 0.5
-#: Seconds a frame waits for a report while the page has sent none yet.
-FIRST_REPORT_WAIT = 2.0
+#: Seconds a frame waits for a report while the page has sent none yet: the reporter
+#: loads with the playback's first frame, which takes seconds on a busy browser.
+FIRST_REPORT_WAIT = 10.0
 
 
 def frame_iterations(n_iter: int, every: int) -> tuple[int, ...]:
