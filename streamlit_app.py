@@ -564,15 +564,22 @@ def choose_k(data: Data, values: Settings) -> None:
             rng = np.random.default_rng(values.seed)
             if x.size > 20_000:
                 x = rng.choice(x, 20_000, replace=False)
-            bar, rows = st.progress(0.0, text="Fitting K = 1"), []
-            for k in range(1, 11):
-                bar.progress((k - 1) / 10, text=f"Fitting K = {k}")
-                try:
-                    rows.append(selection.select_k(x, [k], n_init=3, rng=rng, tied_sd=values.tied))
-                except ValueError:  # more components than distinct values: stop at the last K possible
-                    break
-            bar.empty()
-            st.session_state.selection = (key, pd.concat(rows, ignore_index=True))
+            bar = st.progress(0.0, text="Fitting K = 1")
+
+            def fitted(k: int) -> None:
+                bar.progress(k / 10, text=f"Fitted K = {k}, fitting K = {k + 1}")
+
+            try:
+                # K above the number of distinct values is left out by select_k
+                table = selection.select_k(
+                    x, range(1, 11), n_init=3, rng=rng, tied_sd=values.tied, callback=fitted
+                )
+            except ValueError as err:
+                st.error(f"{err} Choose K needs data with at least two distinct values.")
+                return
+            finally:
+                bar.empty()
+            st.session_state.selection = (key, table)
         stored = st.session_state.get("selection")
         if stored and stored[0] == key:
             table = stored[1]

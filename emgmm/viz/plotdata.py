@@ -67,10 +67,14 @@ def strip_values(x: np.ndarray, jitter: np.ndarray, domain) -> dict:
     would triple the spec, and walking long lists is most of Altair's build time.
     Values are rounded to ``STRIP_RESOLUTION`` of the axis width, far below a pixel.
     """
-    width = domain[1] - domain[0]
-    decimals = max(0, -math.floor(math.log10(width * STRIP_RESOLUTION)))
+    # significant digits, not decimals: at 1e100 a fixed-point number is a hundred digits,
+    # and a subnormal width would make log10(0)
+    lo, hi = float(domain[0]), float(domain[1])
+    magnitude = max(abs(lo), abs(hi), np.finfo(np.float64).tiny)
+    step = max((hi - lo) * STRIP_RESOLUTION, magnitude * np.finfo(np.float64).eps)
+    digits = min(17, max(1, math.ceil(math.log10(magnitude / step)) + 1))
     return {
-        "x": " ".join(np.char.mod(f"%.{decimals}f", x)),
+        "x": " ".join(np.char.mod(f"%.{digits}g", x)),
         "jitter": " ".join(np.char.mod("%.3f", jitter)),
     }
 

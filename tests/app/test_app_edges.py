@@ -133,3 +133,11 @@ def test_a_typo_outlier_is_pointed_out_and_does_not_merge_the_clusters():
     assert any("far from the rest" in i.value for i in at.info)
     means = sorted(at.dataframe[0].value["mean"].tolist())
     assert abs(means[0] + 3) < 0.1 and abs(means[1] - 3) < 0.1
+
+
+def test_choose_k_on_one_distinct_value_says_why_instead_of_crashing():
+    at = start({"source": "paste"})
+    at.text_area(key="paste").set_value("4 4 4 4 4").run()
+    button(at, "Compute BIC and AIC").click().run()
+    no_exception(at)
+    assert any("two distinct values" in e.value for e in at.error)

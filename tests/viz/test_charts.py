@@ -219,3 +219,18 @@ def test_playback_frames_from_the_template_equal_freshly_built_charts(view):
         assert {k: v for k, v in filled[0].items() if k != "datasets"} == {
             k: v for k, v in template.top.items() if k != "datasets"
         }
+
+
+@pytest.mark.parametrize(
+    ("offset", "spread"), [(0.0, 1.0), (1e100, 1e90), (1e12, 10.0), (0.0, 1e-320), (1e300, 1e299)]
+)
+def test_strip_values_stay_short_and_faithful_at_any_magnitude(offset, spread):
+    x = offset + spread * np.linspace(-1, 1, 2000)
+    domain = plotdata.x_domain(x)
+    record = plotdata.strip_values(x, np.zeros(x.size), domain)
+    assert len(record["x"]) < 2000 * 25  # at most 17 significant digits and an exponent each
+    back = np.array(record["x"].split(), dtype=float)
+    width = domain[1] - domain[0]
+    np.testing.assert_allclose(
+        back, x, rtol=0, atol=max(width * plotdata.STRIP_RESOLUTION, 4 * np.spacing(np.abs(x).max()))
+    )
