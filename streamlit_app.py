@@ -475,34 +475,25 @@ def stop_message(history: pd.DataFrame) -> None:
 
 def downloads(history: pd.DataFrame, data: Data, values: Settings) -> None:
     """The history, the fitted model and a table per point, for use elsewhere."""
-    history_col, model_col, points_col = st.columns(3)
-    history_col.download_button(
-        "History",
-        history.to_csv(index=False).encode(),
-        file_name="em_history.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        width="stretch",
-        help="CSV, one row per iteration and component: weight, mean, sd, log-likelihood.",
-    )
-    model_col.download_button(
-        "Model",
-        exports.model_json(history, values.as_dict()),
-        file_name="em_model.json",
-        mime="application/json",
-        icon=":material/download:",
-        width="stretch",
-        help="JSON: the fitted weights, means and sds, the log-likelihood, n, K and the settings.",
-    )
-    points_col.download_button(
-        "Points",
-        lambda: exports.point_table(data.x, history).to_csv(index=False),
-        file_name="em_points.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        width="stretch",
-        help="CSV, one row per point: its value, most responsible component and every responsibility.",
-    )
+    files = (
+        ("History", lambda: history.to_csv(index=False), "em_history.csv", "text/csv",
+         "CSV, one row per iteration and component: weight, mean, sd, log-likelihood."),
+        ("Model", lambda: exports.model_json(history, values.as_dict()), "em_model.json", "application/json",
+         "JSON: the fitted weights, means and sds, the log-likelihood, n, K and the settings."),
+        ("Points", lambda: exports.point_table(data.x, history).to_csv(index=False), "em_points.csv", "text/csv",
+         "CSV, one row per point: its value, most responsible component and every responsibility."),
+    )  # fmt: skip
+    for column, (label, content, name, mime, help_text) in zip(st.columns(len(files)), files, strict=True):
+        # made on click: a million points' table is not built on every rerun
+        column.download_button(
+            label,
+            content,
+            file_name=name,
+            mime=mime,
+            icon=":material/download:",
+            width="stretch",
+            help=help_text,
+        )
 
 
 def final_view(

@@ -70,6 +70,9 @@ def start_server(port: int, timeout: float = 90.0) -> subprocess.Popen:
             "127.0.0.1",
             "--browser.gatherUsageStats",
             "false",
+            # a measured or tested server must not reload its code when a file changes
+            "--server.fileWatcherType",
+            "none",
         ],
         cwd=ROOT,
         stdout=log,
