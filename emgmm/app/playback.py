@@ -116,7 +116,7 @@ class Playback:
         screen; None while it has not (or nothing is due: paused, finished, not sent)."""
         if not self.playing or self.finished or self.shown_at is None or self.reported != self.iteration:
             return None
-        return max(0.0, MIN_GAP * self.frame_time - (now - self.shown_at))
+        return max(0.0, self.frame_time - (now - self.shown_at))  # a full frame time: fps is the bound
 
     @property
     def fallback_period(self) -> float:

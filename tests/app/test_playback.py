@@ -262,7 +262,7 @@ def test_due_in_says_how_long_a_drawn_frame_still_has():
     state = Playback(n_iter=10, fps=4).sent(0.0)
     assert state.due_in(0.1) is None  # not reported drawn yet
     drawn = state.drawn(0)
-    assert drawn.due_in(0.05) == pytest.approx(MIN_GAP / 4 - 0.05)
+    assert drawn.due_in(0.05) == pytest.approx(1 / 4 - 0.05)
     assert drawn.due_in(1.0) == 0.0
     due = drawn.due_in(0.05)
     assert due is not None and drawn.tick(0.05 + due).iteration == 1

@@ -25,9 +25,10 @@ def skip_button(app):
 
 
 def pause(app) -> None:
-    """Switch the playback off, as a person would (the switch's label), and wait for it."""
-    app.page.locator("label").filter(has_text="Play").first.click()
-    expect(app.page.get_by_role("switch", name="Play")).not_to_be_checked(timeout=10_000)
+    """Switch the playback off, as a person would (the switch's label, "Pause" while it
+    plays), and wait for it."""
+    app.page.locator("label").filter(has_text="Pause").first.click()
+    expect(app.page.get_by_role("switch")).not_to_be_checked(timeout=10_000)
     app.idle()
 
 
@@ -113,7 +114,7 @@ def test_upload_a_csv_and_fit_it(app, tmp_path):
     app.page.get_by_role("option", name="Upload CSV").click()
     app.idle()
     app.page.get_by_test_id("stSidebar").locator("input[type='file']").set_input_files(str(path))
-    wait_for_text(app, "column 'id'", 30)
+    wait_for_text(app, "column 'minutes'", 30)  # the first column that is not a row index
     app.set_number("Fitted components", 2)
     app.click("Fit")
     skip_button(app).wait_for(timeout=30_000)

@@ -171,6 +171,6 @@ def test_a_projector_sees_frame_strip_counter_and_controls_then_the_whole_final_
             return r.top >= 0 && r.bottom <= innerHeight + 1; });
         }"""
     )
-    assert len(visible) == 4 and all(visible), visible
+    assert len(visible) == 6 and all(visible), visible  # 2 charts, Replay, 3 downloads
     titles = app.chart_text()
     assert "mixture densit" in titles and "weighted components" in titles
