@@ -1,4 +1,6 @@
-"""``python -m emgmm``: the original command-line demo, printed instead of animated."""
+"""``python -m emgmm``: the original command-line demo, printed instead of animated;
+``python -m emgmm fit PATH... --column NAME -k K``: a fit to a column of CSV or Parquet
+files on a Dask cluster (the ``dask`` extra; run by ``emgmm.dask.command``)."""
 
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
-def _number_text(value: float) -> str:
+def number_text(value: float) -> str:
     """Four decimals, or four significant digits with an exponent far from 1."""
     return f"{value:.4f}" if value == 0 or 1e-4 <= abs(value) < 1e9 else f"{value:.4e}"
 
@@ -62,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m emgmm",
         description="Draw a random 1-D Gaussian mixture, sample points from it and fit a "
         "mixture to them with EM, printing every n-th iteration.",
+        epilog="To fit a column of CSV or Parquet files with Dask instead: "
+        "python -m emgmm fit PATH... --column NAME -k K (see python -m emgmm fit --help).",
     )
     add = parser.add_argument
     add(
@@ -122,8 +126,99 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_fit_parser() -> argparse.ArgumentParser:
+    """The parser of ``python -m emgmm fit``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m emgmm fit",
+        description="Fit a 1-D Gaussian mixture with EM to one column of CSV or Parquet files, "
+        "read lazily and fitted on a Dask cluster (each E-step a map-reduce over the files' blocks); "
+        "prints every iteration and the fitted components.",
+    )
+    add = parser.add_argument
+    add(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="CSV (.csv) or Parquet (.parquet, .pq) files: local paths or quoted globs, "
+        "or URLs the workers can read (s3://..., hdfs://...)",
+    )
+    add("--column", required=True, metavar="NAME", help="the column to fit")
+    add("-k", "--n-components", type=_positive_int, required=True, help="number of components")
+    add(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(default: a local cluster, one worker process per core)",
+    )
+    add("--max-iter", type=_positive_int, default=300, help="maximum number of EM iterations (default 300)")
+    add(
+        "--tol",
+        type=_non_negative_float,
+        default=1e-8,
+        help="stop when the relative log-likelihood gain is below this (default 1e-8)",
+    )
+    add("--init", choices=INIT_METHODS, default="kmeans++", help="how EM starts (default kmeans++)")
+    add("--n-init", type=_positive_int, default=1, help="number of starts; the best is kept (default 1)")
+    add("--tied-sd", action="store_true", help="all components share one sd")
+    add(
+        "--seed",
+        type=_non_negative_int,
+        default=None,
+        help="random seed of the start (default: fresh entropy)",
+    )
+    add("--out", metavar="FILE.csv", default=None, help="write the history table to this CSV file")
+    return parser
+
+
+def iteration_line(iteration: int, neg_log_likelihood: float, gain_pct: float) -> str:
+    """One iteration as the command line prints it."""
+    change = "" if iteration == 0 else f" ({gain_pct:+.6f} %)"
+    return f"Iteration {iteration}: -LL = {neg_log_likelihood:.6f}{change}"
+
+
+def stop_line(history: pd.DataFrame) -> str:
+    """Why EM stopped, from the history's attrs."""
+    n_iter, reason, gain, tol = (history.attrs[key] for key in ("n_iter", "stop_reason", "last_gain", "tol"))
+    if reason == "converged":
+        return f"Converged after {n_iter} iterations"
+    if reason == "decreased":
+        return (
+            f"Stopped after {n_iter} iterations: the log-likelihood fell by more than rounding ({gain:+.3g})"
+        )
+    return f"Did not converge after {n_iter} iterations (last relative gain {gain:.3g}, tol {tol:g})"
+
+
+def write_history(history: pd.DataFrame, out: str) -> int:
+    """Write the history to ``out`` (CSV); the exit status."""
+    try:
+        history.to_csv(out, index=False)
+    except OSError as err:
+        print(f"error: cannot write --out {out}: {err}", file=sys.stderr)
+        return 2
+    print(f"History written to {out} ({len(history)} rows)")
+    return 0
+
+
+def _fit_files(argv: list[str]) -> int:
+    """``python -m emgmm fit``: the arguments checked here, the run by ``emgmm.dask.command``."""
+    args = build_fit_parser().parse_args(argv)
+    try:
+        from .dask.command import run_fit
+    except ModuleNotFoundError as err:
+        if (err.name or "").split(".")[0] not in ("dask", "distributed"):
+            raise
+        print(f"error: fit needs Dask ({err}); install it with pip install 'emgmm[dask]'.", file=sys.stderr)
+        return 2
+    return run_fit(args)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the demo; returns the exit status."""
+    """Run the demo, or the ``fit`` command; returns the exit status."""
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["fit"]:
+        return _fit_files(argv[1:])
     args = build_parser().parse_args(argv)
     seed = args.seed if args.seed is not None else int(np.random.default_rng().integers(2**31))
     try:
@@ -138,28 +233,12 @@ def main(argv: list[str] | None = None) -> int:
         last = int(table["iteration"].iloc[-1])
         for row in table.itertuples():
             if row.iteration % args.animate_frames == 0 or row.iteration == last:
-                change = "" if row.iteration == 0 else f" ({row.gain_pct:+.6f} %)"
-                print(f"Iteration {row.iteration}: -LL = {row.neg_log_likelihood:.6f}{change}")
-    n_iter, reason, gain = (history.attrs[key] for key in ("n_iter", "stop_reason", "last_gain"))
-    if reason == "converged":
-        print(f"Converged after {n_iter} iterations")
-    elif reason == "decreased":
-        print(
-            f"Stopped after {n_iter} iterations: the log-likelihood fell by more than rounding ({gain:+.3g})"
-        )
-    else:
-        print(f"Did not converge after {n_iter} iterations (last relative gain {gain:.3g}, tol {args.tol:g})")
+                print(iteration_line(row.iteration, row.neg_log_likelihood, row.gain_pct))
+    print(stop_line(history))
     with np.errstate(over="ignore"):  # means near 1e308: a distance of opposite means overflows to inf
         matched = match_components(true_model, final_model(history))
     with pd.option_context(
-        "display.width", 120, "display.max_columns", 20, "display.float_format", _number_text
+        "display.width", 120, "display.max_columns", 20, "display.float_format", number_text
     ):
         print(matched.to_string(index=False))
-    if args.out:
-        try:
-            history.to_csv(args.out, index=False)
-        except OSError as err:
-            print(f"error: cannot write --out {args.out}: {err}", file=sys.stderr)
-            return 2
-        print(f"History written to {args.out} ({len(history)} rows)")
-    return 0
+    return write_history(history, args.out) if args.out else 0

@@ -16,19 +16,22 @@ import pandas as pd
 from ._types import FloatArray, RngLike
 from .convergence import is_decrease, loglik_resolution
 from .history import history_table, relative_gain
-from .initialization import INIT_METHODS, initial_model
+from .initialization import initial_model
 from .model import GMM
+from .options import Options, check_options
 from .scaling import SD_FLOOR_FRACTION as SD_FLOOR_FRACTION
 from .scaling import Standardisation, standardisation_for
 from .scaling import sd_floor_for as sd_floor_for
 from .steps import MIN_MASS as MIN_MASS
-from .steps import e_pass, m_step
-from .validation import check_fittable, check_float, check_int, check_rng
+from .steps import Pass, Stats, e_pass, m_step
+from .validation import check_fittable, check_rng
 
 #: ``callback(start, iteration, model, log_likelihood)`` of ``fit_em``.
 Callback = Callable[[int, int, GMM, float], object]
 #: What ``_run`` reports after each pass: ``(iteration, model, log_likelihood)``.
 Report = Callable[[int, GMM, float], object]
+#: The M-step with the data bound: ``step(model, stats)``, z units (``steps.m_step``).
+Step = Callable[[GMM, Stats], GMM]
 
 #: A start's means and sds are kept within this many data spans (or sd floors) of the
 #: data, in z units: further out a component is as far as it gets, and every square stays finite.
@@ -77,47 +80,47 @@ def _given_start(start: GMM, standard: Standardisation, sd_floor: float, tied_sd
 
 
 def _fell(
-    x: FloatArray, standard: Standardisation, before: GMM, after: GMM, ll_before: float, ll_after: float
+    passes: Pass, standard: Standardisation, before: GMM, after: GMM, ll_before: float, ll_after: float
 ) -> bool:
     """Whether EM's step from ``before`` to ``after`` (z units, log-likelihoods of z) lowered
     the log-likelihood beyond rounding (``convergence``): two more passes, at the stop only."""
     if ll_after >= ll_before:
         return False
     resolution = sum(
-        loglik_resolution(e_pass(x, standard, model, detail=True), standard, model)
-        for model in (before, after)
+        loglik_resolution(passes(model, detail=True), standard, model) for model in (before, after)
     )
     return is_decrease(ll_before, ll_after, resolution)
 
 
 def _run(
-    x: FloatArray,
+    passes: Pass,
+    step: Step,
+    n: int,
     standard: Standardisation,
     start: tuple[GMM, GMM],
     max_iter: int,
     tol: float,
-    tied_sd: bool,
     report: Report,
 ) -> _Run:
-    """EM from ``start`` (z units, and as recorded); ``report(iteration, model, log_likelihood)``
-    is called after each pass, in the data's units."""
-    sd_floor = standard.sd_floor_z
-    offset = x.size * standard.log_scale  # log L(x) = log L(z) - n log(scale)
+    """EM from ``start`` (z units, and as recorded) over ``n`` points read by ``passes`` and
+    ``step``; ``report(iteration, model, log_likelihood)`` is called after each pass, in the
+    data's units."""
+    offset = n * standard.log_scale  # log L(x) = log L(z) - n log(scale)
     current, recorded = start
-    stats = e_pass(x, standard, current)
+    stats = passes(current)
     models, lls = [recorded], [stats.log_likelihood - offset]
     report(0, recorded, lls[0])
     stop_reason, gain = "max_iter", float("nan")
     for iteration in range(1, max_iter + 1):
         previous, ll_previous = current, stats.log_likelihood
-        current = m_step(x, standard, previous, stats, sd_floor, tied_sd)
-        stats = e_pass(x, standard, current)
+        current = step(previous, stats)
+        stats = passes(current)
         models.append(standard.model_from_z(current))
         lls.append(stats.log_likelihood - offset)
         report(iteration, models[-1], lls[-1])
         gain = float(relative_gain(lls[-1], lls[-2]))
         if gain < tol:
-            fell = _fell(x, standard, previous, current, ll_previous, stats.log_likelihood)
+            fell = _fell(passes, standard, previous, current, ll_previous, stats.log_likelihood)
             stop_reason = "decreased" if fell else "converged"
             break
     return _Run(models, lls, stop_reason, gain)
@@ -193,30 +196,38 @@ def fit_em(
     4 float64 steps at max|x|; a component whose responsibility mass vanishes keeps its
     previous mean and sd (and a weight of about 1e-15).
     """
-    n_components = check_int("n_components", n_components, 1)
-    max_iter = check_int("max_iter", max_iter, 1)
-    tol = check_float("tol", tol, 0.0)
-    n_init = check_int("n_init", n_init, 1)
-    if not isinstance(init, str) or init not in INIT_METHODS:
-        raise ValueError(f"init: expected one of {', '.join(INIT_METHODS)}; got {init!r}.")
-    if init_params is not None:
-        if not isinstance(init_params, GMM):
-            raise TypeError(f"init_params: expected a GMM, got {type(init_params).__name__}.")
-        if init_params.n_components != n_components:
-            raise ValueError(
-                f"init_params: has {init_params.n_components} components but n_components is {n_components}."
-            )
-        if n_init != 1:
-            raise ValueError(f"n_init: init_params gives a single start, so n_init must be 1, got {n_init}.")
-    data = check_fittable(x, n_components)
+    options = check_options(n_components, max_iter, tol, init, init_params, n_init, tied_sd)
+    data = check_fittable(x, options.n_components)
     generator = check_rng(rng)
     standard = standardisation_for(data)
-    sd_floor = standard.sd_floor_z
-    tied = bool(tied_sd)
 
+    def passes(model: GMM, shift: FloatArray | None = None, detail: bool = False) -> Stats:
+        return e_pass(data, standard, model, shift, detail)
+
+    def step(model: GMM, stats: Stats) -> GMM:
+        return m_step(data, standard, model, stats, standard.sd_floor_z, options.tied_sd)
+
+    return fit_passes(passes, step, data, standard, options, generator, callback)
+
+
+def fit_passes(
+    passes: Pass,
+    step: Step,
+    x: FloatArray,
+    standard: Standardisation,
+    options: Options,
+    rng: np.random.Generator,
+    callback: Callback | None,
+) -> pd.DataFrame:
+    """``fit_em`` on data read through ``passes`` (E-step) and ``step`` (M-step); ``standard``
+    is ``scaling.standardisation_for`` of the data, ``x`` the data as the starts read it
+    (``initial_model``: size, strided subsample, points at drawn indices): the array, or a
+    stand-in serving those reads from a Dask array (``emgmm.dask``)."""
+    n_components, tied, init_params = options.n_components, options.tied_sd, options.init_params
+    sd_floor = standard.sd_floor_z
     best: _Run | None = None
     finals = []
-    for start_index in range(n_init):
+    for start_index in range(options.n_init):
         report: Report = _ignore
         if callback is not None:
             report = _reporter(callback, start_index)
@@ -224,10 +235,10 @@ def fit_em(
             start = _given_start(init_params, standard, sd_floor, tied)
         else:
             z = _feasible_start(
-                initial_model(data, standard, n_components, init, sd_floor, generator), sd_floor, tied
+                initial_model(x, standard, n_components, options.init, sd_floor, rng), sd_floor, tied
             )
             start = (z, standard.model_from_z(z))
-        run = _run(data, standard, start, max_iter, tol, tied, report)
+        run = _run(passes, step, x.size, standard, start, options.max_iter, options.tol, report)
         finals.append(run.lls[-1])
         if best is None or run.lls[-1] > best.lls[-1]:
             best = run
@@ -239,12 +250,12 @@ def fit_em(
         decreased=best.stop_reason == "decreased",
         last_gain=best.last_gain,
         n_iter=len(best.models) - 1,
-        tol=tol,
-        max_iter=max_iter,
-        init="given" if init_params is not None else init,
-        n_points=int(data.size),
+        tol=options.tol,
+        max_iter=options.max_iter,
+        init="given" if init_params is not None else options.init,
+        n_points=int(x.size),
         n_components=n_components,
-        n_init=n_init,
+        n_init=options.n_init,
         tied_sd=tied,
         sd_floor=standard.sd_floor,
         outlier_dominates=standard.outlier_dominates,

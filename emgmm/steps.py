@@ -10,7 +10,9 @@ BLAS, whose thread pool would fight the threads of concurrent fits.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -50,6 +52,13 @@ class Stats:
     abs_terms: float = 0.0
 
 
+class Pass(Protocol):
+    """One E-step over some data, in z units: ``e_pass`` with the data and standardisation
+    bound (in memory), or a map-reduce over the blocks of a Dask array (``emgmm.dask``)."""
+
+    def __call__(self, model: GMM, shift: FloatArray | None = None, detail: bool = False) -> Stats: ...
+
+
 def e_pass(
     x: FloatArray,
     standard: Standardisation,
@@ -69,7 +78,9 @@ def e_pass(
         c = (np.log(model.weights) - np.log(model.sds) - _LOG_SQRT_2PI)[:, None]
     means, scale = model.means[:, None], a[:, None]
     chunk = max(1024, CHUNK_ELEMENTS // k)
-    z_buf = np.empty(chunk)
+    # every buffer is allocated once: no chunk-sized temporary, so no allocator traffic
+    # (Dask's workers trim malloc's heap at 64 KiB, which made each one an mmap and page faults)
+    z_buf, top_buf, total_buf, log_buf = (np.empty(chunk) for _ in range(4))
     u_buf, q_buf, r_buf = (np.empty((k, chunk)) for _ in range(3))
     shifts = shift[:, None] if shift is not None else None
     mass, dev, dev2 = np.zeros(k), np.zeros(k), np.zeros(k)
@@ -78,19 +89,22 @@ def e_pass(
         zc = standard.to_z(x[start : start + chunk], z_buf[: min(chunk, x.size - start)])
         m = zc.size
         u, q, r = u_buf[:, :m], q_buf[:, :m], r_buf[:, :m]
+        top, total, log_total = top_buf[:m], total_buf[:m], log_buf[:m]
         np.subtract(zc, means, out=u)
         u *= scale
         np.multiply(u, u, out=q)
         np.subtract(c, q, out=r)  # log of weighted densities
-        top = r.max(axis=0)  # the max trick: shift, exponentiate, sum, undo shift
+        r.max(axis=0, out=top)  # the max trick: shift, exponentiate, sum, undo shift
         r -= top
         np.exp(r, out=r)
-        total = r.sum(axis=0)
-        log_total = np.log(total)
+        r.sum(axis=0, out=total)
+        np.log(total, out=log_total)
         log_likelihood += float(log_total.sum() + top.sum())
         if detail:
-            abs_terms += float(np.abs(log_total + top).sum())
-        r *= 1.0 / total  # responsibilities
+            np.add(log_total, top, out=log_total)
+            abs_terms += float(np.abs(log_total, out=log_total).sum())
+        np.divide(1.0, total, out=total)
+        r *= total  # responsibilities
         mass += r.sum(axis=1)
         if shifts is not None:  # deviations about the shift instead
             np.subtract(zc, shifts, out=u)
@@ -102,8 +116,29 @@ def e_pass(
         dev += u.sum(axis=1)
         if detail:  # d log p / dz = -sum_k r_k (z - mean_k) / sd_k^2 = -sum_k 2 a_k r_k u_k
             u *= 2.0 * scale
-            slope += float(np.abs(u.sum(axis=0)).sum())
+            slope += float(np.abs(u.sum(axis=0, out=total), out=total).sum())
     return Stats(log_likelihood, mass, dev, dev2, slope, abs_terms)
+
+
+def combine(parts: Sequence[Stats]) -> Stats:
+    """The statistics of the concatenated data from those of its parts (summed in order)."""
+    first, *rest = parts
+    total = Stats(
+        first.log_likelihood,
+        first.mass.copy(),
+        first.dev.copy(),
+        first.dev2.copy(),
+        first.slope,
+        first.abs_terms,
+    )
+    for part in rest:
+        total.log_likelihood += part.log_likelihood
+        total.mass += part.mass
+        total.dev += part.dev
+        total.dev2 += part.dev2
+        total.slope += part.slope
+        total.abs_terms += part.abs_terms
+    return total
 
 
 def _moments(
@@ -121,22 +156,36 @@ def _moments(
 def m_step(
     x: FloatArray, standard: Standardisation, model: GMM, stats: Stats, sd_floor: float, tied_sd: bool
 ) -> GMM:
-    """New parameters (z units) from the statistics of the current ones.
+    """New parameters (z units) from the statistics of the current ones, for data ``x`` in
+    memory: ``m_step_from`` with the second pass, when one is needed, over ``x``."""
+    return m_step_from(
+        model, stats, x.size, sd_floor, tied_sd, lambda shift: e_pass(x, standard, model, shift=shift)
+    )
+
+
+def m_step_from(
+    model: GMM,
+    stats: Stats,
+    n: int,
+    sd_floor: float,
+    tied_sd: bool,
+    recentre: Callable[[FloatArray], Stats],
+) -> GMM:
+    """New parameters (z units) from the statistics ``stats`` of ``model`` over ``n`` points.
 
     Weights are the mean responsibilities; means and variances the responsibility-
     weighted mean and variance. Variances come from squared deviations about the
     current means, never from raw second moments. If a mean moved far in units of its
     sd, the new mean (a far shift plus a large deviation) and the variance would have
-    lost digits, so both are recomputed in a second pass about the new means (rare: only
-    in the first steps of a far-off start).
+    lost digits, so both are recomputed in a second pass about the new means,
+    ``recentre(means)`` (the statistics of ``model`` with deviations about ``means``;
+    rare: only in the first steps of a far-off start).
     """
-    n = x.size
     a = 1.0 / (np.sqrt(2.0) * model.sds)
     alive = stats.mass > MIN_MASS
     means, variances, risk = _moments(stats, model.means, a, alive)
     if np.any(risk > RECENTRE):
-        recentred = e_pass(x, standard, model, shift=means)
-        means, variances, _ = _moments(recentred, means, a, alive)
+        means, variances, _ = _moments(recentre(means), means, a, alive)
     means = np.where(alive, means, model.means)
     if tied_sd:
         pooled = float(np.sum(np.where(alive, stats.mass * variances, 0.0)) / n)

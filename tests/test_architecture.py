@@ -4,6 +4,8 @@
   the standard library only;
 - presentation (``emgmm.viz``): adds altair, never streamlit;
 - dashboard support (``emgmm.app``): pure logic for the page, never streamlit;
+- the Dask backend and the command line (``emgmm.dask``, ``emgmm.cli``): add dask and
+  distributed, imported only when a file fit runs, never by the engine;
 - the page (``streamlit_app.py``): the only importer of streamlit.
 
 Each layer imports only from its own layer and those below it.
@@ -24,10 +26,24 @@ import emgmm
 ROOT = Path(__file__).resolve().parents[1]
 PKG = Path(emgmm.__file__).parent
 
-ENGINE, VIZ, APP, PAGE = range(4)
-LAYER_NAMES = {ENGINE: "engine", VIZ: "presentation", APP: "dashboard support", PAGE: "page"}
+ENGINE, DASK, VIZ, APP, PAGE = range(5)
+LAYER_NAMES = {
+    ENGINE: "engine",
+    DASK: "Dask backend and command line",
+    VIZ: "presentation",
+    APP: "dashboard support",
+    PAGE: "page",
+}
 #: Third-party packages and the lowest layer allowed to import each.
-THIRD_PARTY = {"numpy": ENGINE, "scipy": ENGINE, "pandas": ENGINE, "altair": VIZ, "streamlit": PAGE}
+THIRD_PARTY = {
+    "numpy": ENGINE,
+    "scipy": ENGINE,
+    "pandas": ENGINE,
+    "dask": DASK,
+    "distributed": DASK,
+    "altair": VIZ,
+    "streamlit": PAGE,
+}
 
 
 def layer_of(module: str) -> int:
@@ -39,6 +55,8 @@ def layer_of(module: str) -> int:
         return VIZ
     if len(parts) > 1 and parts[1] == "app":
         return APP
+    if len(parts) > 1 and parts[1] in ("dask", "cli", "__main__"):
+        return DASK
     return ENGINE
 
 
@@ -99,6 +117,12 @@ def test_every_import_points_down():
         ("emgmm.em", "from .viz import charts", "emgmm.em (engine) imports emgmm.viz (presentation)"),
         ("emgmm.viz.screens", "from ..app import settings", "imports emgmm.app (dashboard support)"),
         ("emgmm.history", "import requests", "emgmm.history imports requests, which no layer declares"),
+        ("emgmm.em", "import dask.array as da", "emgmm.em (engine) imports dask"),
+        (
+            "emgmm.steps",
+            "from .dask import fit_em_dask",
+            "imports emgmm.dask (Dask backend and command line)",
+        ),
     ],
 )
 def test_an_import_pointing_up_is_caught(module, source, expected):
@@ -117,7 +141,7 @@ def test_engine_imports_without_the_dashboard_packages():
         "import sys\n"
         "class Block:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] in ('altair', 'streamlit'):\n"
+        "        if name.split('.')[0] in ('altair', 'streamlit', 'dask', 'distributed'):\n"
         "            raise ImportError('blocked: ' + name)\n"
         "sys.meta_path.insert(0, Block())\n"
         "import emgmm, emgmm.cli, emgmm.selection, emgmm.matching, emgmm.datasets\n"
