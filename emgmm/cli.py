@@ -58,6 +58,19 @@ def number_text(value: float) -> str:
     return f"{value:.4f}" if value == 0 or 1e-4 <= abs(value) < 1e9 else f"{value:.4e}"
 
 
+def add_stop_and_start(parser: argparse.ArgumentParser) -> None:
+    """The options both commands share: the convergence tolerance and the start."""
+    parser.add_argument(
+        "--tol",
+        type=_non_negative_float,
+        default=1e-8,
+        help="stop when the relative log-likelihood gain is below this (default 1e-8)",
+    )
+    parser.add_argument(
+        "--init", choices=INIT_METHODS, default="kmeans++", help="how EM starts (default kmeans++)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with the original demo's options and defaults."""
     parser = argparse.ArgumentParser(
@@ -110,13 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="random seed for the data and the fit (default: fresh entropy)",
     )
-    add(
-        "--tol",
-        type=_non_negative_float,
-        default=1e-8,
-        help="stop when the relative log-likelihood gain is below this (default 1e-8)",
-    )
-    add("--init", choices=INIT_METHODS, default="kmeans++", help="how EM starts (default kmeans++)")
+    add_stop_and_start(parser)
     add(
         "--out",
         metavar="FILE.csv",
@@ -152,13 +159,7 @@ def build_fit_parser() -> argparse.ArgumentParser:
         "(default: a local cluster, one worker process per core)",
     )
     add("--max-iter", type=_positive_int, default=300, help="maximum number of EM iterations (default 300)")
-    add(
-        "--tol",
-        type=_non_negative_float,
-        default=1e-8,
-        help="stop when the relative log-likelihood gain is below this (default 1e-8)",
-    )
-    add("--init", choices=INIT_METHODS, default="kmeans++", help="how EM starts (default kmeans++)")
+    add_stop_and_start(parser)
     add("--n-init", type=_positive_int, default=1, help="number of starts; the best is kept (default 1)")
     add("--tied-sd", action="store_true", help="all components share one sd")
     add(
