@@ -89,12 +89,15 @@ class Page:
             "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout
         )
 
-    def set_number(self, label: str, value) -> None:
-        """Type into a sidebar number input and press Enter, as a person would."""
+    def set_number(self, label: str, value, settle: bool = True) -> None:
+        """Type into a sidebar number input and press Enter, as a person would; then wait
+        for the script to finish, unless ``settle`` is False (during a playback the
+        script is hardly ever idle: the caller checks the effect instead)."""
         box = self.page.get_by_test_id("stSidebar").get_by_label(label, exact=True)
         box.fill(str(value))
         box.press("Enter")
-        self.idle()
+        if settle:
+            self.idle()
 
     def click(self, name: str) -> None:
         self.page.get_by_role("button", name=name, exact=True).first.click()
