@@ -14,6 +14,7 @@ import pandas as pd
 
 from emgmm.app import cells
 from emgmm.app.sniff import Layout, line_end
+from emgmm.app.text import count as plural  # one way to say "1 row", "1,204 rows"
 
 #: Text decoded and split into lines at a time.
 CHUNK_BYTES = 1 << 20
@@ -41,11 +42,6 @@ def fields_error(line: int, n_fields: int, width: int, has_header: bool, n_lines
         f"Line {line:,} has {n_fields:,} fields but {than}{more}: check the separator, or put "
         'cells that hold a separator in quotes ("1,250").'
     )
-
-
-def plural(n: int, noun: str) -> str:
-    """'1 row', '1,204 rows'."""
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 @dataclass(frozen=True)
