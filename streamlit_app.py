@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -33,6 +35,8 @@ from emgmm.sampling import simulate
 from emgmm.validation import check_fittable
 from emgmm.viz import screens, trace
 from emgmm.viz.plotdata import params_table
+
+T = TypeVar("T")
 
 st.set_page_config(page_title="EM for a 1-D Gaussian mixture", page_icon=":bar_chart:", layout="wide")
 
@@ -183,11 +187,31 @@ class Data:
     x_title: str = "x"
 
 
-# Data sets are cached by their small parameters; max_entries bounds the memory a
-# shared server spends on them (a million points is 8 MB).
-@st.cache_data(max_entries=8, show_spinner="Drawing the data...")
-def simulated(n_real: int, spread: float, n_points: int, seed: int):
-    return simulate(n_real, spread, n_points, seed)
+# Data sets and parsed uploads live in one store shared by every session, bounded in
+# bytes (a million points is 8 MB; a wide upload's table up to 64 MB), so that a busy
+# shared server holds at most DATA_BYTES of them whatever its visitors load.
+DATA_BYTES = 256 * 2**20
+
+
+@st.cache_resource
+def data_store() -> BoundedStore:
+    return BoundedStore(max_entries=32, max_bytes=DATA_BYTES)
+
+
+def stored(key: tuple[object, ...], make: Callable[[], T], spinner: str) -> T:
+    """``make()``, kept in the shared data store under ``key``."""
+    store = data_store()
+    value = store.get(key)
+    if value is None:
+        with st.spinner(spinner):
+            value = make()
+        store.put(key, value)
+    return value
+
+
+def simulated(n_real: int, spread: float, n_points: int, seed: int) -> tuple[GMM, np.ndarray]:
+    key = ("random", n_real, spread, n_points, seed)
+    return stored(key, lambda: simulate(n_real, spread, n_points, seed), "Drawing the data...")
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -195,10 +219,21 @@ def example_values(name: str) -> np.ndarray:
     return datasets.load_example(name)
 
 
-@st.cache_data(max_entries=4, show_spinner="Reading the file...")
-def parsed_upload(file_id: str, _content: bytes) -> parsing.ParsedTable:
+def parsed_upload(file_id: str, content: bytes) -> parsing.ParsedTable:
+    """The upload's table, or its ValueError raised again: a refused file is read once,
+    not on every rerun (refusing the largest takes seconds)."""
+
+    def parse() -> parsing.ParsedTable | ValueError:
+        try:
+            return parsing.parse_table(content)
+        except ValueError as err:
+            return err
+
     # keyed by Streamlit's id of the upload, so a 50 MB file is not hashed on every rerun
-    return parsing.parse_table(_content)
+    table = stored(("upload", file_id), parse, "Reading the file...")
+    if isinstance(table, ValueError):
+        raise table
+    return table
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -281,8 +316,8 @@ def current_data(values: Settings) -> Data | None:
 def fit_store() -> BoundedStore:
     # Finished fits, shared by all sessions. Not st.cache_data: a cached function's
     # elements are replayed, so it could not draw the first frame and a progress bar
-    # while it runs. A history is a few hundred kB at most: 64 stay well under 50 MB.
-    return BoundedStore(max_entries=64)
+    # while it runs. A history is a few hundred kB at most.
+    return BoundedStore(max_entries=64, max_bytes=64 * 2**20)
 
 
 def run_fit(data: Data, values: Settings, view: screens.DataView) -> pd.DataFrame:
