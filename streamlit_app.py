@@ -24,6 +24,7 @@ from emgmm import datasets, selection
 from emgmm.app import exports, parsing, settings, text
 from emgmm.app.cache import BoundedStore
 from emgmm.app.links import DATA_PARAM, decode_paste, encode_paste
+from emgmm.app.logs import quiet_gone_fragments
 from emgmm.app.playback import Playback
 from emgmm.app.settings import Settings
 from emgmm.app.text import EXAMPLE_TEXT, INIT_LABELS, MATCH_LABELS, SOURCE_LABELS
@@ -37,6 +38,8 @@ from emgmm.viz import screens, trace
 from emgmm.viz.plotdata import params_table
 
 T = TypeVar("T")
+
+quiet_gone_fragments()
 
 st.set_page_config(page_title="EM for a 1-D Gaussian mixture", page_icon=":bar_chart:", layout="wide")
 
