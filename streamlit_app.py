@@ -47,6 +47,10 @@ st.set_page_config(page_title="EM for a 1-D Gaussian mixture", page_icon=":bar_c
 frame_report = components.declare_component(
     "frame_report", path=str(Path(emgmm.app.__file__).parent / "frame_report")
 )
+# Invisible: on a phone, closes the sidebar (which covers the page) when Fit is pressed.
+phone_sidebar = components.declare_component(
+    "phone_sidebar", path=str(Path(emgmm.app.__file__).parent / "phone_sidebar")
+)
 
 
 # ---------------------------------------------------------------- settings and sidebar
@@ -95,19 +99,55 @@ def new_seed() -> None:
     st.session_state.seed = int(np.random.default_rng().integers(0, 2**31 - 1))
 
 
-def number(key: str, step=None, fmt=None):
-    """A number input drawn from the setting's spec."""
+def keep_unless_cleared(key: str) -> None:
+    """A cleared number box goes back to the value it had (Streamlit's would take the
+    minimum), and says so under the box."""
+    if st.session_state[key] is None:
+        kept = st.session_state.kept_numbers.get(key, settings.BY_KEY[key].default)
+        st.session_state[key] = kept
+        st.session_state[f"{key}__notice"] = f"Left empty: kept {settings.BY_KEY[key].shown(kept)}."
+
+
+def read_typed(key: str) -> None:
+    """A typed number box: the number it holds, read as a person writes it, or the
+    previous value kept with a note saying what the box accepts."""
     c = settings.BY_KEY[key]
-    kind = int if c.kind == "int" else float
-    return st.number_input(
-        c.label,
-        min_value=kind(c.low),
-        max_value=kind(c.high),
-        step=step or (1 if kind is int else 0.1),
-        format=fmt,
-        key=key,
-        help=c.help,
-    )
+    typed = st.session_state[f"{key}__text"]
+    try:
+        st.session_state[key] = c.parse(typed)
+    except ValueError as err:
+        shown = typed if len(typed) <= 20 else typed[:20] + "..."
+        st.session_state[f"{key}__notice"] = f"'{shown}' is not {err}: kept {c.shown(st.session_state[key])}."
+    st.session_state[f"{key}__text"] = c.shown(st.session_state[key])
+
+
+def number(key: str, step=None, fmt=None):
+    """A number input drawn from the setting's spec: a stepper, or a text box for a
+    number a person types (``Control.typed``: 1e6, 1,000,000)."""
+    c = settings.BY_KEY[key]
+    if c.typed:
+        text_key = f"{key}__text"
+        if st.session_state.get(text_key) != c.shown(st.session_state[key]):
+            st.session_state[text_key] = c.shown(st.session_state[key])  # a link or a reset changed it
+        st.text_input(c.label, key=text_key, help=c.help, on_change=read_typed, args=(key,))
+    else:
+        kind = int if c.kind == "int" else float
+        st.number_input(
+            c.label,
+            min_value=kind(c.low),
+            max_value=kind(c.high),
+            value=None,  # so that a cleared box reaches keep_unless_cleared, not the minimum
+            step=step or (1 if kind is int else 0.1),
+            format=fmt,
+            key=key,
+            help=c.help,
+            on_change=keep_unless_cleared,
+            args=(key,),
+        )
+    st.session_state.setdefault("kept_numbers", {})[key] = st.session_state[key]
+    notice = st.session_state.pop(f"{key}__notice", None)
+    if notice:
+        st.caption(f":orange[{c.label}: {notice}]")
 
 
 def choice(key: str, labels: dict[str, str], on_change=None):
@@ -173,6 +213,9 @@ def sidebar() -> tuple[Settings, bool]:
         st.header("Playback")
         number("every")
         number("fps")
+        if fit_pressed:
+            st.session_state.fits = st.session_state.get("fits", 0) + 1
+        phone_sidebar(fit=st.session_state.get("fits"), key="phone_sidebar", default=None)
     return Settings.from_state(st.session_state), fit_pressed
 
 
@@ -692,9 +735,11 @@ if fit_pressed:
     except ValueError as err:
         st.error(f"{err} Change the data or the number of fitted components.")
     else:
-        if store.get(key) is None:
-            store.put(key, run_fit(data, values, view))
-        st.session_state.play = Playback(int(store.get(key).attrs["n_iter"]), values.every, values.fps)
+        fitted = store.get(key)
+        if fitted is None:
+            fitted = run_fit(data, values, view)
+            store.put(key, fitted)
+        st.session_state.play = Playback(int(fitted.attrs["n_iter"]), values.every, values.fps)
         st.session_state.play_key = key
         st.session_state.pop("scrub", None)
 

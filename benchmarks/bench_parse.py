@@ -39,7 +39,8 @@ def _lines(values: np.ndarray, fmt: str = "{!r}") -> str:
     return "\n".join(fmt.format(float(v)) for v in values)
 
 
-def _wide(rows: int, cols: int) -> bytes:
+def wide_table(rows: int, cols: int) -> bytes:
+    """A CSV of ``rows`` x ``cols`` numbers with one decimal, named c0, c1, ..."""
     block = np.round(np.random.default_rng(0).normal(100, 30, (rows, cols)), 1)
     header = ",".join(f"c{j}" for j in range(cols))
     return (header + "\n" + "\n".join(",".join(map(str, row)) for row in block.tolist()) + "\n").encode()
@@ -69,8 +70,12 @@ INPUTS: dict[str, tuple[str, str, Callable[[], bytes]]] = {
     ),
     "decimal": ("issue 14: v 1,5 / 2,5 / ... (decimal commas)", "table", lambda: b"v\n1,5\n2,5\n3,5\n4,25"),
     "extra-fields": ("issue 14: a,b then 1,2,3", "table", lambda: b"a,b\n1,2,3\n4,5,6"),
-    "wide": ("1,000 columns x 8,000 rows", "table", lambda: _wide(8_000, 1_000)),
-    "wide-at-cap": ("1,000 columns x 5,000 rows (5,000,000 numbers)", "table", lambda: _wide(5_000, 1_000)),
+    "wide": ("1,000 columns x 8,000 rows", "table", lambda: wide_table(8_000, 1_000)),
+    "wide-at-cap": (
+        "1,000 columns x 5,000 rows (5,000,000 numbers)",
+        "table",
+        lambda: wide_table(5_000, 1_000),
+    ),
     "one-line-250k": (
         "one line of 250,000 numbers",
         "table",

@@ -13,6 +13,12 @@ duration over its nominal ((frames - 1) / fps), the server's peak resident memor
 of cores the server and the browser kept busy: on one 2-core machine the headless
 browser drawing every session's frames competes with the server it measures.
 
+``--mixed`` runs the hostile-hosting case: one lone playing session first (the
+baseline), then 10 sessions playing at the defaults while 2 others each upload the
+widest accepted file (1,000 columns x 5,000 rows, 36 MB) and fit it, or fit 10^6 points;
+it reports whether the playing sessions drew every frame, their slowest time over the
+lone one, the heavy sessions' times and the server's peak resident memory.
+
 ``--soak N`` then runs N fits with distinct settings in a row on one server (through
 shared links, skipping the playback) and reports the resident memory every 25 fits.
 Traffic goes to 127.0.0.1 only; every wait is bounded.
@@ -130,7 +136,7 @@ class PeakRss(Sampler):
 
 
 FINAL = re.compile("Converged after|Stopped at max iterations")
-SESSION_TIMEOUT_S = 300
+SESSION_TIMEOUT_S = 900
 
 
 def expected_frames(last: int, every: int) -> list[int]:
@@ -224,6 +230,91 @@ async def round_of(n: int, query: str = "") -> dict:
     }
 
 
+async def heavy_session(browser, url: str, kind: str, upload_path: str) -> tuple[bool, float, str]:
+    """A session that loads the server: ``kind`` "upload" uploads ``upload_path`` and fits
+    its first column, "million" fits 10^6 points; both skip the playback. Returns whether
+    it reached the final view without an exception on the page, its time, and what went wrong."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    t0 = time.monotonic()
+    try:
+        target = url + ("?n_points=1000000" if kind == "million" else "")
+        await page.goto(target, timeout=60_000)
+        await page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)
+        if kind == "upload":
+            await page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+            await page.get_by_role("option", name="Upload CSV").click()
+            await page.get_by_test_id("stSidebar").locator("input[type='file']").set_input_files(upload_path)
+            await page.get_by_text(re.compile("column 'c")).first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
+        await page.get_by_role("button", name="Fit", exact=True).click()
+        skip = page.get_by_role("button", name="Skip to the end", exact=True)
+        await page.get_by_text(FINAL).or_(skip).first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
+        with contextlib.suppress(Exception):
+            await skip.click(timeout=5_000)
+        await page.get_by_text(FINAL).first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
+        failed = await page.get_by_test_id("stException").count()
+        return not failed, time.monotonic() - t0, "exception on page" if failed else ""
+    except Exception as err:
+        return False, time.monotonic() - t0, str(err).splitlines()[0]
+    finally:
+        await context.close()
+
+
+async def mixed(n_playing: int = 10, query: str = "") -> dict:
+    """On one server: a lone playing session; ``n_playing`` playing at once; the same
+    again while two heavy sessions run. The second round is the baseline for the third:
+    on one machine the headless browser drawing every page is itself a bottleneck, and
+    the third round over the second isolates what the heavy sessions cost the others."""
+    import tempfile
+
+    from playwright.async_api import async_playwright
+
+    from benchmarks.bench_parse import wide_table
+
+    every = int(dict(part.split("=", 1) for part in query.split("&") if "=" in part).get("every", 1))
+    folder = tempfile.mkdtemp()
+    upload_path = os.path.join(folder, "wide.csv")
+    with open(upload_path, "wb") as f:
+        f.write(wide_table(5_000, 1_000))
+    port = free_port()
+    server = start_server(port)
+    url = f"http://127.0.0.1:{port}/"
+    playing_url = url + (f"?{query}" if query else "")
+    try:
+        with PeakRss(server.pid) as rss:
+            async with async_playwright() as p:
+                browser = await p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+                lone = await session(browser, playing_url, 999, every)
+                alone = await asyncio.gather(
+                    *(session(browser, playing_url, 1000 + i, every) for i in range(n_playing))
+                )
+                quiet_peak, rss.peak = rss.peak, 0.0
+                results = await asyncio.gather(
+                    *(session(browser, playing_url, 2000 + i, every) for i in range(n_playing)),
+                    heavy_session(browser, url, "upload", upload_path),
+                    heavy_session(browser, url, "million", upload_path),
+                )
+                await browser.close()
+    finally:
+        stop_server(server)
+        os.remove(upload_path)
+        os.rmdir(folder)
+    playing, heavy = results[:n_playing], results[n_playing:]
+    slowest_alone = max(float(r[1]) for r in alone)
+    slowest = max(float(r[1]) for r in playing)
+    return {
+        "lone": lone[1],
+        "alone_ok": all(r[0] for r in alone),
+        "slowest_alone": slowest_alone,
+        "playing_ok": all(r[0] for r in playing),
+        "slowest": slowest,
+        "heavy": heavy,
+        "quiet_rss": quiet_peak,
+        "rss": rss.peak,
+        "errors": [r[2] for r in [*alone, *playing, *heavy] if not r[0]][:3],
+    }
+
+
 async def soak(n_fits: int) -> list[tuple[int, float]]:
     """``n_fits`` fits with distinct settings on one server; resident memory as it goes."""
     from playwright.async_api import async_playwright
@@ -268,9 +359,34 @@ def main() -> None:
     parser.add_argument(
         "--query", default="", help="settings for every session as a link query, e.g. every=10"
     )
+    parser.add_argument(
+        "--mixed",
+        action="store_true",
+        help="10 playing sessions while 2 upload a wide file / fit 10^6 points",
+    )
     args = parser.parse_args()
     if chromium_path() is None:
         sys.exit("load_test needs Chromium: apt-get install chromium (or set EMGMM_CHROMIUM)")
+    if args.mixed:
+        m = asyncio.run(mixed(10, args.query))
+        upload, million = m["heavy"]
+        print(f"mixed ({args.query or 'defaults'}): a lone session {m['lone']:.1f} s")
+        print(
+            f"  10 playing: every frame drawn, no error: {'yes' if m['alone_ok'] else 'no'}; "
+            f"slowest {m['slowest_alone']:.1f} s ({m['slowest_alone'] / m['lone']:.2f}x lone); "
+            f"server peak RSS {m['quiet_rss']:.0f} MiB"
+        )
+        print(
+            f"  10 playing + 2 heavy: every frame drawn, no error: {'yes' if m['playing_ok'] else 'no'}; "
+            f"slowest {m['slowest']:.1f} s ({m['slowest'] / m['lone']:.2f}x lone, "
+            f"{m['slowest'] / m['slowest_alone']:.2f}x the 10 alone); "
+            f"wide upload + fit {'ok' if upload[0] else 'failed'} in {upload[1]:.1f} s; "
+            f"10^6 points {'ok' if million[0] else 'failed'} in {million[1]:.1f} s; "
+            f"server peak RSS {m['rss']:.0f} MiB"
+        )
+        if m["errors"]:
+            print(f"  errors: {m['errors']}")
+        sys.exit(0 if m["alone_ok"] and m["playing_ok"] and upload[0] and million[0] else 1)
     rows = []
     print(
         "| sessions | every frame drawn, no error | slowest Fit to final view (s) "

@@ -8,6 +8,8 @@ malformed or out-of-range value falls back to its default with a warning that na
 from __future__ import annotations
 
 import dataclasses
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -91,6 +93,30 @@ class Settings:
 
 DEFAULTS = Settings()
 
+#: Digit groups a person types in a large number: 1,000,000, 1 000 000 or 1_000_000.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:([,_ \u00a0\u202f])\d{3})(?:\1\d{3})*(?:\.\d*)?")
+
+
+def _bound(value: float) -> str:
+    """A control's bound as people read it: 1,000,000, 0.1, 0.01."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+def read_number(text: str, whole: bool) -> float:
+    """The number a person (or a link) wrote: plain or scientific (``1e6``), or with
+    digit groups (``1,000,000``, ``1 000 000``, ``1_000_000``); a whole number when
+    ``whole``. Raises ValueError for anything else, e.g. ``1,5`` (ambiguous), ``2.5``
+    when ``whole``, ``nan`` or ``inf``."""
+    text = text.strip()
+    if _GROUPED.fullmatch(text):
+        text = re.sub(r"[,_ \u00a0\u202f]", "", text)
+    elif not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
+        raise ValueError(text)
+    value = float(text)
+    if not math.isfinite(value) or (whole and value != math.floor(value)):
+        raise ValueError(text)
+    return value
+
 
 @dataclass(frozen=True)
 class Control:
@@ -104,6 +130,7 @@ class Control:
     high: float = 0.0
     choices: tuple[str, ...] = ()
     help: str = ""
+    typed: bool = False  # drawn as a text box (a number person types, like 1e6), not a stepper
 
     @property
     def default(self) -> Any:
@@ -130,15 +157,19 @@ class Control:
             if text.lower() not in ("true", "false", "1", "0"):
                 raise ValueError("true or false")
             return text.lower() in ("true", "1")
-        kind = int if self.kind == "int" else float
-        expected = f"{'an integer' if kind is int else 'a number'} from {self.low:,} to {self.high:,}"
+        whole = self.kind == "int"
+        expected = f"{'a whole number' if whole else 'a number'} from {_bound(self.low)} to {_bound(self.high)}"
         try:
-            value = kind(text)
+            value = read_number(text, whole)
         except ValueError:
             raise ValueError(expected) from None
-        if not (self.low <= value <= self.high):  # also false for NaN
+        if not (self.low <= value <= self.high):
             raise ValueError(expected)
-        return value
+        return int(value) if whole else value
+
+    def shown(self, value: Any) -> str:
+        """``value`` as a typed control shows it: digit groups for whole numbers."""
+        return f"{value:,}" if self.kind == "int" else f"{value:g}"
 
     def format(self, value: Any) -> str:
         """The URL form of ``value``."""
@@ -170,7 +201,15 @@ CONTROLS = (
         10.0,
         help="SD of the true component means: larger spreads separate the components (-s).",
     ),
-    Control("n_points", "Points", "int", 10, 1_000_000, help="Number of data points to draw (-p)."),
+    Control(
+        "n_points",
+        "Points",
+        "int",
+        10,
+        1_000_000,
+        help="Number of data points to draw (-p), from 10 to 1,000,000: 2000, 2,000 and 2e3 all work.",
+        typed=True,
+    ),
     Control(
         "seed",
         "Seed",

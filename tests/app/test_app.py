@@ -5,7 +5,16 @@ import json
 import pytest
 
 from emgmm.app import settings
-from tests.support.apptest import button, charts_of, fit, no_exception, start, titles
+from tests.support.apptest import (
+    button,
+    charts_of,
+    fit,
+    no_exception,
+    number_value,
+    set_number,
+    start,
+    titles,
+)
 
 pytestmark = pytest.mark.slow  # each test runs the whole page (AppTest)
 
@@ -17,7 +26,7 @@ def test_defaults_draw_the_data_view_without_exception():
     assert any("2,000 points drawn from a random mixture of 5 Gaussians" in c.value for c in at.caption)
     widgets = {w.key: w.value for w in at.number_input}
     assert widgets["n_real"] == 5 and widgets["n_fit"] == 5 and widgets["max_iter"] == 300
-    assert widgets["spread"] == 1.5 and widgets["n_points"] == 2000 and widgets["every"] == 1
+    assert widgets["spread"] == 1.5 and number_value(at, "n_points") == 2000 and widgets["every"] == 1
 
 
 def test_fit_plays_then_steps_and_skips_to_the_final_view():
@@ -45,7 +54,7 @@ def test_changing_a_control_after_fit_clears_the_fit():
     at = fit(start())
     button(at, "Skip to the end").click().run()
     assert at.success
-    at.number_input(key="n_points").set_value(3000).run()
+    set_number(at, "n_points", 3000)
     no_exception(at)
     assert not at.success and "The data" in titles(at)
     assert "play" not in at.session_state
@@ -82,9 +91,9 @@ def test_each_control_at_its_minimum_and_maximum(key):
         kind = int if control.kind == "int" else float
         if key == "n_points" and value == control.high:
             continue  # a million points: covered by the chart-size test and the e2e test
-        at.number_input(key=key).set_value(kind(value)).run()
+        set_number(at, key, kind(value))
         no_exception(at)
-        assert at.number_input(key=key).value == kind(value)
+        assert number_value(at, key) == kind(value)
         if key not in ("seed",):
             fit(at)
             no_exception(at)
@@ -93,19 +102,19 @@ def test_each_control_at_its_minimum_and_maximum(key):
 
 def test_new_data_draws_a_fresh_seed():
     at = start()
-    before = at.number_input(key="seed").value
+    before = number_value(at, "seed")
     button(at, "New data").click().run()
-    assert at.number_input(key="seed").value != before
+    assert number_value(at, "seed") != before
 
 
 def test_link_settings_round_trip_and_malformed_values_warn():
     at = start({"n_fit": "3", "init": "quantile", "tied": "true", "spread": "abc", "n_points": "-5"})
     no_exception(at)
-    assert at.number_input(key="n_fit").value == 3
+    assert number_value(at, "n_fit") == 3
     assert at.session_state["init"] == "quantile" and at.session_state["tied"] is True
     assert len(at.warning) == 1  # one compact box for all the refused values
     assert "spread = 'abc'" in at.warning[0].value and "n_points = '-5'" in at.warning[0].value
-    assert at.number_input(key="spread").value == 1.5
+    assert number_value(at, "spread") == 1.5
     # the URL carries the settings that differ from the defaults
     assert at.query_params["n_fit"] in ("3", ["3"]) and "spread" not in at.query_params
 
@@ -171,18 +180,18 @@ def test_choose_k_draws_criteria_and_sets_fitted_components():
     title = next(t for t in titles(at) if t and t.startswith("BIC and AIC by K"))
     best = int(title.rsplit("=", 1)[1].strip(" )"))
     button(at, f"Use K = {best}").click().run()
-    assert at.number_input(key="n_fit").value == best
+    assert number_value(at, "n_fit") == best
 
 
 def test_switching_data_source_keeps_the_hidden_settings():
     """Regression: Streamlit drops the state of widgets a run does not draw."""
     at = start()
-    at.number_input(key="n_real").set_value(3).run()
+    set_number(at, "n_real", 3)
     at.selectbox(key="source").set_value("example").run()
     no_exception(at)
     at.selectbox(key="source").set_value("random").run()
     no_exception(at)
-    assert at.number_input(key="n_real").value == 3
+    assert number_value(at, "n_real") == 3
 
 
 def test_play_switch_pauses_and_resumes_the_playback():

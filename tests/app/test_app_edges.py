@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from emgmm.app.links import DATA_PARAM, decode_paste, encode_paste
-from tests.support.apptest import button, charts_of, fit, no_exception, start
+from tests.support.apptest import button, charts_of, fit, no_exception, number_value, set_number, start
 
 pytestmark = pytest.mark.slow
 
@@ -26,13 +26,13 @@ def test_choosing_an_example_sets_the_components_its_literature_fits(example, k)
     at.selectbox(key="source").set_value("example").run()
     at.selectbox(key="example").set_value(example).run()
     no_exception(at)
-    assert at.number_input(key="n_fit").value == k
+    assert number_value(at, "n_fit") == k
 
 
 def test_link_warnings_go_once_the_settings_change():
     at = start({"n_fit": "junk"})
     assert len(at.warning) == 1
-    at.number_input(key="n_fit").set_value(3).run()
+    set_number(at, "n_fit", 3)
     assert not at.warning
 
 
@@ -84,7 +84,7 @@ def test_new_data_is_relabelled_for_data_a_seed_does_not_draw():
 def test_the_tolerance_is_a_fit_option_and_a_max_iter_stop_says_how_close_it_was():
     at = start({"max_iter": "5", "tol": "1e-12"})
     no_exception(at)
-    assert at.number_input(key="tol").value == 1e-12
+    assert number_value(at, "tol") == 1e-12
     fit(at)
     button(at, "Skip to the end").click().run()
     assert at.warning and "last relative gain was" in at.warning[0].value
@@ -141,3 +141,33 @@ def test_choose_k_on_one_distinct_value_says_why_instead_of_crashing():
     button(at, "Compute BIC and AIC").click().run()
     no_exception(at)
     assert any("two distinct values" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(
+    "typed, points", [("1e6", 1_000_000), ("12,000", 12_000), ("3 000", 3_000), ("2.5e3", 2_500)]
+)
+def test_points_are_read_as_a_person_writes_them(typed, points):
+    at = start()
+    at.text_input(key="n_points__text").input(typed).run()
+    no_exception(at)
+    assert at.session_state["n_points"] == points
+    assert at.text_input(key="n_points__text").value == f"{points:,}"
+
+
+@pytest.mark.parametrize("typed", ["", "lots", "1,5", "2.5", "5e6", "-3"])
+def test_junk_points_keep_the_previous_value_and_say_what_the_box_takes(typed):
+    at = start({"n_points": "3000"})
+    at.text_input(key="n_points__text").input(typed).run()
+    no_exception(at)
+    assert at.session_state["n_points"] == 3000
+    assert at.text_input(key="n_points__text").value == "3,000"
+    note = " ".join(c.value for c in at.sidebar.caption)
+    assert "Points: " in note and "kept 3,000" in note and "from 10 to 1,000,000" in note
+
+
+def test_a_cleared_number_box_goes_back_to_its_value_not_the_minimum():
+    at = start({"n_fit": "4"})
+    at.number_input(key="n_fit").set_value(None).run()
+    no_exception(at)
+    assert at.number_input(key="n_fit").value == 4
+    assert any("Fitted components: Left empty: kept 4." in c.value for c in at.sidebar.caption)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from emgmm.app import settings
-from tests.support.apptest import button, fit, no_exception, start, titles
+from tests.support.apptest import button, fit, no_exception, number_value, set_number, start, titles
 
 pytestmark = pytest.mark.slow  # each test runs the whole page (AppTest)
 
@@ -32,7 +32,7 @@ def fitted_or_refused(at) -> None:
 def test_each_numeric_control_at_min_middle_and_max_then_fit(control):
     at = start({"max_iter": "50"} if control.key != "max_iter" else {})
     for value in values_of(control):
-        at.number_input(key=control.key).set_value(value).run()
+        set_number(at, control.key, value)
         no_exception(at)
         fitted_or_refused(fit(at))
 
@@ -76,7 +76,7 @@ def test_junk_in_every_link_parameter_warns_and_runs_on_defaults(junk):
     assert len(at.warning) == 1
     for c in settings.CONTROLS:
         assert f"{c.key} = '" in at.warning[0].value
-    assert at.number_input(key="n_fit").value == 5
+    assert number_value(at, "n_fit") == 5
     fitted_or_refused(fit(at))
 
 

@@ -9,6 +9,8 @@ from typing import Any
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
+from emgmm.app import settings
+
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT = 60
 
@@ -46,3 +48,18 @@ def button(at: AppTest, label: str) -> Any:
 
 def fit(at: AppTest) -> AppTest:
     return at.button(key="fit").click().run()
+
+
+def set_number(at: AppTest, key: str, value: float) -> AppTest:
+    """Set a numeric control as a person would, whichever widget draws it (a stepper, or
+    a text box for ``Control.typed``), and run the page."""
+    if settings.BY_KEY[key].typed:
+        return at.text_input(key=f"{key}__text").input(str(value)).run()
+    return at.number_input(key=key).set_value(value).run()
+
+
+def number_value(at: AppTest, key: str) -> float:
+    """A numeric control's value, whichever widget draws it."""
+    if settings.BY_KEY[key].typed:
+        return settings.BY_KEY[key].parse(at.text_input(key=f"{key}__text").value)
+    return at.number_input(key=key).value
