@@ -180,3 +180,25 @@ def test_a_projector_sees_frame_strip_counter_and_controls_then_the_whole_final_
     assert len(visible) == 6 and all(visible), visible  # 2 charts, Replay, 3 downloads
     titles = app.chart_text()
     assert "mixture densit" in titles and "weighted components" in titles
+
+
+@pytest.mark.viewport(390, 844)
+def test_on_a_phone_fit_closes_the_sidebar_and_the_legend_fits_the_screen(app):
+    """On a phone the sidebar covers the page: Fit closes it so the playback is in view."""
+    sidebar = app.page.get_by_test_id("stSidebar")
+    app.page.get_by_test_id("stExpandSidebarButton").click()
+    expect(sidebar).to_have_attribute("aria-expanded", "true")
+    app.record_iterations()
+    app.click("Fit")
+    expect(sidebar).to_have_attribute("aria-expanded", "false", timeout=30_000)
+    app.wait_drawn(2)
+    app.shot("playback_390x844")
+    overflow = app.page.evaluate(
+        """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart'] svg g.role-legend")]
+             .map(e => e.getBoundingClientRect())
+             .filter(r => r.width > 0 && (r.left < 0 || r.right > innerWidth + 1))
+             .map(r => [r.left, r.right, innerWidth])"""
+    )
+    legends = app.page.locator("[data-testid='stVegaLiteChart'] svg g.role-legend").count()
+    assert legends >= 1 and overflow == [], overflow
+    app.assert_healthy()
