@@ -1,129 +1,73 @@
-"""Expectation-maximisation for a 1-D Gaussian mixture: the loop, its starts and its stop.
+"""Expectation-maximisation for a 1-D Gaussian mixture: ``fit_em``, ``fit_starts``, and the
+loop over starts they share with the Dask backend (``fit_passes``); a start is made by
+``options.make_start`` and run to its stop by ``convergence.run_em``.
 
 EM runs in the data's own units (``scaling``): on ``z = (x - centre) / scale``, chunk by
 chunk (``steps``), with parameters mapped back for the history and the callback, and
-log-likelihoods reported for ``x`` (``log L(x) = log L(z) - n log(scale)``).
+log-likelihoods reported for ``x`` (``log L(x) = log L(z) - n log(scale)``, n the total
+weight when points are weighted).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from ._types import FloatArray, RngLike
-from .convergence import is_decrease, loglik_resolution
-from .history import history_table, relative_gain
-from .initialization import initial_model
+from .convergence import Report, Run, Step, run_em
+from .history import history_table
 from .model import GMM
-from .options import Options, check_options
+from .options import Options, check_options, make_start
 from .scaling import SD_FLOOR_FRACTION as SD_FLOOR_FRACTION
 from .scaling import Standardisation, standardisation_for
 from .scaling import sd_floor_for as sd_floor_for
 from .steps import MIN_MASS as MIN_MASS
-from .steps import Pass, Stats, e_pass, m_step
-from .validation import check_fittable, check_rng
+from .steps import Pass, Stats, e_pass, m_step, m_step_from
+from .validation import check_rng, check_sample, positive_points
 
 #: ``callback(start, iteration, model, log_likelihood)`` of ``fit_em``.
 Callback = Callable[[int, int, GMM, float], object]
-#: What ``_run`` reports after each pass: ``(iteration, model, log_likelihood)``.
-Report = Callable[[int, GMM, float], object]
-#: The M-step with the data bound: ``step(model, stats)``, z units (``steps.m_step``).
-Step = Callable[[GMM, Stats], GMM]
-
-#: A start's means and sds are kept within this many data spans (or sd floors) of the
-#: data, in z units: further out a component is as far as it gets, and every square stays finite.
-START_REACH = 2.0**200
-
-
-@dataclass(frozen=True)
-class _Run:
-    """One run of EM: models in the data's units, their log-likelihoods, and why it stopped."""
-
-    models: list[GMM]
-    lls: list[float]
-    stop_reason: str
-    last_gain: float
 
 
 def _ignore(*_args: object) -> None:
     pass
 
 
-def _reporter(callback: Callback, start_index: int) -> Report:
-    """``callback`` with the start's index bound."""
-    return lambda iteration, model, log_likelihood: callback(start_index, iteration, model, log_likelihood)
+@dataclass(frozen=True)
+class _InMemory:
+    """Checked data in memory: the points of positive weight and their weights (None: each
+    once), the number of points given, the standardisation, the E-step and the M-step."""
+
+    x: FloatArray
+    weights: FloatArray | None
+    n_points: int
+    standard: Standardisation
+    passes: Pass
+    step: Step
 
 
-def _feasible_start(start: GMM, sd_floor: float, tied_sd: bool) -> GMM:
-    """The start (z units), with sds floored, and tied (pooled by weight) when the model ties
-    them: EM only guarantees a rising likelihood from a start inside the model's family."""
-    sds = np.maximum(start.sds, sd_floor)
-    if tied_sd:
-        pooled = float(np.sqrt(np.sum(start.weights * sds**2)))
-        sds = np.full(start.n_components, max(pooled, sd_floor))  # weights sum to 1 - eps
-    return GMM(start.weights, start.means, sds)
+def _in_memory(x: object, options: Options, weights: object) -> _InMemory:
+    """``x`` and ``weights`` checked (``validation.check_sample``), ready for the loop."""
+    given, w = check_sample(x, options.n_components, weights)
+    data, w = positive_points(given, w)
+    standard = standardisation_for(data)
+    sd_floor, tied = standard.sd_floor_z, options.tied_sd
+    total = data.size if w is None else float(w.sum())
 
+    def passes(model: GMM, shift: FloatArray | None = None, detail: bool = False) -> Stats:
+        return e_pass(data, standard, model, shift, detail, w)
 
-def _given_start(start: GMM, standard: Standardisation, sd_floor: float, tied_sd: bool) -> tuple[GMM, GMM]:
-    """A start given in the data's units: (the start EM runs from, in z units; the start the
-    history records: ``start`` itself unless flooring, tying or bounds changed it)."""
-    z = standard.model_to_z(start)
-    lo, hi = standard.to_z(np.array([standard.lo, standard.hi]))
-    reach = START_REACH * max(hi - lo, sd_floor)
-    bounded = GMM(z.weights, np.clip(z.means, lo - reach, hi + reach), np.minimum(z.sds, reach))
-    feasible = _feasible_start(bounded, sd_floor, tied_sd)
-    unchanged = np.array_equal(feasible.means, z.means) and np.array_equal(feasible.sds, z.sds)
-    return feasible, start if unchanged else standard.model_from_z(feasible)
+    def step(model: GMM, stats: Stats) -> GMM:
+        if w is None:
+            return m_step(data, standard, model, stats, sd_floor, tied)
+        # n is the total weight, and a second pass (``steps.m_step_from``) is weighted too
+        return m_step_from(model, stats, total, sd_floor, tied, lambda shift: passes(model, shift))
 
-
-def _fell(
-    passes: Pass, standard: Standardisation, before: GMM, after: GMM, ll_before: float, ll_after: float
-) -> bool:
-    """Whether EM's step from ``before`` to ``after`` (z units, log-likelihoods of z) lowered
-    the log-likelihood beyond rounding (``convergence``): two more passes, at the stop only."""
-    if ll_after >= ll_before:
-        return False
-    resolution = sum(
-        loglik_resolution(passes(model, detail=True), standard, model) for model in (before, after)
-    )
-    return is_decrease(ll_before, ll_after, resolution)
-
-
-def _run(
-    passes: Pass,
-    step: Step,
-    n: int,
-    standard: Standardisation,
-    start: tuple[GMM, GMM],
-    max_iter: int,
-    tol: float,
-    report: Report,
-) -> _Run:
-    """EM from ``start`` (z units, and as recorded) over ``n`` points read by ``passes`` and
-    ``step``; ``report(iteration, model, log_likelihood)`` is called after each pass, in the
-    data's units."""
-    offset = n * standard.log_scale  # log L(x) = log L(z) - n log(scale)
-    current, recorded = start
-    stats = passes(current)
-    models, lls = [recorded], [stats.log_likelihood - offset]
-    report(0, recorded, lls[0])
-    stop_reason, gain = "max_iter", float("nan")
-    for iteration in range(1, max_iter + 1):
-        previous, ll_previous = current, stats.log_likelihood
-        current = step(previous, stats)
-        stats = passes(current)
-        models.append(standard.model_from_z(current))
-        lls.append(stats.log_likelihood - offset)
-        report(iteration, models[-1], lls[-1])
-        gain = float(relative_gain(lls[-1], lls[-2]))
-        if gain < tol:
-            fell = _fell(passes, standard, previous, current, ll_previous, stats.log_likelihood)
-            stop_reason = "decreased" if fell else "converged"
-            break
-    return _Run(models, lls, stop_reason, gain)
+    return _InMemory(data, w, given.size, standard, passes, step)
 
 
 def fit_em(
@@ -136,6 +80,7 @@ def fit_em(
     init_params: GMM | None = None,
     n_init: int = 1,
     tied_sd: bool = False,
+    weights: object = None,
     rng: RngLike = None,
     callback: Callback | None = None,
 ) -> pd.DataFrame:
@@ -144,8 +89,9 @@ def fit_em(
     Parameters
     ----------
     x : array-like of shape (n_points,)
-        Finite numbers; at least ``n_components`` distinct values (and two). Never modified.
-        Any magnitude: the fit runs in the data's own units (``scaling``).
+        Finite numbers; at least ``n_components`` distinct values (and two), among the
+        points of positive weight. Never modified. Any magnitude: the fit runs in the
+        data's own units (``scaling``).
     n_components : int
         Number of components, >= 1.
     max_iter : int, default 300
@@ -166,6 +112,11 @@ def fit_em(
         The first start is the one ``n_init=1`` makes with the same ``rng``.
     tied_sd : bool, default False
         All components share one sd (mclust's "E" model).
+    weights : array-like of shape (n_points,), optional
+        Finite, non-negative, not all zero: frequencies. A point of weight 2 counts like
+        two copies of it (every sum of the E-step is weighted, and the n of the M-step and
+        of the log-likelihood is the total weight), a point of weight 0 like no point.
+        None: each point counts once. See Notes.
     rng : None, int or numpy.random.Generator
     callback : callable, optional
         Called as ``callback(start, iteration, model, log_likelihood)`` after every
@@ -179,13 +130,15 @@ def fit_em(
         ``iteration, component, weight, mean, sd, log_likelihood``; components are
         numbered from 1 (``history.component_numbers``). Iteration 0 holds the start, iteration i the
         parameters after the i-th M-step; ``log_likelihood`` is the total
-        log-likelihood of the data under that iteration's parameters. ``attrs`` holds
+        log-likelihood of the data under that iteration's parameters (weighted:
+        ``sum_n w_n log p(x_n)``). ``attrs`` holds
         ``converged``, ``stop_reason`` (``convergence.STOP_REASONS``: "converged",
         "max_iter" or "decreased"), ``decreased``, ``last_gain`` (the last relative
-        gain), ``n_iter``, ``tol``, ``max_iter``, ``init``, ``n_points``,
-        ``n_components``, ``n_init``, ``tied_sd``, ``sd_floor``, ``outlier_dominates``
-        (``scaling.outlier_dominates``) and ``start_log_likelihoods`` (the final
-        log-likelihood of every start).
+        gain), ``n_iter``, ``tol``, ``max_iter``, ``init``, ``n_points`` (the number of
+        points in ``x``, weight 0 or not), ``total_weight`` (the sum of the weights;
+        ``n_points`` without them), ``n_components``, ``n_init``, ``tied_sd``,
+        ``sd_floor``, ``outlier_dominates`` (``scaling.outlier_dominates``) and
+        ``start_log_likelihoods`` (the final log-likelihood of every start).
 
     Notes
     -----
@@ -195,19 +148,113 @@ def fit_em(
     The sd floor is ``scaling.sd_floor_for(x)``: 1e-6 of a robust scale, and at least
     4 float64 steps at max|x|; a component whose responsibility mass vanishes keeps its
     previous mean and sd (and a weight of about 1e-15).
+    With weights, points of weight 0 are left out (a copy of the others is made if there
+    are any); the standardisation and the sd floor read the others once each. "quantile"
+    starts at weighted quantiles (for whole-number weights, the start of
+    ``np.repeat(x, weights)`` if that has at most 10 000 points); "kmeans++" seeds on the
+    points, each once. Weights are frequencies: a mass below ``MIN_MASS`` is empty.
     """
     options = check_options(n_components, max_iter, tol, init, init_params, n_init, tied_sd)
-    data = check_fittable(x, options.n_components)
-    generator = check_rng(rng)
-    standard = standardisation_for(data)
+    data = _in_memory(x, options, weights)
+    loop = (data.passes, data.step, data.x, data.standard, options, check_rng(rng), callback)
+    return fit_passes(*loop, weights=data.weights, n_points=data.n_points)
 
-    def passes(model: GMM, shift: FloatArray | None = None, detail: bool = False) -> Stats:
-        return e_pass(data, standard, model, shift, detail)
 
-    def step(model: GMM, stats: Stats) -> GMM:
-        return m_step(data, standard, model, stats, standard.sd_floor_z, options.tied_sd)
+def fit_starts(
+    x: object,
+    n_components: int,
+    n_starts: int,
+    *,
+    max_iter: int = 300,
+    tol: float = 1e-8,
+    init: str = "kmeans++",
+    init_params: GMM | None = None,
+    tied_sd: bool = False,
+    weights: object = None,
+    rng: RngLike = None,
+    callback: Callback | None = None,
+) -> pd.DataFrame:
+    """``fit_em(x, n_components, n_init=n_starts, ...)`` with the history of every start.
 
-    return fit_passes(passes, step, data, standard, options, generator, callback)
+    The same starts, runs and choice as ``fit_em``'s (one loop, ``fit_passes``): the best
+    start's block equals ``fit_em``'s history with the same arguments and ``rng``.
+
+    Parameters
+    ----------
+    x, n_components, max_iter, tol, init, init_params, tied_sd, weights, rng, callback
+        As for ``fit_em``.
+    n_starts : int
+        Number of starts, >= 1 (``fit_em``'s ``n_init``; 1 with ``init_params``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``start`` and then ``history.HISTORY_COLUMNS``: each start's history
+        (as ``fit_em`` returns it), one block per start in order. Starts count from 0, as
+        ``fit_em``'s callback counts them. ``attrs`` holds ``best_start`` (the first
+        start of the highest final log-likelihood: the one ``fit_em`` returns),
+        per start (lists in start order) ``stop_reasons``, ``final_log_likelihoods``,
+        ``n_iters`` and ``last_gains``, and as ``fit_em``: ``tol``, ``max_iter``, ``init``,
+        ``n_points``, ``total_weight``, ``n_components``, ``n_init`` (``n_starts``),
+        ``tied_sd``, ``sd_floor`` and ``outlier_dominates``.
+    """
+    options = check_options(
+        n_components, max_iter, tol, init, init_params, n_starts, tied_sd, n_init_name="n_starts"
+    )
+    data = _in_memory(x, options, weights)
+    loop = (data.passes, data.step, data.x, data.standard, options, check_rng(rng), callback)
+    runs = list(_runs(*loop, data.weights))
+    finals = [run.lls[-1] for run in runs]
+    tables = [history_table(run.models, run.lls) for run in runs]
+    table = pd.concat(tables, ignore_index=True)
+    table.insert(0, "start", np.repeat(np.arange(len(runs)), [len(t) for t in tables]))
+    table.attrs.update(
+        best_start=int(np.argmax(finals)),  # the first of equal maxima, as fit_passes keeps
+        stop_reasons=[run.stop_reason for run in runs],
+        final_log_likelihoods=[float(v) for v in finals],
+        n_iters=[len(run.models) - 1 for run in runs],
+        last_gains=[run.last_gain for run in runs],
+        **_fit_attrs(options, data.standard, data.n_points, data.weights),
+    )
+    return table
+
+
+def _runs(
+    passes: Pass,
+    step: Step,
+    x: FloatArray,
+    standard: Standardisation,
+    options: Options,
+    rng: np.random.Generator,
+    callback: Callback | None,
+    weights: FloatArray | None,
+) -> Iterator[Run]:
+    """EM from each of the ``options.n_init`` starts in turn (``convergence.run_em``), each
+    start made (``options.make_start``, drawing from ``rng``) when the run before it has
+    ended: the loop of ``fit_em`` and ``fit_starts``."""
+    total = x.size if weights is None else float(weights.sum())
+    for start_index in range(options.n_init):
+        report: Report = _ignore if callback is None else partial(callback, start_index)
+        start = make_start(options, x, weights, standard, rng)
+        yield run_em(passes, step, total, standard, start, options.max_iter, options.tol, report)
+
+
+def _fit_attrs(
+    options: Options, standard: Standardisation, n_points: int, weights: FloatArray | None
+) -> dict[str, object]:
+    """The attrs that describe a fit's options and data, whichever start is kept."""
+    return dict(
+        tol=options.tol,
+        max_iter=options.max_iter,
+        init="given" if options.init_params is not None else options.init,
+        n_points=n_points,
+        total_weight=float(n_points if weights is None else weights.sum()),
+        n_components=options.n_components,
+        n_init=options.n_init,
+        tied_sd=options.tied_sd,
+        sd_floor=standard.sd_floor,
+        outlier_dominates=standard.outlier_dominates,
+    )
 
 
 def fit_passes(
@@ -218,47 +265,31 @@ def fit_passes(
     options: Options,
     rng: np.random.Generator,
     callback: Callback | None,
+    *,
+    weights: FloatArray | None = None,
+    n_points: int | None = None,
 ) -> pd.DataFrame:
     """``fit_em`` on data read through ``passes`` (E-step) and ``step`` (M-step); ``standard``
     is ``scaling.standardisation_for`` of the data, ``x`` the data as the starts read it
     (``initial_model``: size, strided subsample, points at drawn indices): the array, or a
-    stand-in serving those reads from a Dask array (``emgmm.dask``)."""
-    n_components, tied, init_params = options.n_components, options.tied_sd, options.init_params
-    sd_floor = standard.sd_floor_z
-    best: _Run | None = None
+    stand-in serving those reads from a Dask array (``emgmm.dask``); ``weights`` those of
+    ``x`` (all > 0, or None), ``n_points`` the number of points given (default ``x.size``)."""
+    best: Run | None = None
     finals = []
-    for start_index in range(options.n_init):
-        report: Report = _ignore
-        if callback is not None:
-            report = _reporter(callback, start_index)
-        if init_params is not None:
-            start = _given_start(init_params, standard, sd_floor, tied)
-        else:
-            z = _feasible_start(
-                initial_model(x, standard, n_components, options.init, sd_floor, rng), sd_floor, tied
-            )
-            start = (z, standard.model_from_z(z))
-        run = _run(passes, step, x.size, standard, start, options.max_iter, options.tol, report)
+    for run in _runs(passes, step, x, standard, options, rng, callback, weights):
         finals.append(run.lls[-1])
         if best is None or run.lls[-1] > best.lls[-1]:
             best = run
     assert best is not None  # n_init >= 1
     history = history_table(best.models, best.lls)
+    attrs = _fit_attrs(options, standard, int(x.size) if n_points is None else n_points, weights)
     history.attrs.update(
         converged=best.stop_reason == "converged",
         stop_reason=best.stop_reason,
         decreased=best.stop_reason == "decreased",
         last_gain=best.last_gain,
         n_iter=len(best.models) - 1,
-        tol=options.tol,
-        max_iter=options.max_iter,
-        init="given" if init_params is not None else options.init,
-        n_points=int(x.size),
-        n_components=n_components,
-        n_init=options.n_init,
-        tied_sd=tied,
-        sd_floor=standard.sd_floor,
-        outlier_dominates=standard.outlier_dominates,
+        **attrs,
         start_log_likelihoods=[float(v) for v in finals],
     )
     return history

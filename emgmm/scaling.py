@@ -86,6 +86,27 @@ def robust_scale(x: FloatArray) -> float:
     return _robust(q1, q3, float(x.min()), float(x.max()))
 
 
+def weighted_quantiles(values: FloatArray, weights: FloatArray, probs: FloatArray) -> FloatArray:
+    """Quantiles of ``values`` with each value counted ``weights`` times (weights > 0).
+
+    For whole-number weights, numpy's default ("linear") quantiles of the values repeated
+    by their weights (``np.quantile(np.repeat(values, weights), probs)``, to rounding). In
+    general a value of weight w stands for w / u copies of weight u = min(1, least weight):
+    with equal weights of at most 1, the unweighted quantiles.
+    """
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], weights[order]
+    unit = min(1.0, float(w.min()))
+    ends = np.cumsum(w) - unit  # where each value's run of copies ends, in weight from the first
+    at = probs * ends[-1]  # the (n - 1) p of np.quantile, in weight
+    i = np.searchsorted(ends, at, side="left")  # the first run that ends at or after ``at``
+    before = np.maximum(i - 1, 0)
+    # between the end of the run before and the start of this one, interpolate linearly
+    t = np.clip((at - ends[before]) / unit, 0.0, 1.0)
+    out: FloatArray = v[before] + t * (v[i] - v[before])
+    return out
+
+
 def _floor(robust: float, max_abs: float) -> float:
     return max(SD_FLOOR_FRACTION * robust, SD_FLOOR_ULPS * float(np.spacing(max_abs)))
 

@@ -1,4 +1,5 @@
-"""Choosing the number of components with information criteria."""
+"""Choosing the number of components with information criteria (BIC, AIC, ICL), passing
+over the K whose fit holds a degenerate component (``degeneracy``)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,27 @@ import numpy as np
 import pandas as pd
 
 from ._types import RngLike
+from .degeneracy import health_table, posterior_sums
 from .em import fit_em
-from .validation import check_fittable, check_int, check_rng, count_distinct
+from .history import final_model
+from .scaling import standardisation_for
+from .validation import check_int, check_rng, check_sample, count_distinct, positive_points
+
+#: The criteria of a ``select_k`` table, each lower is better (``best_k``).
+CRITERIA = ("bic", "aic", "icl")
+
+#: Columns of ``select_k``'s table, in order.
+SELECTION_COLUMNS = (
+    "k",
+    "log_likelihood",
+    "n_parameters",
+    "bic",
+    "aic",
+    "icl",
+    "degenerate",
+    "converged",
+    "stop_reason",
+)
 
 
 def n_parameters(n_components: int, tied_sd: bool = False) -> int:
@@ -39,25 +59,32 @@ def select_k(
     tol: float = 1e-8,
     init: str = "kmeans++",
     tied_sd: bool = False,
+    weights: object = None,
     callback: Callable[[int], object] | None = None,
 ) -> pd.DataFrame:
-    """Fit a mixture for each K and score it with BIC and AIC.
+    """Fit a mixture for each K and score it with BIC, AIC and ICL.
 
     With L the maximised log-likelihood, p the number of free parameters
-    (``n_parameters``) and n the number of points:
-    ``BIC = -2 L + p ln(n)`` and ``AIC = -2 L + 2 p``; lower is better.
+    (``n_parameters``), n the number of points (the total weight, with weights) and
+    r_nk the fitted responsibilities:
+    ``BIC = -2 L + p ln(n)``, ``AIC = -2 L + 2 p`` and
+    ``ICL = BIC - 2 sum_n w_n log(max_k r_nk)`` (w_n = 1 without weights).
+    Lower is better for all three. This is the negative of mclust's convention, which
+    reports ``2 L - p ln(n)`` and ICL as that plus ``2 sum_n log(max_k r_nk)``, higher
+    better; ICL adds an entropy-like penalty (>= 0) for components that overlap, so it
+    favours well-separated clusters.
 
     Parameters
     ----------
     x : array-like of shape (n_points,)
-        At least two distinct finite values.
+        At least two distinct finite values (among the points of positive weight).
     k_values : iterable of int, default 1..10
         Integers >= 1. Values of K larger than the number of distinct values in ``x``
-        are left out.
+        (of positive weight) are left out.
     n_init : int, default 3
         Starts per K (the best is kept), against poor local optima.
     rng : None, int or numpy.random.Generator
-    max_iter, tol, init, tied_sd
+    max_iter, tol, init, tied_sd, weights
         As in ``fit_em``.
     callback : callable, optional
         Called as ``callback(k)`` after the fit for each K, in increasing K, to show
@@ -66,41 +93,68 @@ def select_k(
     Returns
     -------
     pandas.DataFrame
-        One row per K: ``k, log_likelihood, n_parameters, bic, aic, converged,
-        stop_reason``.
+        One row per K, columns ``SELECTION_COLUMNS``: ``k, log_likelihood,
+        n_parameters, bic, aic, icl, degenerate, converged, stop_reason``;
+        ``degenerate`` is True when a component of that K's fit is degenerate
+        (``degeneracy.component_health``), and ``best_k`` passes over such rows.
     """
     ks = _k_values(k_values)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback: expected a callable, got {type(callback).__name__}.")
-    x = check_fittable(x, 1)
+    data, w = positive_points(*check_sample(x, 1, weights))
     rng = check_rng(rng)
-    distinct = count_distinct(x, max(ks[-1], 2))
+    distinct = count_distinct(data, max(ks[-1], 2))
     ks = [k for k in ks if k <= distinct]
     if not ks:
         raise ValueError(f"k_values: x has only {distinct} distinct values; use K of at most {distinct}.")
+    n = data.size if w is None else float(w.sum())
+    standard = standardisation_for(data)
     rows = []
     for k in ks:
-        history = fit_em(x, k, n_init=n_init, rng=rng, max_iter=max_iter, tol=tol, init=init, tied_sd=tied_sd)
+        history = fit_em(
+            data, k, n_init=n_init, rng=rng, max_iter=max_iter, tol=tol, init=init, tied_sd=tied_sd, weights=w
+        )
         ll = float(history["log_likelihood"].iloc[-1])
         p = n_parameters(k, tied_sd)
         attrs = history.attrs
+        model = final_model(history)
+        sums = posterior_sums(data, standard, model, w)
+        bic = -2 * ll + p * np.log(n)
         rows.append(
             (
                 k,
                 ll,
                 p,
-                -2 * ll + p * np.log(x.size),
+                bic,
                 -2 * ll + 2 * p,
+                bic - 2 * sums.log_max_resp,
+                bool(health_table(model, sums.mass, attrs["sd_floor"])["degenerate"].any()),
                 attrs["converged"],
                 attrs["stop_reason"],
             )
         )
         if callback is not None:
             callback(k)
-    columns = ["k", "log_likelihood", "n_parameters", "bic", "aic", "converged", "stop_reason"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=list(SELECTION_COLUMNS))
 
 
-def best_k(table: pd.DataFrame, criterion: str = "bic") -> int:
-    """The K with the lowest ``criterion`` ("bic" or "aic") in a ``select_k`` table."""
-    return int(table.loc[table[criterion].idxmin(), "k"])
+def best_k(table: pd.DataFrame, criterion: str = "bic", include_degenerate: bool = False) -> int:
+    """The K with the lowest ``criterion`` in a ``select_k`` table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As ``select_k`` returns it.
+    criterion : {"bic", "aic", "icl"}, default "bic"
+    include_degenerate : bool, default False
+        Consider the rows flagged ``degenerate`` too. By default they are passed over,
+        unless every row is flagged (or the table has no ``degenerate`` column): then
+        all rows are considered.
+    """
+    if not isinstance(criterion, str) or criterion not in CRITERIA:
+        raise ValueError(f"criterion: expected one of {', '.join(CRITERIA)}; got {criterion!r}.")
+    rows = table
+    if not include_degenerate and "degenerate" in table.columns:
+        sound = table[~table["degenerate"].to_numpy(dtype=bool)]
+        rows = sound if len(sound) else table
+    return int(rows.loc[rows[criterion].idxmin(), "k"])

@@ -21,9 +21,9 @@ from ._types import FloatArray
 from .model import GMM
 from .scaling import Standardisation
 
-#: A component whose responsibility mass (in points) falls below this keeps its previous
-#: mean and sd; its weight is floored here so that log(weight) stays finite
-#: (scikit-learn's 10 * eps).
+#: A component whose responsibility mass (in points; in weight when points are weighted)
+#: falls below this keeps its previous mean and sd; its weight is floored here so that
+#: log(weight) stays finite (scikit-learn's 10 * eps).
 MIN_MASS = 10 * np.finfo(np.float64).eps
 
 #: When a mean moves by more than sqrt(RECENTRE) of its new sds in one step, the mean
@@ -40,21 +40,23 @@ _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 class Stats:
     """Sufficient statistics of one pass, in z units; deviations in units of the scale ``a``.
 
-    ``slope`` and ``abs_terms`` are only filled by ``e_pass(..., detail=True)``: the sum
-    over points of |d log p(z_n) / dz_n| and of |log p(z_n)| (see ``convergence``).
+    Every sum over points is weighted by the points' weights w_n when a pass has them
+    (1 otherwise). ``slope`` and ``abs_terms`` are only filled by ``e_pass(..., detail=True)``:
+    the sum over points of |d log p(z_n) / dz_n| and of |log p(z_n)| (see ``convergence``).
     """
 
-    log_likelihood: float
-    mass: FloatArray  # sum_n r_nk
-    dev: FloatArray  # sum_n r_nk u_nk, u = (z - shift_k) * a_k
-    dev2: FloatArray  # sum_n r_nk u_nk^2
+    log_likelihood: float  # sum_n w_n log p(z_n)
+    mass: FloatArray  # sum_n w_n r_nk
+    dev: FloatArray  # sum_n w_n r_nk u_nk, u = (z - shift_k) * a_k
+    dev2: FloatArray  # sum_n w_n r_nk u_nk^2
     slope: float = 0.0
     abs_terms: float = 0.0
+    log_max_resp: float = 0.0  # sum_n w_n log max_k r_nk (<= 0): ICL's classification term
 
 
 class Pass(Protocol):
-    """One E-step over some data, in z units: ``e_pass`` with the data and standardisation
-    bound (in memory), or a map-reduce over the blocks of a Dask array (``emgmm.dask``)."""
+    """One E-step over some data, in z units: ``e_pass`` with the data, standardisation (and
+    weights) bound (in memory), or a map-reduce over the blocks of a Dask array (``emgmm.dask``)."""
 
     def __call__(self, model: GMM, shift: FloatArray | None = None, detail: bool = False) -> Stats: ...
 
@@ -65,12 +67,15 @@ def e_pass(
     model: GMM,
     shift: FloatArray | None = None,
     detail: bool = False,
+    weights: FloatArray | None = None,
 ) -> Stats:
     """One E-step over ``x`` for ``model`` (in z units): log-likelihood (of z) and sums.
 
     With ``a_k = 1 / (sqrt(2) sd_k)`` and ``u = (z - mean_k) a_k``, the log of each
     weighted component density is ``c_k - u^2``. Deviations for the M-step are taken
-    about ``shift`` (default: the current means, which reuses ``u``).
+    about ``shift`` (default: the current means, which reuses ``u``). ``weights`` (shape
+    (n,), finite, >= 0) weigh every sum: a point of weight 2 counts like two copies; None
+    counts each point once, with no multiplications by 1.
     """
     k = model.n_components
     a = 1.0 / (np.sqrt(2.0) * model.sds)
@@ -84,7 +89,7 @@ def e_pass(
     u_buf, q_buf, r_buf = (np.empty((k, chunk)) for _ in range(3))
     shifts = shift[:, None] if shift is not None else None
     mass, dev, dev2 = np.zeros(k), np.zeros(k), np.zeros(k)
-    log_likelihood = slope = abs_terms = 0.0
+    log_likelihood = slope = abs_terms = log_max_resp = 0.0
     for start in range(0, x.size, chunk):
         zc = standard.to_z(x[start : start + chunk], z_buf[: min(chunk, x.size - start)])
         m = zc.size
@@ -98,13 +103,19 @@ def e_pass(
         r -= top
         np.exp(r, out=r)
         r.sum(axis=0, out=total)
-        np.log(total, out=log_total)
-        log_likelihood += float(log_total.sum() + top.sum())
+        np.log(total, out=log_total)  # the largest responsibility is 1 / total
+        w = None if weights is None else weights[start : start + m]  # a view
+        if w is not None:  # weigh the terms, in place: no chunk-sized temporary
+            log_total *= w
+            top *= w
+        log_sum = log_total.sum()
+        log_likelihood += float(log_sum + top.sum())
+        log_max_resp -= float(log_sum)
         if detail:
             np.add(log_total, top, out=log_total)
-            abs_terms += float(np.abs(log_total, out=log_total).sum())
-        np.divide(1.0, total, out=total)
-        r *= total  # responsibilities
+            abs_terms += float(np.abs(log_total, out=log_total).sum())  # weights are >= 0
+        np.divide(1.0 if w is None else w, total, out=total)
+        r *= total  # responsibilities (times the weights): every sum below is weighted
         mass += r.sum(axis=1)
         if shifts is not None:  # deviations about the shift instead
             np.subtract(zc, shifts, out=u)
@@ -117,7 +128,7 @@ def e_pass(
         if detail:  # d log p / dz = -sum_k r_k (z - mean_k) / sd_k^2 = -sum_k 2 a_k r_k u_k
             u *= 2.0 * scale
             slope += float(np.abs(u.sum(axis=0, out=total), out=total).sum())
-    return Stats(log_likelihood, mass, dev, dev2, slope, abs_terms)
+    return Stats(log_likelihood, mass, dev, dev2, slope, abs_terms, log_max_resp)
 
 
 def combine(parts: Sequence[Stats]) -> Stats:
@@ -130,6 +141,7 @@ def combine(parts: Sequence[Stats]) -> Stats:
         first.dev2.copy(),
         first.slope,
         first.abs_terms,
+        first.log_max_resp,
     )
     for part in rest:
         total.log_likelihood += part.log_likelihood
@@ -138,6 +150,7 @@ def combine(parts: Sequence[Stats]) -> Stats:
         total.dev2 += part.dev2
         total.slope += part.slope
         total.abs_terms += part.abs_terms
+        total.log_max_resp += part.log_max_resp
     return total
 
 
@@ -166,12 +179,13 @@ def m_step(
 def m_step_from(
     model: GMM,
     stats: Stats,
-    n: int,
+    n: float,
     sd_floor: float,
     tied_sd: bool,
     recentre: Callable[[FloatArray], Stats],
 ) -> GMM:
-    """New parameters (z units) from the statistics ``stats`` of ``model`` over ``n`` points.
+    """New parameters (z units) from the statistics ``stats`` of ``model`` over ``n`` points
+    (the total weight of the points, when they are weighted).
 
     Weights are the mean responsibilities; means and variances the responsibility-
     weighted mean and variance. Variances come from squared deviations about the

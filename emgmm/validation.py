@@ -131,27 +131,119 @@ def count_distinct(x: FloatArray, limit: int) -> int:
     return len(seen)
 
 
-def check_fittable(x: object, n_components: int) -> FloatArray:
+def check_weights(weights: object, n_points: int) -> FloatArray:
+    """Return ``weights`` as a 1-D float64 array of ``n_points`` finite, non-negative values,
+    not all zero, without copying float64 input.
+
+    Weights are frequencies: a point of weight 2 counts like two copies of it, a point of
+    weight 0 like no point.
+
+    Raises
+    ------
+    TypeError
+        If ``weights`` does not hold numbers.
+    ValueError
+        If ``weights`` is not 1-D with one value per point, is masked, holds NaN, infinite or
+        negative values (the message gives how many and the first index and value), is all
+        zero, or sums beyond float64's range.
+    """
+    if isinstance(weights, np.ma.MaskedArray) and np.count_nonzero(weights.mask):
+        raise ValueError(
+            f"weights: a masked array with {int(np.count_nonzero(weights.mask))} masked value(s); "
+            "give every point a weight (0 leaves it out)."
+        )
+    try:
+        arr = np.asarray(weights)
+    except (ValueError, TypeError):  # ragged nested lists, or objects numpy cannot read
+        raise ValueError(
+            "weights: cannot be read as an array of numbers; pass one weight per point of x."
+        ) from None
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"weights: expected numbers, got an array of dtype {arr.dtype}.")
+    if arr.shape != (n_points,):
+        raise ValueError(
+            f"weights: expected one weight per point of x, shape ({n_points},), got shape {arr.shape}."
+        )
+    arr = arr.astype(np.float64, copy=False)
+    if not (np.isfinite(arr.min()) and np.isfinite(arr.max())):  # both propagate NaN and inf
+        bad = ~np.isfinite(arr)
+        first = int(np.argmax(bad))
+        raise ValueError(
+            f"weights: holds {int(bad.sum())} value(s) that are NaN or infinite, the first at index "
+            f"{first} ({shown(arr[first])}); weights must be finite."
+        )
+    if arr.min() < 0:
+        negative = arr < 0
+        first = int(np.argmax(negative))
+        raise ValueError(
+            f"weights: must be non-negative, got {shown(arr[first])} at index {first} "
+            f"({int(negative.sum())} negative value(s) in all)."
+        )
+    with np.errstate(over="ignore"):  # an overflow is refused below
+        total = float(arr.sum())
+    if total == 0:
+        raise ValueError("weights: every weight is zero; give at least one point a positive weight.")
+    if not np.isfinite(total):
+        raise ValueError(
+            f"weights: sum beyond float64's range (the largest is {shown(arr.max())}); "
+            "divide them by a constant (only the log-likelihood scales with them)."
+        )
+    return arr
+
+
+def check_sample(
+    x: object, n_components: int, weights: object = None
+) -> tuple[FloatArray, FloatArray | None]:
+    """``check_fittable`` with the points' weights: ``(x, weights)`` checked, ``weights``
+    None when not given (``check_weights``); the distinct values are counted among the
+    points of positive weight."""
+    arr = check_data(x)
+    w = None if weights is None else check_weights(weights, arr.size)
+    support = arr if w is None or w.min() > 0 else arr[w > 0]
+    among = "" if w is None else " with positive weight"
+    distinct = count_distinct(support, max(n_components, 2))
+    if distinct < 2:
+        every = "every value" if w is None else "every value with positive weight"
+        raise ValueError(
+            f"x: {every} equals {float(support[0])!r}; a Gaussian mixture needs at least two distinct values."
+        )
+    if distinct < n_components:
+        raise ValueError(
+            f"n_components: {n_components} is more than the {distinct} distinct values in x{among}; "
+            f"use at most {distinct} components."
+        )
+    return arr, w
+
+
+def check_fittable(x: object, n_components: int, weights: object = None) -> FloatArray:
     """Return ``x`` as ``check_data`` does, after checking a mixture of ``n_components`` can be fitted.
 
     The one statement of ``fit_em``'s preconditions on the data: the dashboard asks this
     function rather than restating them.
 
+    Parameters
+    ----------
+    x : array-like of shape (n_points,)
+    n_components : int
+    weights : array-like of shape (n_points,), optional
+        The points' weights (``check_weights``); the distinct values are then counted
+        among the points of positive weight.
+
     Raises
     ------
     ValueError
         If ``x`` has fewer than two distinct values, or fewer distinct values than
-        ``n_components`` (the message says how many components are possible).
+        ``n_components`` (the message says how many components are possible); those of
+        ``check_weights``.
     """
-    arr = check_data(x)
-    distinct = count_distinct(arr, max(n_components, 2))
-    if distinct < 2:
-        raise ValueError(
-            f"x: every value equals {float(arr[0])!r}; a Gaussian mixture needs at least two distinct values."
-        )
-    if distinct < n_components:
-        raise ValueError(
-            f"n_components: {n_components} is more than the {distinct} distinct values in x; "
-            f"use at most {distinct} components."
-        )
-    return arr
+    return check_sample(x, n_components, weights)[0]
+
+
+def positive_points(x: FloatArray, weights: FloatArray | None) -> tuple[FloatArray, FloatArray | None]:
+    """The points of positive weight and their weights (checked ones, ``check_sample``): ``x``
+    and ``weights`` themselves when no weight is 0, else a copy of the others. A point of
+    weight 0 counts like no point; leaving it out also keeps it from the starts."""
+    if weights is None or weights.min() > 0:
+        return x, weights
+    keep = weights > 0
+    return x[keep], weights[keep]
