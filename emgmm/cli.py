@@ -1,6 +1,7 @@
 """``python -m emgmm``: the original command-line demo, printed instead of animated;
 ``python -m emgmm fit PATH... --column NAME -k K``: a fit to a column of CSV or Parquet
-files on a Dask cluster (the ``dask`` extra; run by ``emgmm.dask.command``)."""
+files on a Dask cluster (the ``dask`` extra; run by ``emgmm.dask.command``);
+``python -m emgmm classify MODEL.json PATH``: a saved model applied to new values."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ import sys
 import numpy as np
 import pandas as pd
 
+from ._types import FloatArray
 from .em import fit_em
 from .history import final_model, iteration_table
 from .initialization import INIT_METHODS
 from .matching import match_components
+from .model import load_model
 from .sampling import simulate
+from .teaching import point_table
 
 
 def _number(text: str, kind: type[int] | type[float]) -> float:
@@ -71,6 +75,17 @@ def add_stop_and_start(parser: argparse.ArgumentParser) -> None:
     )
 
 
+#: The demo's numeric options, with the original demo's defaults: flags, type, default, help.
+DEMO_OPTIONS = (
+    ("-r", "--n_real", _positive_int, 5, "number of components generating the data"),
+    ("-f", "--n_fit", _positive_int, 5, "number of components in the fitted model"),
+    ("-i", "--iter", _positive_int, 300, "maximum number of EM iterations"),
+    ("-s", "--spread", _positive_float, 1.5, "spread of the true model: SD of the component means"),
+    ("-p", "--n_points", _positive_int, 2000, "number of data points to generate"),
+    ("-a", "--animate_frames", _non_negative_int, 1, "print only every n-th iteration's line; 0 prints none"),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with the original demo's options and defaults."""
     parser = argparse.ArgumentParser(
@@ -78,50 +93,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Draw a random 1-D Gaussian mixture, sample points from it and fit a "
         "mixture to them with EM, printing every n-th iteration.",
         epilog="To fit a column of CSV or Parquet files with Dask instead: "
-        "python -m emgmm fit PATH... --column NAME -k K (see python -m emgmm fit --help).",
+        "python -m emgmm fit PATH... --column NAME -k K (see python -m emgmm fit --help). "
+        "To apply a saved model to new values: python -m emgmm classify MODEL.json PATH "
+        "(see python -m emgmm classify --help).",
     )
     add = parser.add_argument
+    for short, long, kind, default, text in DEMO_OPTIONS:
+        add(short, long, type=kind, default=default, help=f"{text} (default {default})")
     add(
-        "-r",
-        "--n_real",
-        type=_positive_int,
-        default=5,
-        help="number of components generating the data (default 5)",
-    )
-    add(
-        "-f",
-        "--n_fit",
-        type=_positive_int,
-        default=5,
-        help="number of components in the fitted model (default 5)",
-    )
-    add("-i", "--iter", type=_positive_int, default=300, help="maximum number of EM iterations (default 300)")
-    add(
-        "-s",
-        "--spread",
-        type=_positive_float,
-        default=1.5,
-        help="spread of the true model: SD of the component means (default 1.5)",
-    )
-    add(
-        "-p",
-        "--n_points",
-        type=_positive_int,
-        default=2000,
-        help="number of data points to generate (default 2000)",
-    )
-    add(
-        "-a",
-        "--animate_frames",
-        type=_non_negative_int,
-        default=1,
-        help="print only every n-th iteration's line; 0 prints none (default 1)",
-    )
-    add(
-        "--seed",
-        type=_non_negative_int,
-        default=None,
-        help="random seed for the data and the fit (default: fresh entropy)",
+        "--seed", type=_non_negative_int, help="random seed for the data and the fit (default: fresh entropy)"
     )
     add_stop_and_start(parser)
     add(
@@ -162,12 +142,7 @@ def build_fit_parser() -> argparse.ArgumentParser:
     add_stop_and_start(parser)
     add("--n-init", type=_positive_int, default=1, help="number of starts; the best is kept (default 1)")
     add("--tied-sd", action="store_true", help="all components share one sd")
-    add(
-        "--seed",
-        type=_non_negative_int,
-        default=None,
-        help="random seed of the start (default: fresh entropy)",
-    )
+    add("--seed", type=_non_negative_int, help="random seed of the start (default: fresh entropy)")
     add("--out", metavar="FILE.csv", default=None, help="write the history table to this CSV file")
     return parser
 
@@ -190,14 +165,14 @@ def stop_line(history: pd.DataFrame) -> str:
     return f"Did not converge after {n_iter} iterations (last relative gain {gain:.3g}, tol {tol:g})"
 
 
-def write_history(history: pd.DataFrame, out: str) -> int:
-    """Write the history to ``out`` (CSV); the exit status."""
+def write_history(history: pd.DataFrame, out: str, what: str = "History") -> int:
+    """Write the history (or another table, ``what``) to ``out`` (CSV); the exit status."""
     try:
         history.to_csv(out, index=False)
     except OSError as err:
         print(f"error: cannot write --out {out}: {err}", file=sys.stderr)
         return 2
-    print(f"History written to {out} ({len(history)} rows)")
+    print(f"{what} written to {out} ({len(history)} rows)")
     return 0
 
 
@@ -214,12 +189,81 @@ def _fit_files(argv: list[str]) -> int:
     return run_fit(args)
 
 
+def build_classify_parser() -> argparse.ArgumentParser:
+    """The parser of ``python -m emgmm classify``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m emgmm classify",
+        description="Apply a fitted model to values: write a CSV with each value, its most responsible "
+        "component (numbered from 1) and every component's responsibility r1..rK, the columns of the "
+        "dashboard's points download. PATH has a header row unless its first line is a number. "
+        "A problem with either file is one line on stderr, exit status 2.",
+    )
+    add = parser.add_argument
+    add("model", metavar="MODEL.json", help="lists weights, means and sds, as the dashboard's model download")
+    add("path", metavar="PATH", help="a CSV file with a header row, or one number per line without one")
+    add("--column", metavar="NAME", help="the CSV column to classify (needed if there are several)")
+    add("--out", metavar="OUT.csv", help="write the table to this file (default: standard output)")
+    return parser
+
+
+def read_values(path: str, column: str | None) -> FloatArray:
+    """The values to classify: ``column`` of the CSV file ``path`` (which then has a header
+    row), else its only column, with a header row unless its first line is a number.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, the column (listing those there are) or the first value that is not
+        a finite number (counted from 1, the header not counted).
+    """
+    try:
+        # every cell as text, so that a value that is not a number is quoted as written
+        cells = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{path}: the file is empty.") from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
+        raise ValueError(f"{path}: {getattr(err, 'strerror', None) or str(err).strip()}") from None
+    has_header = column is not None or pd.isna(pd.to_numeric(cells.iat[0, 0].strip(), errors="coerce"))
+    names = [str(name) for name in cells.iloc[0]] if has_header else []
+    if column is not None and column not in names:
+        raise ValueError(
+            f"--column: no column {column!r} in {path}; its columns are {', '.join(map(repr, names))}."
+        )
+    if column is None and cells.shape[1] > 1:
+        raise ValueError(f"--column: {path} has {cells.shape[1]} columns; name the one to classify.")
+    text = cells.iloc[int(has_header) :, names.index(column) if column is not None else 0].str.strip()
+    values: FloatArray = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    if values.size == 0:
+        raise ValueError(f"{path}: no values to classify.")
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        where = f" of column {column!r}" if column is not None else ""
+        raise ValueError(f"{path}: value {bad[0] + 1}{where} is {text.iloc[bad[0]]!r}, not a finite number.")
+    return values
+
+
+def _classify(argv: list[str]) -> int:
+    """``python -m emgmm classify``."""
+    args = build_classify_parser().parse_args(argv)
+    try:
+        table = point_table(read_values(args.path, args.column), load_model(args.model))
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.out is None:
+        table.to_csv(sys.stdout, index=False)
+        return 0
+    return write_history(table, args.out, "Classified values")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the demo, or the ``fit`` command; returns the exit status."""
+    """Run the demo, or the ``fit`` or ``classify`` command; returns the exit status."""
     if argv is None:
         argv = sys.argv[1:]
     if argv[:1] == ["fit"]:
         return _fit_files(argv[1:])
+    if argv[:1] == ["classify"]:
+        return _classify(argv[1:])
     args = build_parser().parse_args(argv)
     seed = args.seed if args.seed is not None else int(np.random.default_rng().integers(2**31))
     try:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import numbers
+import os
+import reprlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -14,6 +20,8 @@ _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 
 #: Weights must sum to one within this tolerance.
 WEIGHT_SUM_TOL = 1e-9
+#: The keys of a model's dict form (``GMM.to_dict``), in order.
+MODEL_KEYS = ("weights", "means", "sds")
 
 
 def _as_vector(name: str, value: ArrayLike) -> FloatArray:
@@ -71,6 +79,62 @@ class GMM:
         if np.any(self.sds <= 0):
             raise ValueError(f"GMM.sds: must be > 0, got {self.sds.tolist()}.")
 
+    def to_dict(self) -> dict[str, list[float]]:
+        """The model as a plain, JSON-able dict: ``{"weights": [...], "means": [...], "sds": [...]}``.
+
+        Lists of Python floats, components in order (numbered from 1 by
+        ``history.component_numbers``). ``json.dumps`` writes each float so that it reads
+        back as the same float, so ``GMM.from_dict(json.loads(json.dumps(m.to_dict())))``
+        equals ``m`` exactly. Documents that hold more (the dashboard's model download adds
+        the log-likelihood, n, K and the settings) start from this dict and add their keys.
+        """
+        return {name: getattr(self, name).tolist() for name in MODEL_KEYS}
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> GMM:
+        """The model a dict describes: the inverse of ``to_dict``.
+
+        Parameters
+        ----------
+        document : mapping
+            With keys ``weights``, ``means`` and ``sds``, each a list of numbers, as
+            ``to_dict`` writes. Other keys are ignored, so the dashboard's model JSON
+            download (which adds ``log_likelihood``, ``n_points``, ``n_components``,
+            ``settings``, ...) reads as it is.
+
+        Returns
+        -------
+        GMM
+
+        Raises
+        ------
+        TypeError
+            When ``document`` is not a mapping (a JSON object).
+        ValueError
+            Naming the key: a key is missing, or its value is not a list of numbers; or,
+            from ``GMM``, naming the field: lengths differ, a weight is negative, the
+            weights do not sum to one, an sd is not positive, a value is not finite.
+        """
+        if not isinstance(document, Mapping):
+            raise TypeError(
+                f"GMM.from_dict: expected a dict (a JSON object) with keys {', '.join(MODEL_KEYS)}, "
+                f"got {type(document).__name__}."
+            )
+        for key in MODEL_KEYS:
+            if key not in document:
+                raise ValueError(
+                    f"GMM.from_dict: missing key {key!r}; a model needs {', '.join(map(repr, MODEL_KEYS))}."
+                )
+            value = document[key]
+            # bool is an int to Python, but true/false in a model file is a mistake
+            if not isinstance(value, list | tuple) or not all(
+                isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value
+            ):
+                raise ValueError(
+                    f"GMM.from_dict: key {key!r} should be a list of numbers, got {reprlib.repr(value)}."
+                )
+        return cls(*(document[key] for key in MODEL_KEYS))
+
     @property
     def n_components(self) -> int:
         """Number of components."""
@@ -121,6 +185,24 @@ class GMM:
         return out
 
 
+def load_model(path: str | os.PathLike[str]) -> GMM:
+    """The model saved as JSON at ``path``: a ``GMM.to_dict`` document, such as the
+    dashboard's model download (its other keys are ignored).
+
+    Raises
+    ------
+    ValueError
+        Starting with the path: the file cannot be read, is not JSON, or (``GMM.from_dict``)
+        a key is missing or wrong, naming the key.
+    """
+    try:
+        with open(path, encoding="utf-8") as file:
+            return GMM.from_dict(json.load(file))
+    except (OSError, TypeError, ValueError) as err:  # decoding and JSON errors are ValueErrors
+        what = "not JSON: " if isinstance(err, json.JSONDecodeError) else ""
+        raise ValueError(f"{os.fspath(path)}: {what}{getattr(err, 'strerror', None) or err}") from None
+
+
 def _ranked_log_densities(x: ArrayLike, model: GMM) -> FloatArray:
     """``component_logpdfs``, where a point's every density underflowed replaced by 0 for
     its nearest component in sds and -inf for the others.
@@ -147,6 +229,12 @@ def _ranked_log_densities(x: ArrayLike, model: GMM) -> FloatArray:
 def responsibilities(x: ArrayLike, model: GMM) -> FloatArray:
     """Posterior probabilities p(y = i | x) of each component for each point.
 
+    Any values, not only those the model was fitted to: this is how a fitted model
+    (``history.final_model``, or ``GMM.from_dict`` of a saved one) scores new data;
+    ``classify`` gives each value's most probable component, and
+    ``python -m emgmm classify`` does both for a file. Column ``i`` belongs to the
+    component people know as number ``i + 1`` (``history.component_numbers``).
+
     Computed in log space (log-sum-exp with the max shift), so points far from every
     component still get finite probabilities that sum to one; a point so far out that
     every density underflows belongs to the component nearest in sds.
@@ -169,6 +257,29 @@ def responsibilities(x: ArrayLike, model: GMM) -> FloatArray:
 
 
 def classify(x: ArrayLike, model: GMM) -> IntArray:
-    """Index of the component with the highest responsibility for each point, shape (n,)."""
+    """Index of the component with the highest responsibility for each point: the
+    prediction for new values.
+
+    The argmax of ``responsibilities``, found without normalising (ties go to the lower
+    index), and like it safe far from every component.
+
+    Parameters
+    ----------
+    x : array-like of shape (n,)
+        Any finite values.
+    model : GMM
+
+    Returns
+    -------
+    ndarray of int of shape (n,)
+        0-based positions in the model's arrays; add 1 for the numbers people see
+        (``history.component_numbers(model.n_components)[classify(x, model)]``).
+
+    Examples
+    --------
+    >>> model = GMM.from_dict({"weights": [0.5, 0.5], "means": [0.0, 10.0], "sds": [1.0, 1.0]})
+    >>> classify([-1.0, 4.0, 6.0, 1e9], model)
+    array([0, 0, 1, 1])
+    """
     out: IntArray = np.argmax(_ranked_log_densities(x, model), axis=0)
     return out

@@ -1,10 +1,19 @@
+import io
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
 
-from emgmm.cli import main
+from emgmm import GMM, classify, fit_em, responsibilities, sample
+from emgmm.app.exports import model_json
+from emgmm.app.exports import point_table as exports_point_table
+from emgmm.cli import build_parser, main
+from emgmm.teaching import point_table
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,3 +86,107 @@ def test_cli_spread_near_the_float64_limit_fits_or_says_why_in_one_line(capsys):
     assert main(["-s", "1e308", "--seed", "2", "-p", "300", "-a", "0"]) == 2
     out, err = capsys.readouterr()
     assert err.startswith("error: spread: 1e+308 puts a component mean beyond") and err.count("\n") == 1
+
+
+# --- python -m emgmm classify ---------------------------------------------------------
+
+MODEL = GMM([0.3, 0.7], [-2.0, 3.0], [1.0, 0.5])
+
+
+@pytest.fixture
+def model_file(tmp_path):
+    """A model as the dashboard's model download writes it (extra keys and all)."""
+    path = tmp_path / "em_model.json"
+    path.write_text(json.dumps({**MODEL.to_dict(), "log_likelihood": -1.0, "n_points": 5, "settings": {}}))
+    return path
+
+
+def test_demo_options_keep_their_defaults():
+    """The original demo's defaults, after its options became a table (DEMO_OPTIONS)."""
+    args = vars(build_parser().parse_args([]))
+    expected = {"n_real": 5, "n_fit": 5, "iter": 300, "spread": 1.5, "n_points": 2000, "animate_frames": 1}
+    assert args == {**expected, "seed": None, "tol": 1e-8, "init": "kmeans++", "out": None}
+    text = " ".join(build_parser().format_help().split())
+    assert "number of components generating the data (default 5)" in text
+    assert "python -m emgmm classify MODEL.json PATH" in text
+
+
+def test_classify_writes_values_components_and_responsibilities(model_file, tmp_path, capsys):
+    data = tmp_path / "data.csv"
+    x = np.array([-3.0, -2.0, 0.4, 0.6, 3.0, 1e6])
+    pd.DataFrame({"id": range(x.size), "height": x}).to_csv(data, index=False)
+    out = tmp_path / "classified.csv"
+    assert main(["classify", str(model_file), str(data), "--column", "height", "--out", str(out)]) == 0
+    assert capsys.readouterr().out == f"Classified values written to {out} (6 rows)\n"
+    table = pd.read_csv(out)
+    assert list(table.columns) == ["value", "component", "r1", "r2"]
+    np.testing.assert_array_equal(table["value"], x)
+    np.testing.assert_array_equal(table["component"], classify(x, MODEL) + 1)  # numbered from 1
+    np.testing.assert_allclose(table[["r1", "r2"]], responsibilities(x, MODEL), rtol=1e-15, atol=0)
+    np.testing.assert_allclose(table[["r1", "r2"]].sum(axis=1), 1.0)
+
+
+def test_classify_reads_one_number_per_line_and_a_single_column_csv(model_file, tmp_path, capsys):
+    listed, single = tmp_path / "values.txt", tmp_path / "single.csv"
+    listed.write_text("-2.5\n 0.5\n\n4e0\n")  # no header; a blank line is skipped
+    single.write_text("reading\n-2.5\n0.5\n4\n")
+    expected = point_table([-2.5, 0.5, 4.0], MODEL)
+    for path in (listed, single):
+        assert main(["classify", str(model_file), str(path)]) == 0
+        printed = pd.read_csv(io.StringIO(capsys.readouterr().out))
+        pd.testing.assert_frame_equal(printed, expected)
+
+
+def test_classify_writes_the_dashboards_points_download(tmp_path, capsys):
+    """The model download and the data in, the points download out: the same table."""
+    x, _ = sample(MODEL, 200, rng=1)
+    history = fit_em(x, 2, rng=0)
+    (tmp_path / "m.json").write_text(model_json(history, {"n_fit": 2}))
+    pd.DataFrame({"x": x}).to_csv(tmp_path / "x.csv", index=False)
+    assert main(["classify", str(tmp_path / "m.json"), str(tmp_path / "x.csv")]) == 0
+    printed = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    pd.testing.assert_frame_equal(printed, exports_point_table(x, history))
+
+
+@pytest.mark.parametrize(
+    ("model_text", "data_text", "column", "message"),
+    [
+        (None, "1\n2\n", None, "absent.json: No such file or directory"),
+        ("{not json", "1\n2\n", None, "model.json: not JSON: "),
+        ('{"weights": [1.0], "means": [0.0]}', "1\n", None, "missing key 'sds'"),
+        ('{"weights": [1.0], "means": ["a"], "sds": [1]}', "1\n", None, "key 'means' should be a list"),
+        ("GOOD", "a,b\n1,2\n", "c", "--column: no column 'c' in .*data.csv; its columns are 'a', 'b'."),
+        ("GOOD", "a,b\n1,2\n", None, "--column: .*data.csv has 2 columns; name the one to classify."),
+        ("GOOD", "a,b\n1,2\n3,x7\n", "b", r"data.csv: value 2 of column 'b' is 'x7', not a finite number."),
+        ("GOOD", "1.5\n2\n\n3,5\n", None, "data.csv: Error tokenizing data"),
+        ("GOOD", "1.5\nnan\n", None, "data.csv: value 2 is 'nan', not a finite number."),
+        ("GOOD", "1.5\n1e400\n", None, "data.csv: value 2 is '1e400', not a finite number."),
+        ("GOOD", "a,b\n1,\n", "b", "data.csv: value 1 of column 'b' is '', not a finite number."),
+        ("GOOD", "height\n", None, "data.csv: no values to classify."),
+        ("GOOD", "", None, "data.csv: the file is empty."),
+    ],
+)
+def test_classify_errors_are_one_line_and_exit_2(tmp_path, capsys, model_text, data_text, column, message):
+    model = tmp_path / ("absent.json" if model_text is None else "model.json")
+    if model_text is not None:
+        model.write_text(json.dumps(MODEL.to_dict()) if model_text == "GOOD" else model_text)
+    data = tmp_path / "data.csv"
+    data.write_text(data_text)
+    argv = ["classify", str(model), str(data)] + (["--column", column] if column else [])
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("error: ") and err.count("\n") == 1
+    assert re.search(message, err), err
+
+
+def test_classify_command_runs_as_a_module_and_documents_its_input(model_file, tmp_path):
+    res = run("classify", "--help")
+    assert res.returncode == 0
+    for text in ("MODEL.json", "PATH", "--column", "--out", "header row", "one number per line", "r1..rK"):
+        assert text in " ".join(res.stdout.split()), text
+    data = tmp_path / "v.txt"
+    data.write_text("0\n")
+    res = run("classify", str(model_file), str(data))
+    assert res.returncode == 0 and res.stdout.splitlines()[0] == "value,component,r1,r2"
+    res = run("classify", str(model_file))
+    assert res.returncode == 2 and "the following arguments are required: PATH" in res.stderr

@@ -1,0 +1,297 @@
+"""Charts that teach EM, from the tables of ``emgmm.teaching``: responsibilities r_k(x),
+the parameters' paths, the strip coloured by uncertainty, the frames of "Show E- and M-steps".
+
+As in ``screens.frame_specs``, what changes from frame to frame is in named datasets
+(``charts.FRAME_DATASETS``, ``FRAME_DATASETS``): charts are built once per fit, each frame
+swaps in ``half_step_datasets`` (``swap_datasets``). Long series are space-separated strings
+that Vega splits (as ``plotdata``'s strip is), so that a frame's specs stay small."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from ..history import model_at
+from ..model import GMM
+from ..teaching import PARAMETERS, RESPONSIBILITY_GRID, HalfStep, responsibility_curves, uncertainty
+from . import charts, plotdata, screens
+from .style import AXIS_WIDTH, BOTTOM_HEIGHT, DASH, FIT_COLOUR, Layered, axis, colour_scale, label_expr
+
+#: Named datasets of this module: previous curves, responsibilities, current iteration.
+PREVIOUS, RESPONSIBILITIES, CURRENT, PATHS = "previous", "responsibilities", "current", "paths"
+#: What a frame of "Show E- and M-steps" swaps, besides ``charts.FRAME_DATASETS``.
+FRAME_DATASETS = (PREVIOUS, RESPONSIBILITIES, CURRENT)
+#: Resolution of stored series, as a fraction of their range: far below a pixel.
+RESOLUTION = 1e-4
+#: Points a parameter path draws at most: about one per pixel of its panel.
+PATH_POINTS = 200
+
+
+def _text(values: ArrayLike, span: tuple[float, float] | None = None, decimals: int | None = None) -> str:
+    """``values`` space-separated, in as many significant digits as ``RESOLUTION`` of their
+    range (or of ``span``) needs: the rule of ``plotdata.strip_values``, at any magnitude;
+    or, for values in [0, 1], to ``decimals`` decimals."""
+    if decimals is not None:
+        return " ".join(np.char.mod(f"%.{decimals}f", values))
+    lo, hi = (float(np.min(values)), float(np.max(values))) if span is None else span
+    magnitude = max(abs(lo), abs(hi), np.finfo(np.float64).tiny)
+    step = max((hi - lo) * RESOLUTION, magnitude * np.finfo(np.float64).eps)
+    digits = min(17, max(1, math.ceil(math.log10(magnitude / step)) + 1))
+    return " ".join(np.char.mod(f"%.{digits}g", values))
+
+
+def _components_only(n_components: int) -> alt.Scale:
+    """``style.colour_scale`` without the mixture: the same colour for the same component."""
+    full = colour_scale(n_components)
+    return alt.Scale(domain=full.domain[:-1], range=full.range[:-1])
+
+
+def _split(chart: alt.Chart, *fields: str) -> alt.Chart:
+    """``chart`` with its records' space-separated ``fields`` split into one row per value,
+    as numbers (the strings of ``_text`` and ``plotdata.strip_values``)."""
+    return (
+        chart.transform_calculate(**{f"{f}_s": f"split(datum.{f}, ' ')" for f in fields})
+        .transform_flatten([f"{f}_s" for f in fields], as_=[f"{f}_v" for f in fields])
+        .transform_calculate(**{f: f"toNumber(datum.{f}_v)" for f in fields})
+    )
+
+
+#: A chart's title and subtitle, in the strip's heading style.
+_heading = partial(alt.TitleParams, fontSize=12, fontWeight="normal", anchor="start", color="#2E2E3A")
+
+
+def responsibility_records(curves: pd.DataFrame) -> list[dict[str, Any]]:
+    """The dataset of ``responsibility_chart``: one record per component, its curve's ``x``
+    and ``responsibility`` as strings (the latter to 4 decimals)."""
+    by_component = curves.groupby("component", sort=True)
+    return [
+        {
+            "component": int(k),
+            "x": _text(rows["x"].to_numpy()),
+            "responsibility": _text(rows["responsibility"], decimals=4),
+        }
+        for k, rows in by_component
+    ]
+
+
+def responsibility_chart(
+    curves: pd.DataFrame, domain: tuple[float, float], x_title: str | None = "x"
+) -> alt.Chart:
+    """Stacked areas of each component's responsibility r_k(x), in the components' colours,
+    from 0 to 1: at each x, how a point there is shared out.
+
+    ``curves`` is ``teaching.responsibility_curves``; it is stored in the named dataset
+    ``RESPONSIBILITIES``. The x axis is the density chart's (``domain``, fixed, and the
+    same y-axis width), so the panel lines up under it; labelled ``x_title``, or bare if None.
+    """
+    k = int(curves["component"].max())
+    heading = _heading(
+        "Responsibilities r_k(x) = p(y = k | x)", subtitle="each component's share of a point at x"
+    )
+    base = _split(alt.Chart(alt.NamedData(RESPONSIBILITIES), title=heading), "x", "responsibility")
+    base = base.transform_calculate(label=label_expr("component"))
+    chart = base.mark_area(clip=True, opacity=0.85).encode(
+        x=charts._x(domain, x_title or "x", labelled=x_title is not None),
+        y=alt.Y(
+            "responsibility:Q",
+            stack="zero",
+            scale=alt.Scale(domain=[0, 1]),
+            title="r(x)",
+            axis=axis(values=[0, 0.5, 1], minExtent=AXIS_WIDTH, maxExtent=AXIS_WIDTH),
+        ),
+        color=alt.Color("label:N", scale=_components_only(k), legend=None),
+        order=alt.Order("component:Q", sort="ascending"),  # C1 at the bottom
+    )
+    return chart.properties(
+        height=BOTTOM_HEIGHT, width="container", datasets={RESPONSIBILITIES: responsibility_records(curves)}
+    )
+
+
+def path_records(paths: pd.DataFrame, max_points: int = PATH_POINTS) -> list[dict[str, Any]]:
+    """The dataset of ``parameter_paths_chart``: per (parameter, component), a record of
+    ``values`` (a string) at iterations ``first``, ``first + step``, ...: every ``step``-th
+    iteration, so that a line has at most ``max_points`` of them, and the last iteration
+    in a record of its own when the steps miss it."""
+    records = []
+    for name in PARAMETERS:
+        rows = paths[paths["parameter"] == name]
+        # one precision per parameter: its lines share an axis
+        span = (float(rows["value"].min()), float(rows["value"].max()))
+        for k, series in rows.groupby("component", sort=True):
+            iterations = series["iteration"].to_numpy()
+            if not np.array_equal(iterations, np.arange(iterations[0], iterations[0] + iterations.size)):
+                raise ValueError("paths: expected consecutive iterations, as teaching.parameter_paths gives.")
+            values, step = series["value"].to_numpy(), -(-iterations.size // max_points)
+            kept = [np.arange(0, iterations.size, step)]
+            kept += [np.array([iterations.size - 1])] if kept[0][-1] != iterations.size - 1 else []
+            for index in kept:
+                first, text = int(iterations[index[0]]), _text(values[index], span)
+                records.append(
+                    {"parameter": name, "component": int(k), "first": first, "step": step, "values": text}
+                )
+    return records
+
+
+def current_records(iteration: int) -> list[dict[str, int]]:
+    """The dataset ``CURRENT``: the iteration the parameter paths' rule marks."""
+    return [{"iteration": int(iteration)}]
+
+
+def parameter_paths_chart(
+    paths: pd.DataFrame, current: int = 0, width: int = 220, height: int = 150
+) -> alt.HConcatChart:
+    """Weight, mean and sd against iteration, side by side (``teaching.parameter_paths``),
+    one line per component in its colour, with a rule at the ``current`` iteration.
+
+    The paths are the named dataset ``PATHS``; the rule's iteration is ``CURRENT``
+    (``current_records``), for a playback to swap. Each panel is ``width`` by ``height``
+    pixels (a concatenation cannot fit its container).
+    """
+    k = int(paths["component"].max())
+    legend = alt.Legend(orient="bottom", direction="horizontal")
+    colour = alt.Color("label:N", scale=_components_only(k), title=None, legend=legend)
+    rule = (
+        alt.Chart(alt.NamedData(CURRENT)).mark_rule(color=FIT_COLOUR, strokeDash=DASH).encode(x="iteration:Q")
+    )
+    panels = []
+    for name in PARAMETERS:
+        line = (
+            alt.Chart(alt.NamedData(PATHS))
+            .transform_filter(f"datum.parameter == '{name}'")
+            .transform_calculate(
+                vs="split(datum['values'], ' ')",  # then its iterations: first, first + step, ...
+                its="sequence(datum.first, datum.first + datum.step * length(datum.vs), datum.step)",
+            )
+            .transform_flatten(["its", "vs"], as_=["iteration", "v"])
+            .transform_calculate(value="toNumber(datum.v)", label=label_expr("component"))
+            .mark_line(strokeWidth=2)
+            .encode(
+                # iterations are whole numbers: no tick at 2.5; the panel's title names the y axis
+                x=alt.X("iteration:Q", title="iteration", axis=axis(format="d", tickMinStep=1)),
+                y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False), axis=axis()),
+                color=colour,
+            )
+        )
+        panels.append(alt.layer(line, rule).properties(title=name, width=width, height=height))
+    subtitle = "one line per component; the rule marks the frame on screen"
+    return alt.hconcat(*panels).properties(
+        title=_heading("How EM moves the parameters", subtitle=subtitle),
+        datasets={PATHS: path_records(paths), CURRENT: current_records(current)},
+    )
+
+
+def uncertainty_record(view: screens.DataView, model: GMM) -> dict[str, str]:
+    """The strip of ``view`` (``DataView.strip``) with each point's ``uncertainty`` under
+    ``model`` (``teaching.uncertainty``, to 2 decimals): the dataset ``"strip"`` of
+    ``uncertainty_strip_chart``."""
+    return {**view.strip(), "uncertainty": _text(uncertainty(view.strip_x, model), decimals=2)}
+
+
+def uncertainty_strip_chart(
+    strip: dict[str, str], domain: tuple[float, float], n_components: int, x_title: str = "x"
+) -> alt.Chart:
+    """The jittered strip (``charts.strip_chart``) with each point coloured by the model's
+    uncertainty about its component, 1 - max_k r_k(x), on a sequential scale.
+
+    ``strip`` is ``uncertainty_record``, stored in the named dataset ``"strip"`` (as the
+    frame's own strip is). The colours run from 0 (one component takes the point) to
+    1 - 1/K (all share it equally), fixed, so frames compare.
+    """
+    # pale for certain points, dark red for the disputed ones: never white on white
+    top = 1.0 - 1.0 / n_components if n_components > 1 else 0.5
+    scale = alt.Scale(scheme={"name": "orangered", "extent": [0.2, 1]}, domain=[0, top], clamp=True)
+    legend = alt.Legend(title="uncertainty", orient="bottom", direction="horizontal", gradientLength=160)
+    heading = _heading("each point by how unsure the model is of its component", subtitle="1 - max_k r_k(x)")
+    base = _split(alt.Chart(alt.NamedData("strip"), title=heading), "x", "jitter", "uncertainty")
+    # the axes of charts.strip_chart: the strip lines up with the charts above
+    axes = charts.strip_chart(strip, domain, x_title=x_title).encoding
+    chart = base.mark_circle(size=14, opacity=0.85, clip=True).encode(
+        x=axes.x, y=axes.y, color=alt.Color("uncertainty:Q", scale=scale, legend=legend)
+    )
+    return chart.properties(height=BOTTOM_HEIGHT, width="container", datasets={"strip": [strip]})
+
+
+def previous_records(model: GMM | None) -> list[dict[str, Any]]:
+    """The dataset ``PREVIOUS``: ``plotdata.params_table`` of the faint model and each
+    component's ``colour``; empty for none."""
+    if model is None:
+        return []
+    colours = _components_only(model.n_components).range
+    return plotdata.params_table(model).assign(colour=colours).to_dict("records")
+
+
+def with_previous_curves(
+    top: Layered, previous: GMM | None, domain: tuple[float, float], y_max: float
+) -> Layered:
+    """The frame chart ``top`` (``screens.frame_screen``) with the weighted components of
+    ``previous`` drawn faint and dotted behind its own, in their colours: where the M-step
+    moved them from. The named dataset ``PREVIOUS`` (``previous_records``) holds them."""
+    # the colours are data (scale None): no second legend, no clash with the frame's scale
+    colour = alt.Color("colour:N", scale=None)
+    faint = (
+        charts.curves_base(alt.NamedData(PREVIOUS), domain)
+        .mark_line(clip=True, strokeWidth=1.5, opacity=0.45, strokeDash=[2, 3])
+        .encode(x=charts._x(domain, labelled=False), y=charts._y(y_max), color=colour, detail="component:N")
+    )
+    chart = top.copy(deep=False)
+    chart.layer = [top.layer[0], faint, *top.layer[1:]]  # over the histogram, under the curves
+    chart.datasets = {**top.datasets, PREVIOUS: previous_records(previous)}
+    return chart
+
+
+def _frame_models(frame: HalfStep, history: pd.DataFrame) -> tuple[GMM, GMM, GMM | None]:
+    faint = None if frame.faint_iteration is None else model_at(history, frame.faint_iteration)
+    return model_at(history, frame.params_iteration), model_at(history, frame.resp_iteration), faint
+
+
+def half_step_datasets(
+    frame: HalfStep, history: pd.DataFrame, view: screens.DataView, n_grid: int = RESPONSIBILITY_GRID
+) -> dict[str, list[Any]]:
+    """Every dataset a frame of "Show E- and M-steps" swaps (``charts.FRAME_DATASETS`` and
+    ``FRAME_DATASETS``): the curves, heading and faint curves of ``frame``, the strip
+    and responsibilities under the parameters ``frame.resp_iteration``, and the current
+    iteration of the parameter paths (``frame.params_iteration``)."""
+    model, resp_model, faint = _frame_models(frame, history)
+    curves = responsibility_curves(resp_model, *view.domain, n_grid=n_grid)
+    return {
+        "params": plotdata.params_table(model).to_dict("records"),
+        "heading": [{"text": frame.title}],
+        "strip": [uncertainty_record(view, resp_model)],
+        PREVIOUS: previous_records(faint),
+        RESPONSIBILITIES: responsibility_records(curves),
+        CURRENT: current_records(frame.params_iteration),
+    }
+
+
+def half_step_charts(
+    frame: HalfStep,
+    history: pd.DataFrame,
+    view: screens.DataView,
+    y_max: float,
+    n_grid: int = RESPONSIBILITY_GRID,
+) -> tuple[Layered, alt.Chart, alt.Chart]:
+    """A frame of "Show E- and M-steps", built by Altair: the density chart with the faint
+    previous curves, the responsibilities panel (its x axis bare) and the strip coloured by
+    uncertainty. Build them once per fit; ``swap_datasets`` with ``half_step_datasets``
+    makes every other frame's specs (a test checks they are the same)."""
+    model, resp_model, faint = _frame_models(frame, history)
+    top, _ = screens.frame_screen(view, model, frame.title, y_max)
+    curves = responsibility_curves(resp_model, *view.domain, n_grid=n_grid)
+    panel = responsibility_chart(curves, view.domain, None)
+    record = uncertainty_record(view, resp_model)
+    strip = uncertainty_strip_chart(record, view.domain, model.n_components, view.x_title)
+    return with_previous_curves(top, faint, view.domain, y_max), panel, strip
+
+
+def swap_datasets(spec: dict[str, Any], datasets: Mapping[str, list[Any]]) -> dict[str, Any]:
+    """``spec`` (a chart's ``to_dict()``) with those of ``datasets`` it has replaced; a new
+    dict, ``spec`` untouched."""
+    own = spec.get("datasets", {})
+    return {**spec, "datasets": {**own, **{name: rows for name, rows in datasets.items() if name in own}}}
