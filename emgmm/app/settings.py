@@ -158,7 +158,9 @@ class Control:
                 raise ValueError("true or false")
             return text.lower() in ("true", "1")
         whole = self.kind == "int"
-        expected = f"{'a whole number' if whole else 'a number'} from {_bound(self.low)} to {_bound(self.high)}"
+        expected = (
+            f"{'a whole number' if whole else 'a number'} from {_bound(self.low)} to {_bound(self.high)}"
+        )
         try:
             value = read_number(text, whole)
         except ValueError:

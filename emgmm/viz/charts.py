@@ -27,6 +27,7 @@ from .style import (
     Layered,
     axis,
     colour_scale,
+    component_legend,
     label_expr,
 )
 
@@ -192,7 +193,7 @@ def frame_charts(
     """
     k = len(params)
     base = curves_base(alt.NamedData("params"), domain)
-    legend = alt.Legend(orient="bottom", direction="horizontal")
+    legend = component_legend()
     colour = alt.Color("label:N", scale=colour_scale(k), title=None, legend=legend)
     components = (
         base.transform_calculate(label=label_expr("component"))

@@ -59,6 +59,20 @@ def label_expr(field: str) -> str:
     return f"'{COMPONENT_PREFIX}' + datum.{field}"
 
 
+#: Width (px) of one component's legend entry ("C10" and its symbol, with the gap).
+LEGEND_ENTRY_PX = 60
+
+
+def component_legend() -> alt.Legend:
+    """The components' legend, in rows under the chart: as many entries a row as the
+    chart's width holds, so on a phone it wraps instead of running off the screen."""
+    return alt.Legend(
+        orient="bottom",
+        direction="horizontal",
+        columns=alt.ExprRef(f"max(1, floor(width / {LEGEND_ENTRY_PX}))"),
+    )
+
+
 def colour_scale(n_components: int) -> alt.Scale:
     """The same colour for the same component in every chart; the mixture in black."""
     labels = [component_label(i) for i in range(1, n_components + 1)]

@@ -187,10 +187,10 @@ def test_on_a_phone_fit_closes_the_sidebar_and_the_legend_fits_the_screen(app):
     """On a phone the sidebar covers the page: Fit closes it so the playback is in view."""
     sidebar = app.page.get_by_test_id("stSidebar")
     app.page.get_by_test_id("stExpandSidebarButton").click()
-    expect(sidebar).to_have_attribute("aria-expanded", "true")
+    expect(sidebar).to_have_attribute("data-collapsed", "false")
     app.record_iterations()
     app.click("Fit")
-    expect(sidebar).to_have_attribute("aria-expanded", "false", timeout=30_000)
+    expect(sidebar).to_have_attribute("data-collapsed", "true", timeout=30_000)
     app.wait_drawn(2)
     app.shot("playback_390x844")
     overflow = app.page.evaluate(

@@ -60,6 +60,10 @@ def set_number(at: AppTest, key: str, value: float) -> AppTest:
 
 def number_value(at: AppTest, key: str) -> float:
     """A numeric control's value, whichever widget draws it."""
-    if settings.BY_KEY[key].typed:
-        return settings.BY_KEY[key].parse(at.text_input(key=f"{key}__text").value)
-    return at.number_input(key=key).value
+    value = (
+        settings.BY_KEY[key].parse(str(at.text_input(key=f"{key}__text").value))
+        if settings.BY_KEY[key].typed
+        else at.number_input(key=key).value
+    )
+    assert value is not None, f"{key} is empty"
+    return float(value)
