@@ -27,14 +27,14 @@ from emgmm.app.links import DATA_PARAM, decode_paste, encode_paste
 from emgmm.app.logs import quiet_gone_fragments
 from emgmm.app.playback import Playback
 from emgmm.app.settings import Settings
-from emgmm.app.text import EXAMPLE_TEXT, INIT_LABELS, MATCH_LABELS, SOURCE_LABELS
+from emgmm.app.text import COLOUR_LABELS, EXAMPLE_TEXT, INIT_LABELS, MATCH_LABELS, SOURCE_LABELS
 from emgmm.em import fit_em
 from emgmm.history import final_model, iteration_table, model_at
 from emgmm.matching import match_components
 from emgmm.model import GMM
 from emgmm.sampling import simulate
 from emgmm.validation import check_fittable
-from emgmm.viz import screens, trace
+from emgmm.viz import frames, screens, trace
 from emgmm.viz.plotdata import params_table
 
 T = TypeVar("T")
@@ -213,6 +213,10 @@ def sidebar() -> tuple[Settings, bool]:
         st.header("Playback")
         number("every")
         number("fps")
+        st.toggle(
+            settings.BY_KEY["half_steps"].label, key="half_steps", help=settings.BY_KEY["half_steps"].help
+        )
+        choice("colour_by", COLOUR_LABELS)
         if fit_pressed:
             st.session_state.fits = st.session_state.get("fits", 0) + 1
         phone_sidebar(fit=st.session_state.get("fits"), key="phone_sidebar", default=None)
@@ -380,7 +384,7 @@ def run_fit(data: Data, values: Settings, view: screens.DataView) -> pd.DataFram
             title = screens.frame_title(0, log_likelihood)
             with frame_slot.container():
                 y_max = screens.y_ceiling(view, [model] if data.true is None else [data.true, model])
-                show(screens.frame_screen(view, model, title, y_max))
+                show(frames.live_frame(view, model, title, y_max, values.colour_by))
         now = time.perf_counter()
         if now - shown["at"] > 0.1:  # Streamlit calls are where a rerun can stop the fit
             shown["at"] = now
@@ -414,23 +418,27 @@ def show(stacked) -> None:
         st.altair_chart(chart, width="stretch")
 
 
-def frame_template(history: pd.DataFrame, view: screens.DataView, y_max: float):
-    """The frame specs Altair builds once per fit, and the fit's per-iteration table."""
-    key = st.session_state.play_key
-    stored = st.session_state.get("frame_template")
-    if stored is None or stored[0] != key:
-        template = screens.frame_template(view, int(history.attrs["n_components"]), y_max)
-        stored = (key, template, iteration_table(history))
-        st.session_state.frame_template = stored
-    return stored[1], stored[2]
+def frames_of(history: pd.DataFrame, view: screens.DataView, y_max: float, half: bool) -> frames.FrameSet:
+    """The fit's frames and the specs Altair builds once for them (E- and M-steps apart
+    when ``half``), kept for the fit on screen."""
+    colour_by = st.session_state.colour_by
+    key = (st.session_state.play_key, half, colour_by)
+    stored = st.session_state.get("frame_sets", {})
+    if key not in stored:
+        stored = {k: v for k, v in stored.items() if k[0] == key[0]}  # only this fit's
+        stored[key] = frames.frame_set(history, view, y_max, half, colour_by)
+        st.session_state.frame_sets = stored
+    return stored[key]
 
 
-def show_frame(history: pd.DataFrame, iteration: int, view: screens.DataView, y_max: float) -> None:
-    """One frame of the fit, filled into the specs built once for this fit."""
-    template, iterations = frame_template(history, view, y_max)
-    title = screens.history_title(iterations, iteration)
-    for spec in screens.frame_specs(template, view, model_at(history, iteration), title):
-        st.vega_lite_chart(spec=spec, width="stretch")
+def show_frame(frame_set: frames.FrameSet, index: int, paths: bool = True) -> None:
+    """Frame ``index`` of ``frame_set``: the density chart, the responsibilities under it,
+    the strip, and (if ``paths``) the parameters' paths with the frame's iteration marked."""
+    specs = frame_set.specs(index)
+    for name in ("top", "panel", "strip"):
+        st.vega_lite_chart(spec=specs[name], width="stretch")
+    if paths:
+        st.vega_lite_chart(spec=specs["paths"])
 
 
 def playback_state() -> Playback:
@@ -471,8 +479,9 @@ def playback_frame(history: pd.DataFrame, view: screens.DataView, y_max: float) 
     body = st.container()  # above the (invisible) reporter, which keeps its gap below
     reported = frame_report(key="frame_report", default=None)
     state = playback_state()
-    if reported is not None:
-        state = state.drawn(int(reported))
+    frame_set = frames_of(history, view, y_max, state.half_steps)
+    if reported is not None and reported == frame_set.steps[state.iteration].title:
+        state = state.drawn(state.iteration)  # the browser drew the frame on screen
     due = state.due_in(time.perf_counter())
     if due:  # drawn early: hold it its frame time (under one), then move on in this run
         time.sleep(due)
@@ -482,7 +491,7 @@ def playback_frame(history: pd.DataFrame, view: screens.DataView, y_max: float) 
         st.rerun(scope="app")  # the whole page changes: the final view, or the switch
     with body:
         st.progress((state.position + 1) / len(state.frames), text=state.counter)
-        show_frame(history, state.iteration, view, y_max)
+        show_frame(frames_of(history, view, y_max, state.half_steps), state.iteration)
     # stored only once the frame is out: a run stopped midway leaves the state as it was,
     # and the next run draws the same frame again
     set_playback(state.sent(time.perf_counter()))
@@ -522,10 +531,12 @@ def scrub(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
     iteration = (
         st.slider("Iteration", 0, last, last, key="scrub", help="Scrub back through the fit.") if last else 0
     )
+    frame_set = frames_of(history, view, y_max, half=False)
     left, right = st.columns([3, 2])
     with left:
-        show_frame(history, iteration, view, y_max)
+        show_frame(frame_set, iteration, paths=False)
     right.altair_chart(trace.loglik_chart(iterations, current=iteration), width="stretch")
+    st.vega_lite_chart(spec=frame_set.specs(iteration)["paths"])
 
 
 def stop_message(history: pd.DataFrame) -> None:
@@ -739,7 +750,9 @@ if fit_pressed:
         if fitted is None:
             fitted = run_fit(data, values, view)
             store.put(key, fitted)
-        st.session_state.play = Playback(int(fitted.attrs["n_iter"]), values.every, values.fps)
+        st.session_state.play = Playback(
+            int(fitted.attrs["n_iter"]), values.every, values.fps, half_steps=values.half_steps
+        )
         st.session_state.play_key = key
         st.session_state.pop("scrub", None)
 
@@ -749,7 +762,9 @@ if history is None:
     show(screens.data_screen(view))
 else:
     y_max = screens.y_ceiling(view, [*truth, model_at(history, 0), final_model(history)])
-    set_playback(playback_state().with_every(values.every).with_fps(values.fps))
+    set_playback(
+        playback_state().with_every(values.every).with_fps(values.fps).with_half_steps(values.half_steps)
+    )
     if playback_state().finished:
         final_view(history, data, view, y_max, values)
     else:

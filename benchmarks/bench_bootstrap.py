@@ -32,9 +32,10 @@ import pandas as pd
 
 from benchmarks.bench_em import cpu_model
 from emgmm import GMM, final_model, fit_em, sample
-from emgmm.bootstrap import bootstrap, match_order
+from emgmm.bootstrap import bootstrap
 from emgmm.datasets import load_example
 from emgmm.lrt import bootstrap_lrt
+from emgmm.replicates import match_order
 
 #: The truth of the coverage and LRT parts: two components eight sds apart.
 TRUE = GMM([0.4, 0.6], [-4.0, 4.0], [1.0, 1.0])

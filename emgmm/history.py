@@ -9,7 +9,9 @@ from numpy.typing import ArrayLike
 from .model import GMM
 
 #: Columns of the history table, in order.
-HISTORY_COLUMNS = ("iteration", "component", "weight", "mean", "sd", "log_likelihood")
+#: A component's parameters, in the order every table lists them.
+PARAMETERS = ("weight", "mean", "sd")
+HISTORY_COLUMNS = ("iteration", "component", *PARAMETERS, "log_likelihood")
 
 
 def component_numbers(n_components: int) -> np.ndarray:

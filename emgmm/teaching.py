@@ -15,14 +15,13 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ._types import FloatArray
-from .history import component_numbers, iteration_table
+from .history import PARAMETERS, component_numbers, iteration_table
 from .model import GMM, classify, responsibilities
 
 #: x values of ``responsibility_curves`` by default: smooth at a chart's width (a few
 #: pixels apart), and few enough that a frame's chart of 10 components stays small.
 RESPONSIBILITY_GRID = 150
 #: The parameters of ``parameter_paths``, in order.
-PARAMETERS = ("weight", "mean", "sd")
 
 
 def point_table(x: ArrayLike, model: GMM) -> pd.DataFrame:
@@ -114,7 +113,8 @@ class HalfStep:
 
     Attributes
     ----------
-    kind : {"start", "E", "M"}
+    kind : {"start", "E", "M", "iteration"}
+        "iteration" for a frame of the plain playback (an iteration, whole).
     step : int
         The EM step i (0 for the start).
     params_iteration : int
@@ -129,7 +129,7 @@ class HalfStep:
         The frame's heading: the label and what it shows.
     """
 
-    kind: Literal["start", "E", "M"]
+    kind: Literal["start", "E", "M", "iteration"]
     step: int
     params_iteration: int
     resp_iteration: int

@@ -44,6 +44,29 @@ def frame_iterations(n_iter: int, every: int) -> tuple[int, ...]:
     return tuple(frames)
 
 
+def half_step_frames(n_iter: int, every: int) -> tuple[int, ...]:
+    """Frames of a playback that shows E- and M-steps apart, numbered as
+    ``teaching.half_steps`` numbers them (0 the start, 2i - 1 the E-step and 2i the
+    M-step of iteration i): the start, then both half-steps of each iteration that
+    ``frame_iterations`` shows."""
+    return (0, *(h for i in frame_iterations(n_iter, every)[1:] for h in (2 * i - 1, 2 * i)))
+
+
+def iteration_of(frame: int, half_steps: bool) -> int:
+    """The iteration whose parameters a frame draws: the frame itself, or for half-steps
+    the iteration before an E-step (2i - 1 -> i - 1) and the iteration an M-step makes (2i -> i)."""
+    return frame // 2 if half_steps else frame
+
+
+def step_label(frame: int, half_steps: bool) -> str:
+    """What a frame shows, for the counter: 'iteration 4', 'E-step 3', 'M-step 3' or 'the start'."""
+    if not half_steps:
+        return f"iteration {frame}"
+    if frame == 0:
+        return "the start"
+    return f"{'E' if frame % 2 else 'M'}-step {(frame + 1) // 2}"
+
+
 @dataclass(frozen=True)
 class Playback:
     """Where a playback is, and whether it moves.
@@ -65,6 +88,9 @@ class Playback:
         The playback is over: the page shows the final view.
     reported : int or None
         The last iteration the browser reported drawn; None while it has reported none.
+    half_steps : bool
+        Show each iteration's E-step and M-step as two frames (``half_step_frames``);
+        then ``iteration`` and ``reported`` count half-steps (2n for n iterations).
     """
 
     n_iter: int
@@ -75,10 +101,13 @@ class Playback:
     shown_at: float | None = None
     finished: bool = False
     reported: int | None = None
+    half_steps: bool = False
 
     @property
     def frames(self) -> tuple[int, ...]:
-        """The iterations this playback shows, in order."""
+        """The frames this playback shows, in order: iterations, or half-steps."""
+        if self.half_steps:
+            return half_step_frames(self.n_iter, self.every)
         return frame_iterations(self.n_iter, self.every)
 
     @property
@@ -88,8 +117,9 @@ class Playback:
 
     @property
     def counter(self) -> str:
-        """'Frame 3 of 41: iteration 2 of 40', for the page."""
-        return f"Frame {self.position + 1} of {len(self.frames)}: iteration {self.iteration} of {self.n_iter}"
+        """'Frame 3 of 41: iteration 2 of 40' (or 'E-step 2 of 40'), for the page."""
+        label = step_label(self.iteration, self.half_steps)
+        return f"Frame {self.position + 1} of {len(self.frames)}: {label} of {self.n_iter}"
 
     @property
     def frame_time(self) -> float:
@@ -168,9 +198,22 @@ class Playback:
             raise ValueError(f"every: must be at least 1, got {every}.")
         if every == self.every:
             return self
-        frames = frame_iterations(self.n_iter, every)
-        nearest = max(f for f in frames if f <= self.iteration)
-        moved = nearest != self.iteration
-        return dataclasses.replace(
-            self, every=every, iteration=nearest, shown_at=None if moved else self.shown_at
-        )
+        return self._moved_to(dataclasses.replace(self, every=every), self.iteration)
+
+    def with_half_steps(self, half_steps: bool) -> Playback:
+        """Show E- and M-steps apart, or not, continuing from the frame at or before the
+        iteration on screen (an M-step is its iteration; an E-step the one before)."""
+        if half_steps == self.half_steps:
+            return self
+        iteration = iteration_of(self.iteration, self.half_steps)
+        target = 2 * iteration if half_steps else iteration
+        reported = None if self.reported is None else 2 * iteration_of(self.reported, self.half_steps)
+        changed = dataclasses.replace(self, half_steps=half_steps, reported=reported if half_steps else None)
+        return self._moved_to(changed, target, force=True)
+
+    def _moved_to(self, state: Playback, target: int, force: bool = False) -> Playback:
+        """``state`` on the nearest of its frames at or before ``target``; its frame time
+        starts again when it moved (or when ``force``: the frame on screen changed kind)."""
+        nearest = max(f for f in state.frames if f <= target)
+        moved = force or nearest != self.iteration
+        return dataclasses.replace(state, iteration=nearest, shown_at=None if moved else self.shown_at)

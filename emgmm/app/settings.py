@@ -16,6 +16,7 @@ from typing import Any
 
 from ..datasets import EXAMPLES
 from ..initialization import INIT_METHODS
+from ..viz.frames import COLOUR_BY
 
 SOURCES = ("random", "example", "upload", "paste")
 
@@ -39,6 +40,8 @@ class Settings:
     every: int = 1  # -a
     fps: int = 8
     bins: int = 50
+    half_steps: bool = False
+    colour_by: str = "component"
 
     @classmethod
     def from_query(cls, query: Mapping[str, object]) -> tuple[Settings, list[str]]:
@@ -271,6 +274,21 @@ CONTROLS = (
         help="Playback speed, at most: every frame is drawn, so a slow browser plays slower.",
     ),
     Control("bins", "Histogram bins", "int", 5, 200, help="Bars of the data's histogram."),
+    Control(
+        "half_steps",
+        "Show E- and M-steps",
+        "bool",
+        help="Two frames an iteration: the E-step (new responsibilities, same curves), then the "
+        "M-step (new curves from them, the old ones faint).",
+    ),
+    Control(
+        "colour_by",
+        "Colour points by",
+        "choice",
+        choices=COLOUR_BY,
+        help="Each point in the colour of its most responsible component, or by how unsure the "
+        "model is of it: 1 - max_i r_ni.",
+    ),
 )
 BY_KEY = {c.key: c for c in CONTROLS}
 

@@ -47,6 +47,7 @@ SOURCE_LABELS = {
     "paste": "Paste numbers",
 }
 
+COLOUR_LABELS = {"component": "most responsible component", "uncertainty": "uncertainty, 1 - max r"}
 INIT_LABELS = {"kmeans++": "k-means++", "quantile": "quantile", "random": "random (original demo)"}
 
 #: Column headings of ``matching.match_components`` for people.

@@ -30,7 +30,10 @@ DASH, SOLID = [6, 4], [1, 0]
 HEADING_SIZE = 16
 #: Heights (px) sized for a 1280x720 projector: a frame's chart, strip and the playback's
 #: controls fit on one screen under the page's title, and so do the final view's two charts.
-TOP_HEIGHT, BOTTOM_HEIGHT, FINAL_HEIGHT = 270, 145, 330
+TOP_HEIGHT, BOTTOM_HEIGHT, FINAL_HEIGHT = 185, 130, 330
+#: The responsibilities panel under a frame's density chart: short, so that the frame,
+#: the panel, the strip and the controls fit a 1280x720 screen together.
+PANEL_HEIGHT = 86
 #: Axis text large and dark enough to read when projected.
 AXIS_STYLE: dict[str, Any] = {
     "labelFontSize": 12,
@@ -64,12 +67,18 @@ LEGEND_ENTRY_PX = 60
 
 
 def component_legend() -> alt.Legend:
-    """The components' legend, in rows under the chart: as many entries a row as the
-    chart's width holds, so on a phone it wraps instead of running off the screen."""
+    """The components' legend, in rows inside the chart's top right corner (where the
+    density axis keeps headroom), on a translucent ground: it costs the frame no height,
+    so a 1280x720 screen holds the frame, the responsibilities and the strip, and the
+    plot keeps the width of the charts under it (their x axes line up). It wraps to the
+    chart's width, so on a phone it never runs off the screen."""
     return alt.Legend(
-        orient="bottom",
+        orient="top-right",
         direction="horizontal",
         columns=alt.ExprRef(f"max(1, floor(width / {LEGEND_ENTRY_PX}))"),
+        fillColor="#FFFFFFD9",
+        padding=4,
+        labelFontSize=12,
     )
 
 

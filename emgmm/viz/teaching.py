@@ -9,7 +9,6 @@ that Vega splits (as ``plotdata``'s strip is), so that a frame's specs stay smal
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -18,11 +17,20 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ..history import model_at
 from ..model import GMM
-from ..teaching import PARAMETERS, RESPONSIBILITY_GRID, HalfStep, responsibility_curves, uncertainty
+from ..teaching import PARAMETERS, uncertainty
 from . import charts, plotdata, screens
-from .style import AXIS_WIDTH, BOTTOM_HEIGHT, DASH, FIT_COLOUR, Layered, axis, colour_scale, label_expr
+from .style import (
+    AXIS_WIDTH,
+    BOTTOM_HEIGHT,
+    DASH,
+    FIT_COLOUR,
+    PANEL_HEIGHT,
+    Layered,
+    axis,
+    colour_scale,
+    label_expr,
+)
 
 #: Named datasets of this module: previous curves, responsibilities, current iteration.
 PREVIOUS, RESPONSIBILITIES, CURRENT, PATHS = "previous", "responsibilities", "current", "paths"
@@ -92,9 +100,7 @@ def responsibility_chart(
     same y-axis width), so the panel lines up under it; labelled ``x_title``, or bare if None.
     """
     k = int(curves["component"].max())
-    heading = _heading(
-        "Responsibilities r_k(x) = p(y = k | x)", subtitle="each component's share of a point at x"
-    )
+    heading = _heading("Responsibilities r_i(x) = p(y = i | x): each component's share of a point at x")
     base = _split(alt.Chart(alt.NamedData(RESPONSIBILITIES), title=heading), "x", "responsibility")
     base = base.transform_calculate(label=label_expr("component"))
     chart = base.mark_area(clip=True, opacity=0.85).encode(
@@ -104,13 +110,13 @@ def responsibility_chart(
             stack="zero",
             scale=alt.Scale(domain=[0, 1]),
             title="r(x)",
-            axis=axis(values=[0, 0.5, 1], minExtent=AXIS_WIDTH, maxExtent=AXIS_WIDTH),
+            axis=axis(values=[0, 1], minExtent=AXIS_WIDTH, maxExtent=AXIS_WIDTH),
         ),
         color=alt.Color("label:N", scale=_components_only(k), legend=None),
         order=alt.Order("component:Q", sort="ascending"),  # C1 at the bottom
     )
     return chart.properties(
-        height=BOTTOM_HEIGHT, width="container", datasets={RESPONSIBILITIES: responsibility_records(curves)}
+        height=PANEL_HEIGHT, width="container", datasets={RESPONSIBILITIES: responsibility_records(curves)}
     )
 
 
@@ -207,13 +213,18 @@ def uncertainty_strip_chart(
     # pale for certain points, dark red for the disputed ones: never white on white
     top = 1.0 - 1.0 / n_components if n_components > 1 else 0.5
     scale = alt.Scale(scheme={"name": "orangered", "extent": [0.2, 1]}, domain=[0, top], clamp=True)
-    legend = alt.Legend(title="uncertainty", orient="bottom", direction="horizontal", gradientLength=160)
-    heading = _heading("each point by how unsure the model is of its component", subtitle="1 - max_k r_k(x)")
+    # one line of title and no legend: the strip keeps the height of the component-coloured one
+    heading = _heading(
+        "each point by how unsure the model is of its component, 1 - max_i r_i(x): pale sure, dark red shared"
+    )
     base = _split(alt.Chart(alt.NamedData("strip"), title=heading), "x", "jitter", "uncertainty")
     # the axes of charts.strip_chart: the strip lines up with the charts above
     axes = charts.strip_chart(strip, domain, x_title=x_title).encoding
     chart = base.mark_circle(size=14, opacity=0.85, clip=True).encode(
-        x=axes.x, y=axes.y, color=alt.Color("uncertainty:Q", scale=scale, legend=legend)
+        x=axes.x,
+        y=axes.y,
+        color=alt.Color("uncertainty:Q", scale=scale, legend=None),
+        tooltip=[alt.Tooltip("x:Q", title=x_title), alt.Tooltip("uncertainty:Q", format=".2f")],
     )
     return chart.properties(height=BOTTOM_HEIGHT, width="container", datasets={"strip": [strip]})
 
@@ -244,54 +255,3 @@ def with_previous_curves(
     chart.layer = [top.layer[0], faint, *top.layer[1:]]  # over the histogram, under the curves
     chart.datasets = {**top.datasets, PREVIOUS: previous_records(previous)}
     return chart
-
-
-def _frame_models(frame: HalfStep, history: pd.DataFrame) -> tuple[GMM, GMM, GMM | None]:
-    faint = None if frame.faint_iteration is None else model_at(history, frame.faint_iteration)
-    return model_at(history, frame.params_iteration), model_at(history, frame.resp_iteration), faint
-
-
-def half_step_datasets(
-    frame: HalfStep, history: pd.DataFrame, view: screens.DataView, n_grid: int = RESPONSIBILITY_GRID
-) -> dict[str, list[Any]]:
-    """Every dataset a frame of "Show E- and M-steps" swaps (``charts.FRAME_DATASETS`` and
-    ``FRAME_DATASETS``): the curves, heading and faint curves of ``frame``, the strip
-    and responsibilities under the parameters ``frame.resp_iteration``, and the current
-    iteration of the parameter paths (``frame.params_iteration``)."""
-    model, resp_model, faint = _frame_models(frame, history)
-    curves = responsibility_curves(resp_model, *view.domain, n_grid=n_grid)
-    return {
-        "params": plotdata.params_table(model).to_dict("records"),
-        "heading": [{"text": frame.title}],
-        "strip": [uncertainty_record(view, resp_model)],
-        PREVIOUS: previous_records(faint),
-        RESPONSIBILITIES: responsibility_records(curves),
-        CURRENT: current_records(frame.params_iteration),
-    }
-
-
-def half_step_charts(
-    frame: HalfStep,
-    history: pd.DataFrame,
-    view: screens.DataView,
-    y_max: float,
-    n_grid: int = RESPONSIBILITY_GRID,
-) -> tuple[Layered, alt.Chart, alt.Chart]:
-    """A frame of "Show E- and M-steps", built by Altair: the density chart with the faint
-    previous curves, the responsibilities panel (its x axis bare) and the strip coloured by
-    uncertainty. Build them once per fit; ``swap_datasets`` with ``half_step_datasets``
-    makes every other frame's specs (a test checks they are the same)."""
-    model, resp_model, faint = _frame_models(frame, history)
-    top, _ = screens.frame_screen(view, model, frame.title, y_max)
-    curves = responsibility_curves(resp_model, *view.domain, n_grid=n_grid)
-    panel = responsibility_chart(curves, view.domain, None)
-    record = uncertainty_record(view, resp_model)
-    strip = uncertainty_strip_chart(record, view.domain, model.n_components, view.x_title)
-    return with_previous_curves(top, faint, view.domain, y_max), panel, strip
-
-
-def swap_datasets(spec: dict[str, Any], datasets: Mapping[str, list[Any]]) -> dict[str, Any]:
-    """``spec`` (a chart's ``to_dict()``) with those of ``datasets`` it has replaced; a new
-    dict, ``spec`` untouched."""
-    own = spec.get("datasets", {})
-    return {**spec, "datasets": {**own, **{name: rows for name, rows in datasets.items() if name in own}}}

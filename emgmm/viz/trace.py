@@ -1,11 +1,13 @@
-"""Charts of a fit's course and of model choice: -log-likelihood by iteration, BIC and
-AIC by K. Pure functions from the engine's tables to Altair charts."""
+"""Charts of a fit's course and of model choice: -log-likelihood by iteration, BIC, AIC
+and ICL by K. Pure functions from the engine's tables to Altair charts."""
 
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
+from ..degeneracy import MIN_EFFECTIVE_POINTS
 from .style import DASH, FINAL_HEIGHT, FIT_COLOUR, SOLID, TRUE_COLOUR, Layered, axis
 
 
@@ -37,31 +39,67 @@ def loglik_chart(iterations: pd.DataFrame, current: int | None = None) -> Layere
     )
 
 
+#: ICL beside BIC and AIC: Okabe-Ito's bluish green, dotted (colour and line style differ).
+ICL_COLOUR, DOTTED = "#009E73", [2, 3]
+#: The criteria ``selection_chart`` draws when the table has them, with their colours and dashes.
+CRITERIA = {"bic": (TRUE_COLOUR, SOLID), "aic": (FIT_COLOUR, DASH), "icl": (ICL_COLOUR, DOTTED)}
+#: How a K's point is drawn: a dot, or a cross when its fit holds a degenerate component.
+SOUND = "no degenerate component"
+DEGENERATE = f"degenerate: a component on fewer than {MIN_EFFECTIVE_POINTS:g} points or at the sd floor"
+
+
 def selection_chart(table: pd.DataFrame, best_k: int) -> Layered:
-    """BIC and AIC against K (``selection.select_k``), the best K by BIC marked."""
-    long = table.melt(id_vars="k", value_vars=["bic", "aic"], var_name="criterion", value_name="value")
+    """BIC, AIC and, when the table has it, ICL against K (``selection.select_k``), the best
+    K by BIC marked. When the table has ``degenerate``, the points of a K whose fit holds a
+    degenerate component (``degeneracy.component_health``) are crosses, not dots."""
+    shown = [c for c in CRITERIA if c in table.columns]
+    names = [c.upper() for c in shown]
+    flagged = "degenerate" in table.columns
+    long = table.melt(
+        id_vars=["k", "degenerate"] if flagged else "k",
+        value_vars=shown,
+        var_name="criterion",
+        value_name="value",
+    )
     long["criterion"] = long["criterion"].str.upper()
-    names = ["BIC", "AIC"]
-    lines = (
-        alt.Chart(long)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("k:O", title="number of components K", axis=axis(labelAngle=0)),
-            y=alt.Y("value:Q", title="criterion (lower is better)", scale=alt.Scale(zero=False), axis=axis()),
-            color=alt.Color(
-                "criterion:N", scale=alt.Scale(domain=names, range=[TRUE_COLOUR, FIT_COLOUR]), title=None
-            ),
-            strokeDash=alt.StrokeDash(
-                "criterion:N", scale=alt.Scale(domain=names, range=[SOLID, DASH]), title=None
-            ),
-            tooltip=["k:O", "criterion:N", alt.Tooltip("value:Q", format=",.2f")],
-        )
+    tooltip: list[str | alt.Tooltip] = ["k:O", "criterion:N", alt.Tooltip("value:Q", format=",.2f")]
+    if flagged:
+        long["fit"] = np.where(long.pop("degenerate").to_numpy(dtype=bool), DEGENERATE, SOUND)
+        tooltip.append(alt.Tooltip("fit:N", title="fit"))
+    base = alt.Chart(long).encode(
+        x=alt.X("k:O", title="number of components K", axis=axis(labelAngle=0)),
+        y=alt.Y("value:Q", title="criterion (lower is better)", scale=alt.Scale(zero=False), axis=axis()),
+        color=alt.Color(
+            "criterion:N",
+            scale=alt.Scale(domain=names, range=[CRITERIA[c][0] for c in shown]),
+            title=None,
+        ),
+        tooltip=tooltip,
+    )
+    dashes = alt.StrokeDash(
+        "criterion:N", scale=alt.Scale(domain=names, range=[CRITERIA[c][1] for c in shown]), title=None
     )
     rule = (
         alt.Chart(pd.DataFrame({"k": [best_k]}))
         .mark_rule(color="#888", strokeWidth=10, opacity=0.25)
         .encode(x="k:O")
     )
-    return alt.layer(rule, lines).properties(
-        title=f"BIC and AIC by K (best by BIC: K = {best_k})", height=260, width="container"
+    listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    title = f"{listed} by K (best by BIC: K = {best_k})"
+    if not flagged:
+        lines = base.mark_line(point=True).encode(strokeDash=dashes)
+        return alt.layer(rule, lines).properties(title=title, height=260, width="container")
+    # the points on their own layer, so that their shape can say which K are degenerate
+    shape = alt.Shape(
+        "fit:N",
+        scale=alt.Scale(domain=[SOUND, DEGENERATE], range=["circle", "cross"]),
+        title=None,
+        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0, labelFontSize=12),
     )
+    lines = base.mark_line().encode(strokeDash=dashes)
+    # the criteria's legend is the lines' (their dashes); the points' shapes have their own
+    points = base.mark_point(filled=True, size=80, opacity=1).encode(
+        shape=shape, color=alt.Color("criterion:N", legend=None)
+    )
+    layered = alt.layer(rule, lines, points).resolve_legend(color="independent", strokeDash="independent")
+    return layered.properties(title=title, height=260, width="container")

@@ -269,3 +269,29 @@ def test_due_in_says_how_long_a_drawn_frame_still_has():
     assert drawn.pause().due_in(0.1) is None
     assert Playback(n_iter=10, fps=30).fallback_period == FALLBACK_TICK
     assert Playback(n_iter=10, fps=1).fallback_period == 1.0
+
+
+def test_half_steps_are_the_start_then_an_e_and_an_m_frame_per_shown_iteration():
+    from emgmm.app.playback import half_step_frames
+
+    assert half_step_frames(3, 1) == (0, 1, 2, 3, 4, 5, 6)  # 2 n + 1 frames
+    assert half_step_frames(5, 2) == (0, 3, 4, 7, 8, 9, 10)  # iterations 2, 4 and the last, 5
+    state, drawn, _ = run(Playback(n_iter=20, fps=8, half_steps=True), timer(8, 10))
+    assert drawn == list(range(41)) and state.finished
+    assert Playback(n_iter=20, half_steps=True, iteration=5).counter == "Frame 6 of 41: E-step 3 of 20"
+    assert Playback(n_iter=20, half_steps=True, iteration=6).counter == "Frame 7 of 41: M-step 3 of 20"
+
+
+def test_switching_half_steps_mid_playback_continues_from_the_iteration_on_screen():
+    state = Playback(n_iter=20, iteration=7, shown_at=1.0, reported=7)
+    halves = state.with_half_steps(True)
+    assert halves.iteration == 14 and halves.shown_at is None  # M-step 7: iteration 7's parameters
+    assert halves.with_half_steps(False).iteration == 7
+    # an E-step of iteration 8 draws iteration 7's parameters
+    assert Playback(n_iter=20, iteration=15, half_steps=True).with_half_steps(False).iteration == 7
+    # with every = 5 the nearest shown frame at or before
+    assert Playback(n_iter=20, every=5, iteration=10).with_half_steps(True).iteration == 20  # M-step 10
+    assert Playback(n_iter=20, every=5, iteration=15, half_steps=True).with_half_steps(False).iteration == 5
+    _, drawn, _ = run(state, timer(8, 10), changes={3: lambda s: s.with_half_steps(True)})
+    cut = drawn.index(14)
+    assert drawn[:cut] == list(range(7, 7 + cut)) and drawn[cut:] == list(range(14, 41))

@@ -3,16 +3,10 @@ import pandas as pd
 import pytest
 
 from emgmm import GMM, final_model, fit_em, random_model, sample
-from emgmm.bootstrap import (
-    FAILED,
-    REPLICATE_COLUMNS,
-    SUMMARY_COLUMNS,
-    bootstrap,
-    bootstrap_summary,
-    match_order,
-)
+from emgmm.bootstrap import bootstrap
 from emgmm.datasets import load_example
 from emgmm.matching import match_components
+from emgmm.replicates import FAILED, REPLICATE_COLUMNS, SUMMARY_COLUMNS, bootstrap_summary, match_order
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from emgmm import GMM, fit_em, model_at, random_model, sample
 from emgmm.history import history_table
 from emgmm.teaching import half_steps, parameter_paths, responsibility_curves, uncertainty
 from emgmm.viz import charts, screens, style
+from emgmm.viz import frames as fr
 from emgmm.viz import teaching as tv
 
 MODEL = GMM([0.2, 0.3, 0.5], [-2.0, 0.5, 3.0], [0.3, 1.0, 0.6])
@@ -52,7 +53,7 @@ def test_responsibility_panel_stacks_the_curves_in_the_component_colours(view):
     frame_x = top.to_dict()["layer"][1]["encoding"]["x"]
     assert enc["x"]["scale"] == frame_x["scale"]
     assert enc["y"]["axis"]["minExtent"] == enc["y"]["axis"]["maxExtent"] == style.AXIS_WIDTH
-    assert spec["title"]["text"].startswith("Responsibilities") and spec["title"]["subtitle"]
+    assert spec["title"]["text"].startswith("Responsibilities r_i(x) = p(y = i | x): ")
 
 
 def test_responsibility_records_read_back_as_the_curves(view):
@@ -87,7 +88,7 @@ def test_parameter_paths_chart_has_three_panels_with_a_swappable_rule(history):
     assert spec["datasets"][tv.CURRENT] == [{"iteration": 3}]
     # playback: another iteration is a swap of one dataset, not a new chart
     other = tv.parameter_paths_chart(paths, current=5).to_dict()
-    assert tv.swap_datasets(spec, {tv.CURRENT: tv.current_records(5)}) == other
+    assert fr.swap_datasets(spec, {tv.CURRENT: tv.current_records(5)}) == other
 
 
 def read_paths(records: list[dict]) -> dict[tuple[str, int], tuple[np.ndarray, np.ndarray]]:
@@ -173,33 +174,33 @@ def test_every_half_step_frame_is_the_first_with_its_datasets_swapped(view, hist
     """Built once by Altair, each frame is a swap (as screens.frame_specs): the same specs
     as a fresh build, for the start, an E frame, an M frame and the last frame."""
     frames = half_steps(history)
-    template = [c.to_dict() for c in tv.half_step_charts(frames[0], history, view, 0.8)]
+    template = [c.to_dict() for c in fr.half_step_charts(frames[0], history, view, 0.8)]
     for frame in (frames[0], frames[3], frames[4], frames[-1]):
-        fresh = [c.to_dict() for c in tv.half_step_charts(frame, history, view, 0.8)]
-        data = tv.half_step_datasets(frame, history, view)
+        fresh = [c.to_dict() for c in fr.half_step_charts(frame, history, view, 0.8)]
+        data = fr.half_step_datasets(frame, history, view)
         assert set(data) == {*charts.FRAME_DATASETS, *tv.FRAME_DATASETS}
-        assert [tv.swap_datasets(spec, data) for spec in template] == fresh
+        assert [fr.swap_datasets(spec, data) for spec in template] == fresh
     assert template[0]["datasets"]["heading"] == [{"text": frames[0].title}]
 
 
 def test_half_step_datasets_follow_the_frame(view, history):
     frames = half_steps(history)
     m_frame = frames[4]  # M-step 2: curves of 2, responsibilities of 1, iteration 1 faint
-    data = tv.half_step_datasets(m_frame, history, view)
+    data = fr.half_step_datasets(m_frame, history, view)
     assert [r["mean"] for r in data["params"]] == model_at(history, 2).means.tolist()
     assert [r["mean"] for r in data[tv.PREVIOUS]] == model_at(history, 1).means.tolist()
     curves = responsibility_curves(model_at(history, 1), *view.domain)
     assert data[tv.RESPONSIBILITIES] == tv.responsibility_records(curves)
     assert data["strip"] == [tv.uncertainty_record(view, model_at(history, 1))]
     assert data[tv.CURRENT] == [{"iteration": 2}] and data["heading"] == [{"text": m_frame.title}]
-    assert tv.half_step_datasets(frames[3], history, view)[tv.PREVIOUS] == []  # an E frame
+    assert fr.half_step_datasets(frames[3], history, view)[tv.PREVIOUS] == []  # an E frame
 
 
 def test_half_step_frame_stays_small_at_a_million_points_and_ten_components():
     x, _ = sample(random_model(10, rng=2), 1_000_000, rng=2)
     view = screens.data_view(x, 2)
     history = fit_em(x[:5000], 10, rng=0, max_iter=3)
-    stacked = tv.half_step_charts(half_steps(history)[2], history, view, 1.0)
+    stacked = fr.half_step_charts(half_steps(history)[2], history, view, 1.0)
     assert sum(len(c.to_json()) for c in stacked) < 100_000
     for chart in stacked:
         spec = chart.to_dict()

@@ -1,0 +1,147 @@
+"""The playback's frames: every view a frame draws, built once per fit, filled per frame.
+
+A frame is a ``teaching.HalfStep``: a whole iteration in the plain playback
+(``iteration_steps``), or an E- or M-step when they are shown apart
+(``teaching.half_steps``). Each draws the density chart (with the curves an M-step moved
+from, faint), the responsibilities r_k(x) under it, the strip coloured by the most
+responsible component or by uncertainty, and the parameters' paths with the frame's
+iteration marked. Altair builds the specs once (``frame_set``); a frame only swaps their
+named datasets (``FrameSet.specs``), as ``screens.frame_specs`` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from ..history import iteration_table, model_at
+from ..model import GMM
+from ..teaching import RESPONSIBILITY_GRID, HalfStep, half_steps, parameter_paths, responsibility_curves
+from . import plotdata, screens
+from . import teaching as views
+from .style import Layered
+
+#: How the strip colours its points.
+COLOUR_BY = ("component", "uncertainty")
+
+
+def _frame_models(frame: HalfStep, history: pd.DataFrame) -> tuple[GMM, GMM, GMM | None]:
+    faint = None if frame.faint_iteration is None else model_at(history, frame.faint_iteration)
+    return model_at(history, frame.params_iteration), model_at(history, frame.resp_iteration), faint
+
+
+def half_step_datasets(
+    frame: HalfStep, history: pd.DataFrame, view: screens.DataView, n_grid: int = RESPONSIBILITY_GRID
+) -> dict[str, list[Any]]:
+    """Every dataset a frame of "Show E- and M-steps" swaps (``charts.FRAME_DATASETS`` and
+    ``FRAME_DATASETS``): the curves, heading and faint curves of ``frame``, the strip
+    and responsibilities under the parameters ``frame.resp_iteration``, and the current
+    iteration of the parameter paths (``frame.params_iteration``)."""
+    model, resp_model, faint = _frame_models(frame, history)
+    curves = responsibility_curves(resp_model, *view.domain, n_grid=n_grid)
+    return {
+        "params": plotdata.params_table(model).to_dict("records"),
+        "heading": [{"text": frame.title}],
+        "strip": [views.uncertainty_record(view, resp_model)],
+        views.PREVIOUS: views.previous_records(faint),
+        views.RESPONSIBILITIES: views.responsibility_records(curves),
+        views.CURRENT: views.current_records(frame.params_iteration),
+    }
+
+
+def half_step_charts(
+    frame: HalfStep,
+    history: pd.DataFrame,
+    view: screens.DataView,
+    y_max: float,
+    n_grid: int = RESPONSIBILITY_GRID,
+) -> tuple[Layered, alt.Chart, alt.Chart]:
+    """A frame of "Show E- and M-steps", built by Altair: the density chart with the faint
+    previous curves, the responsibilities panel (its x axis bare) and the strip coloured by
+    uncertainty. Build them once per fit; ``swap_datasets`` with ``half_step_datasets``
+    makes every other frame's specs (a test checks they are the same)."""
+    model, resp_model, faint = _frame_models(frame, history)
+    top, _ = screens.frame_screen(view, model, frame.title, y_max)
+    curves = responsibility_curves(resp_model, *view.domain, n_grid=n_grid)
+    panel = views.responsibility_chart(curves, view.domain, None)
+    record = views.uncertainty_record(view, resp_model)
+    strip = views.uncertainty_strip_chart(record, view.domain, model.n_components, view.x_title)
+    return views.with_previous_curves(top, faint, view.domain, y_max), panel, strip
+
+
+def swap_datasets(spec: dict[str, Any], datasets: Mapping[str, list[Any]]) -> dict[str, Any]:
+    """``spec`` (a chart's ``to_dict()``) with those of ``datasets`` it has replaced; a new
+    dict, ``spec`` untouched."""
+    own = spec.get("datasets", {})
+    return {**spec, "datasets": {**own, **{name: rows for name, rows in datasets.items() if name in own}}}
+
+
+def iteration_steps(history: pd.DataFrame) -> tuple[HalfStep, ...]:
+    """The frames of the plain playback: iteration i draws its parameters and the
+    responsibilities they give, under ``screens.history_title``."""
+    iterations = iteration_table(history)
+    return tuple(
+        HalfStep("iteration", i, i, i, None, f"Iteration {i}", screens.history_title(iterations, i))
+        for i in range(len(iterations))
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class FrameSet:
+    """A fit's frames and the specs they fill: ``top`` (density), ``panel``
+    (responsibilities), ``strip``, ``paths`` (parameters against iteration)."""
+
+    history: pd.DataFrame
+    view: screens.DataView
+    steps: tuple[HalfStep, ...]
+    colour_by: str
+    templates: dict[str, dict[str, Any]]
+
+    def specs(self, index: int) -> dict[str, dict[str, Any]]:
+        """Every view's spec for frame ``index`` of ``steps``."""
+        frame = self.steps[index]
+        datasets = half_step_datasets(frame, self.history, self.view)
+        if self.colour_by == "component":
+            datasets["strip"] = [self.view.strip(model_at(self.history, frame.resp_iteration))]
+        return {name: swap_datasets(spec, datasets) for name, spec in self.templates.items()}
+
+
+def live_frame(view: screens.DataView, model: GMM, title: str, y_max: float, colour_by: str) -> list[Any]:
+    """The charts of a frame drawn while EM runs (no history yet): the layout of the
+    playback's frames (``FrameSet.specs``' top, panel and strip), so nothing jumps when
+    the playback takes over."""
+    top, strip = screens.frame_screen(view, model, title, y_max)
+    panel = views.responsibility_chart(responsibility_curves(model, *view.domain), view.domain, None)
+    if colour_by == "uncertainty":
+        strip = views.uncertainty_strip_chart(
+            views.uncertainty_record(view, model), view.domain, model.n_components, view.x_title
+        )
+    return [views.with_previous_curves(top, None, view.domain, y_max), panel, strip]
+
+
+def frame_set(
+    history: pd.DataFrame, view: screens.DataView, y_max: float, half: bool, colour_by: str
+) -> FrameSet:
+    """The frames of ``history`` (E- and M-steps apart when ``half``) and their specs,
+    the strip coloured by ``colour_by`` (``COLOUR_BY``)."""
+    if colour_by not in COLOUR_BY:
+        raise ValueError(f"colour_by: expected one of {', '.join(COLOUR_BY)}, got {colour_by!r}.")
+    steps = half_steps(history) if half else iteration_steps(history)
+    top, panel, uncertain = half_step_charts(steps[0], history, view, y_max)
+    strip = (
+        uncertain
+        if colour_by == "uncertainty"
+        else screens.frame_screen(view, model_at(history, 0), "", y_max)[1]
+    )
+    paths = views.parameter_paths_chart(parameter_paths(history))
+    templates = {
+        "top": top.to_dict(),
+        "panel": panel.to_dict(),
+        "strip": strip.to_dict(),
+        "paths": paths.to_dict(),
+    }
+    return FrameSet(history, view, steps, colour_by, templates)
