@@ -20,7 +20,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 import emgmm.app
-from emgmm import datasets, selection
+from emgmm import datasets, goodness, selection
 from emgmm.app import exports, parsing, settings, text
 from emgmm.app.cache import BoundedStore
 from emgmm.app.links import DATA_PARAM, decode_paste, encode_paste
@@ -28,14 +28,18 @@ from emgmm.app.logs import quiet_gone_fragments
 from emgmm.app.playback import Playback
 from emgmm.app.settings import Settings
 from emgmm.app.text import COLOUR_LABELS, EXAMPLE_TEXT, INIT_LABELS, MATCH_LABELS, SOURCE_LABELS
-from emgmm.em import fit_em
+from emgmm.bootstrap import KINDS, bootstrap
+from emgmm.degeneracy import MIN_EFFECTIVE_POINTS, component_health
+from emgmm.em import fit_em, fit_starts
 from emgmm.history import final_model, iteration_table, model_at
+from emgmm.lrt import bootstrap_lrt
 from emgmm.matching import match_components
 from emgmm.model import GMM
 from emgmm.sampling import simulate
 from emgmm.validation import check_fittable
-from emgmm.viz import frames, screens, trace
+from emgmm.viz import analysis, explore, frames, screens, trace
 from emgmm.viz.plotdata import params_table
+from emgmm.viz.style import component_label
 
 T = TypeVar("T")
 
@@ -605,23 +609,64 @@ def final_view(
             "the best is shown."
         )
     fitted = final_model(history)
+    health = fit_health(data, history)
+    degenerate_note(health)
     mixture, components = screens.final_screen(view, fitted, data.true)
     left, right = st.columns(2)
     left.altair_chart(mixture, width="stretch")
     right.altair_chart(components, width="stretch")
-    final_table(fitted, data.true)
+    final_table(fitted, data.true, health)
     st.subheader("Scrub through the iterations")
     st.fragment(scrub)(history, view, y_max)
+    goodness_of_fit(data, history, view)
+    uncertainty(data, history, view, values)
 
 
-def final_table(fitted: GMM, true: GMM | None) -> None:
-    """The fitted components, matched to the true ones when they are known."""
+def fit_health(data: Data, history: pd.DataFrame) -> pd.DataFrame:
+    """Each fitted component's effective number of points and whether it is degenerate
+    (``degeneracy.component_health``), kept for the fit on screen: a pass over the data."""
+    stored = st.session_state.get("health")
+    if stored is None or stored[0] != st.session_state.play_key:
+        health = component_health(data.x, final_model(history), float(history.attrs["sd_floor"]))
+        stored = (st.session_state.play_key, health)
+        st.session_state.health = stored
+    return stored[1]
+
+
+def degenerate_note(health: pd.DataFrame) -> None:
+    """Says which components sit on a handful of points or at the sd floor, and what to try."""
+    flagged = health[health["degenerate"]]
+    if flagged.empty:
+        return
+    parts = [
+        f"{component_label(int(r.component))}: sd {r.sd:.3g} on {r.effective_n:.1f} points"
+        + (" (at the sd floor)" if r.sd_at_floor else "")
+        for r in flagged.itertuples()
+    ]
+    st.warning(
+        f"Degenerate: {'; '.join(parts)}. A component on fewer than {MIN_EFFECTIVE_POINTS:g} points, or "
+        "with its sd at the floor, describes a few values rather than the data (its likelihood can grow "
+        "without bound): try fewer components or another start."
+    )
+
+
+def final_table(fitted: GMM, true: GMM | None, health: pd.DataFrame) -> None:
+    """The fitted components, matched to the true ones when they are known, with the
+    points each stands on (N_i = sum_n r_ni) and whether it is degenerate."""
     if true is not None:
         st.markdown("**Fitted components matched to the true ones** (errors: fitted minus true)")
-        shown = match_components(true, fitted).rename(columns=MATCH_LABELS)
+        shown = match_components(true, fitted)
+        by_number = health.set_index("component")
+        shown = shown.assign(
+            points=by_number.loc[shown["fit_component"], "effective_n"].to_numpy(),
+            degenerate=by_number.loc[shown["fit_component"], "degenerate"].to_numpy(),
+        ).rename(columns=MATCH_LABELS)
     else:
         st.markdown("**Fitted components**")
-        shown = params_table(fitted)
+        shown = params_table(fitted).assign(
+            points=health["effective_n"].to_numpy(), degenerate=health["degenerate"].to_numpy()
+        )
+    shown = shown.rename(columns={"points": "points, N_i"})
     st.dataframe(
         shown,
         hide_index=True,
@@ -634,19 +679,126 @@ def final_table(fitted: GMM, true: GMM | None) -> None:
     )
 
 
+def fit_cached(name: str, make: Callable[[], T]) -> T:
+    """``make()``, kept for the fit on screen under ``name`` (dropped with the fit)."""
+    stored = st.session_state.get(name)
+    if stored is None or stored[0] != st.session_state.play_key:
+        stored = (st.session_state.play_key, make())
+        st.session_state[name] = stored
+    return stored[1]
+
+
+def goodness_of_fit(data: Data, history: pd.DataFrame, view: screens.DataView) -> None:
+    """The data's empirical CDF against the fitted one, and a quantile-quantile plot."""
+    with st.expander("Goodness of fit: the data against the fitted distribution"):
+        fitted = final_model(history)
+        ecdf, qq, ks = fit_cached(
+            "goodness",
+            lambda: (
+                goodness.ecdf_table(data.x, fitted),
+                goodness.qq_table(data.x, fitted),
+                goodness.ks_distance(data.x, fitted),
+            ),
+        )
+        st.caption(
+            f"Kolmogorov-Smirnov distance D = sup_x |F_n(x) - F(x)| = {ks:.3g}: the largest gap between "
+            "the share of the data at or below x and the fitted mixture's probability of it. Its usual "
+            "p-value assumes a distribution fixed in advance, not fitted to the same data, so none is shown."
+        )
+        left, right = st.columns(2)
+        left.altair_chart(explore.ecdf_chart(ecdf, ks, view.x_title), width="stretch")
+        right.altair_chart(explore.qq_chart(qq, view.x_title), width="stretch")
+
+
+def uncertainty(data: Data, history: pd.DataFrame, view: screens.DataView, values: Settings) -> None:
+    """Bootstrap standard errors and percentile intervals of the fitted parameters."""
+    with st.expander("Uncertainty: how much would the fit change with other data?"):
+        st.caption(
+            "The bootstrap refits B data sets like yours, from this fit's parameters: drawn from your data "
+            "with replacement (nonparametric) or from the fitted mixture (parametric). The spread of the "
+            "refits estimates each parameter's standard error; the middle 95 % of them is the interval."
+        )
+        n_boot_col, kind_col, run_col = st.columns([1, 1, 1], vertical_alignment="bottom")
+        n_boot = n_boot_col.number_input("Replicates, B", 20, 999, 199, step=20, key="n_boot")
+        kind = kind_col.selectbox("Resample", KINDS, key="boot_kind")
+        key = (st.session_state.play_key, n_boot, kind)
+        if run_col.button("Run the bootstrap", key="run_bootstrap", width="stretch"):
+            bar = st.progress(0.0, text="Refitting")
+            shown = {"at": 0.0}
+
+            def progress(done: int, total: int) -> None:
+                now = time.perf_counter()
+                if now - shown["at"] > 0.1 or done == total:
+                    shown["at"] = now
+                    bar.progress(done / total, text=f"Refitted {done:,} of {total:,} data sets")
+
+            result = bootstrap(data.x, history, int(n_boot), kind=kind, rng=values.seed, callback=progress)
+            bar.empty()
+            st.session_state.boot = (key, result)
+        stored = st.session_state.get("boot")
+        if not stored or stored[0] != key:
+            return
+        result = stored[1]
+        if result.n_failed:
+            st.info(
+                f"{result.n_failed} of {result.n_boot} resampled data sets could not be fitted "
+                "(too few distinct values); they are left out."
+            )
+        table = result.summary.assign(component=lambda t: t["component"].map(component_label))
+        st.dataframe(
+            table.rename(
+                columns={"se": "standard error", "lower": "2.5 %", "upper": "97.5 %", "n": "replicates"}
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                c: st.column_config.NumberColumn(format="%.4g")
+                for c in ("estimate", "standard error", "2.5 %", "97.5 %")
+            },
+        )
+        st.altair_chart(
+            analysis.density_band(
+                view.domain,
+                result.estimate,
+                result.replicates,
+                result.level,
+                hist=view.hist,
+                x_title=view.x_title,
+            ),
+            width="stretch",
+        )
+        st.altair_chart(analysis.bootstrap_histograms(result.replicates, result.summary, result.level))
+
+
 # ---------------------------------------------------------------- choosing K
+#: Above this many points, Choose K scores a seeded subsample of this size (said on the page).
+SCORED_POINTS = 20_000
+#: Simulated data sets per likelihood-ratio test, and the tolerance of their fits:
+#: mclust's EM default, 1e-5, keeps B = 99 tests to seconds (at 1e-8 a K + 1 fit of
+#: K-component data crawls to the iteration limit).
+LRT_BOOT, LRT_TOL = 99, 1e-5
+
+
+def scored_sample(x: np.ndarray, seed: int) -> np.ndarray:
+    """``x``, or a seeded subsample of ``SCORED_POINTS`` when it is larger."""
+    if x.size <= SCORED_POINTS:
+        return x
+    return np.random.default_rng(seed).choice(x, SCORED_POINTS, replace=False)
+
+
 def choose_k(data: Data, values: Settings) -> None:
+    """Information criteria for K = 1..10, and the bootstrap likelihood-ratio test."""
     with st.expander("Choose K: how many components?"):
         st.caption(
-            "Fits K = 1 to 10 (3 starts each) and scores each with BIC = -2 L + p ln n and "
-            "AIC = -2 L + 2 p; lower is better. Above 20,000 points a seeded subsample is scored."
+            "Fits K = 1 to 10 (3 starts each) and scores each with BIC = -2 log L + p ln n, "
+            "AIC = -2 log L + 2 p and ICL = BIC - 2 sum_n log max_i r_ni (BIC plus a penalty for "
+            "points the fit cannot place; mclust's definition, with the sign turned so that lower is "
+            f"better, like the others). Above {SCORED_POINTS:,} points a seeded subsample is scored. "
+            "A cross marks a degenerate fit: a component on fewer than "
+            f"{MIN_EFFECTIVE_POINTS:g} points or at the sd floor."
         )
         key = ("select", data.key, values.tied, values.seed)
-        if st.button("Compute BIC and AIC", key="select_k"):
-            x = data.x
-            rng = np.random.default_rng(values.seed)
-            if x.size > 20_000:
-                x = rng.choice(x, 20_000, replace=False)
+        if st.button("Compute BIC, AIC and ICL", key="select_k"):
             bar = st.progress(0.0, text="Fitting K = 1")
 
             def fitted(k: int) -> None:
@@ -655,7 +807,12 @@ def choose_k(data: Data, values: Settings) -> None:
             try:
                 # K above the number of distinct values is left out by select_k
                 table = selection.select_k(
-                    x, range(1, 11), n_init=3, rng=rng, tied_sd=values.tied, callback=fitted
+                    scored_sample(data.x, values.seed),
+                    range(1, 11),
+                    n_init=3,
+                    rng=values.seed,
+                    tied_sd=values.tied,
+                    callback=fitted,
                 )
             except ValueError as err:
                 st.error(f"{err} Choose K needs data with at least two distinct values.")
@@ -666,9 +823,164 @@ def choose_k(data: Data, values: Settings) -> None:
         stored = st.session_state.get("selection")
         if stored and stored[0] == key:
             table = stored[1]
-            best = selection.best_k(table)
-            st.altair_chart(trace.selection_chart(table, best), width="stretch")
+            criterion_col, include_col = st.columns(2, vertical_alignment="bottom")
+            criterion = criterion_col.segmented_control(
+                "Criterion", ["bic", "aic", "icl"], format_func=str.upper, default="bic", key="criterion"
+            )
+            include = include_col.toggle(
+                "Include degenerate fits",
+                key="include_degenerate",
+                help="By default the best K is chosen among fits with no degenerate component: a spike on "
+                "two points raises the likelihood without describing the data.",
+            )
+            criterion = criterion or "bic"
+            best = selection.best_k(table, criterion, include_degenerate=include)
+            st.altair_chart(trace.selection_chart(table, best, criterion), width="stretch")
             st.button(f"Use K = {best}", on_click=lambda: st.session_state.update(n_fit=best), key="use_k")
+        likelihood_ratio_tests(data, values)
+
+
+def likelihood_ratio_tests(data: Data, values: Settings) -> None:
+    """The sequential bootstrap test of K against K + 1, with its LRT* histograms."""
+    st.markdown(
+        f"**Bootstrap likelihood-ratio test** (mclust's `mclustBootstrapLRT`): for K = 1, 2, ..., "
+        f"LRT = 2 (log L of K + 1 - log L of K), compared with its values on {LRT_BOOT} data sets drawn "
+        "from the K-component fit: p = (1 + #{LRT* >= LRT}) / (B + 1). It stops at the first K not "
+        "rejected at 5 %."
+    )
+    key = ("lrt", data.key, values.tied, values.seed)
+    if st.button(f"Run the test (B = {LRT_BOOT})", key="run_lrt"):
+        bar = st.progress(0.0, text="Testing K = 1 against K = 2")
+
+        def progress(k: int, done: int, total: int) -> None:
+            bar.progress(
+                done / total, text=f"Testing K = {k} against K = {k + 1}: {done} of {total} data sets"
+            )
+
+        try:
+            tests = bootstrap_lrt(
+                scored_sample(data.x, values.seed),
+                max_k=min(values.n_fit + 2, 10),
+                n_boot=LRT_BOOT,
+                rng=values.seed,
+                tol=LRT_TOL,
+                tied_sd=values.tied,
+                callback=progress,
+            )
+        except ValueError as err:
+            st.error(f"{err} The test needs data with a few distinct values.")
+            return
+        finally:
+            bar.empty()
+        st.session_state.lrt = (key, tests)
+    stored = st.session_state.get("lrt")
+    if not stored or stored[0] != key:
+        return
+    tests = stored[1]
+    st.dataframe(
+        tests.table[["k", "k_alt", "lrt", "p_value", "b"]].rename(
+            columns={"k": "K", "k_alt": "against K", "lrt": "LRT", "p_value": "p", "b": "B"}
+        ),
+        hide_index=True,
+        column_config={
+            "LRT": st.column_config.NumberColumn(format="%.3g"),
+            "p": st.column_config.NumberColumn(format="%.3f"),
+        },
+    )
+    st.caption(f"Selected: K = {tests.selected_k}.")
+    for column, row in zip(st.columns(len(tests.table)), tests.table.itertuples(), strict=True):
+        column.altair_chart(
+            analysis.lrt_histogram(tests.replicates, row.lrt, int(row.k), int(row.k_alt), row.p_value),
+            width="stretch",
+        )
+
+
+def explore_starts(data: Data, values: Settings, view: screens.DataView) -> None:
+    """Where EM's starts end: the final -log L of each, and any start played back."""
+    with st.expander("Explore starts: does every start reach the same fit?"):
+        st.caption(
+            "EM climbs to the nearest maximum of log L from where it starts. This runs S starts "
+            f"({INIT_LABELS[values.init]}, seeds drawn from the seed) with K = {values.n_fit}, and shows where "
+            "each ended: a start whose final log L is within 1e-6 (relative) of the best reached it."
+        )
+        n_col, run_col = st.columns(2, vertical_alignment="bottom")
+        n_starts = n_col.number_input("Starts, S", 2, 100, 20, key="n_starts")
+        key = (values.fit_key(data.key), n_starts)
+        if run_col.button(f"Run {n_starts} starts", key="run_starts", width="stretch"):
+            bar = st.progress(0.0, text="Start 1")
+
+            def progress(start: int, iteration: int, _model: GMM, _ll: float) -> None:
+                if iteration == 0:
+                    bar.progress(start / n_starts, text=f"Start {start + 1} of {n_starts}")
+
+            try:
+                starts = fit_starts(
+                    data.x,
+                    values.n_fit,
+                    int(n_starts),
+                    max_iter=values.max_iter,
+                    tol=values.tol,
+                    init=values.init,
+                    tied_sd=values.tied,
+                    rng=values.seed,
+                    callback=progress,
+                )
+            except ValueError as err:
+                st.error(f"{err} Change the data or the number of fitted components.")
+                return
+            finally:
+                bar.empty()
+            st.session_state.starts = (key, starts)
+        stored = st.session_state.get("starts")
+        if not stored or stored[0] != key:
+            return
+        starts = stored[1]
+        summary = explore.start_summary(starts)
+        best_row = summary.loc[summary["final_log_likelihood"].idxmax()]
+        worst_row = summary.loc[summary["final_log_likelihood"].idxmin()]
+        st.markdown(
+            f"**{int(summary['reached_best'].sum())} of {len(summary)} starts reached the best fit** "
+            f"(-log L = {-best_row.final_log_likelihood:,.2f}); the worst ended at "
+            f"-log L = {-worst_row.final_log_likelihood:,.2f}."
+        )
+        number = st.selectbox(
+            "Start to play",
+            summary["start"].tolist(),
+            index=int(best_row.start) - explore.START_OFFSET,
+            format_func=lambda n: f"start {n}: -log L = {-summary.loc[n - 1, 'final_log_likelihood']:,.2f}",
+            key="chosen_start_number",
+        )
+        st.altair_chart(explore.starts_chart(summary, selected=number), width="stretch")
+        st.button(
+            f"Play start {number}",
+            on_click=play_start,
+            args=(values.fit_key(data.key), starts, number),
+            key="play_start",
+            icon=":material/play_arrow:",
+        )
+        best_col, worst_col = st.columns(2)
+        for column, row, name in ((best_col, best_row, "best"), (worst_col, worst_row, "worst")):
+            model = final_model(explore.start_history(starts, int(row.start)))
+            chart = screens.final_screen(view, model)[0].properties(
+                title=f"The {name} start, {int(row.start)}: -log L = {-row.final_log_likelihood:,.2f}"
+            )
+            column.altair_chart(chart, width="stretch")
+
+
+def play_start(fit_key: tuple[object, ...], starts: pd.DataFrame, number: int) -> None:
+    """Play start ``number`` of an exploration as if it were the fit."""
+    history = explore.start_history(starts, number)
+    key = (*fit_key, "start", number)
+    fit_store().put(key, history)
+    st.session_state.chosen_start = (fit_key, number)
+    st.session_state.play = Playback(
+        int(history.attrs["n_iter"]),
+        st.session_state.every,
+        st.session_state.fps,
+        half_steps=st.session_state.half_steps,
+    )
+    st.session_state.play_key = key
+    st.session_state.pop("scrub", None)
 
 
 def explain(tol: float) -> None:
@@ -737,6 +1049,11 @@ if values.source == "upload" or (values.source == "paste" and DATA_PARAM not in 
 
 key = values.fit_key(data.key)
 store = fit_store()
+chosen = st.session_state.get("chosen_start")
+if fit_pressed or not chosen or chosen[0] != key:
+    st.session_state.pop("chosen_start", None)
+else:
+    key = (*key, "start", chosen[1])  # a start of "Explore starts", played as the fit
 if st.session_state.get("play_key") != key:
     st.session_state.pop("play", None)  # a fit always belongs to the data and settings on screen
 
@@ -771,4 +1088,5 @@ else:
         playback(history, view, y_max)
 
 choose_k(data, values)
+explore_starts(data, values, view)
 explain(values.tol)

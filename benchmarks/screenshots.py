@@ -50,7 +50,7 @@ def main() -> None:
             page.wait_for_timeout(1000)
             page.screenshot(path=str(DOCS / "screen_final.png"))
             page.get_by_text("Choose K: how many components?").click()
-            page.get_by_role("button", name="Compute BIC and AIC").click()
+            page.get_by_role("button", name="Compute BIC, AIC and ICL").click()
             page.get_by_role("button", name=re.compile("Use K = ")).wait_for(timeout=120_000)
             page.get_by_role("button", name=re.compile("Use K = ")).scroll_into_view_if_needed()
             page.wait_for_timeout(1000)

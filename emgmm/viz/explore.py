@@ -170,7 +170,32 @@ def start_history(history: pd.DataFrame, number: int) -> pd.DataFrame:
         raise ValueError(
             f"number: expected a start from {first} to {first + history['start'].nunique() - 1}, got {number}."
         )
-    return rows.drop(columns="start").reset_index(drop=True)
+    one = rows.drop(columns="start").reset_index(drop=True)
+    one.attrs = start_attrs(history.attrs, number - START_OFFSET)
+    return one
+
+
+#: ``fit_starts``' per-start attrs, and the ``fit_em`` attr each becomes for one start.
+PER_START = {"stop_reasons": "stop_reason", "n_iters": "n_iter", "last_gains": "last_gain"}
+
+
+def start_attrs(attrs: dict, index: int) -> dict:
+    """``fit_em``'s attrs for start ``index`` (from 0) of ``fit_starts``' ``attrs``: its
+    stop reason, iterations and last gain, as if it had been the only start."""
+    one = {k: v for k, v in attrs.items() if k not in (*PER_START, "best_start", "final_log_likelihoods")}
+    for many, single in PER_START.items():
+        if many in attrs:
+            one[single] = attrs[many][index]
+    reason = one.get("stop_reason")
+    one.update(
+        converged=reason == "converged",
+        decreased=reason == "decreased",
+        n_init=1,
+        start_log_likelihoods=[attrs["final_log_likelihoods"][index]]
+        if "final_log_likelihoods" in attrs
+        else [],
+    )
+    return one
 
 
 def starts_chart(finals: pd.DataFrame, best_ll: float | None = None, selected: int | None = None) -> Layered:

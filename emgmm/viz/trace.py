@@ -48,9 +48,9 @@ SOUND = "no degenerate component"
 DEGENERATE = f"degenerate: a component on fewer than {MIN_EFFECTIVE_POINTS:g} points or at the sd floor"
 
 
-def selection_chart(table: pd.DataFrame, best_k: int) -> Layered:
+def selection_chart(table: pd.DataFrame, best_k: int, criterion: str = "bic") -> Layered:
     """BIC, AIC and, when the table has it, ICL against K (``selection.select_k``), the best
-    K by BIC marked. When the table has ``degenerate``, the points of a K whose fit holds a
+    K by ``criterion`` marked. When the table has ``degenerate``, the points of a K whose fit holds a
     degenerate component (``degeneracy.component_health``) are crosses, not dots."""
     shown = [c for c in CRITERIA if c in table.columns]
     names = [c.upper() for c in shown]
@@ -85,7 +85,7 @@ def selection_chart(table: pd.DataFrame, best_k: int) -> Layered:
         .encode(x="k:O")
     )
     listed = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-    title = f"{listed} by K (best by BIC: K = {best_k})"
+    title = f"{listed} by K (best by {criterion.upper()}: K = {best_k})"
     if not flagged:
         lines = base.mark_line(point=True).encode(strokeDash=dashes)
         return alt.layer(rule, lines).properties(title=title, height=260, width="container")

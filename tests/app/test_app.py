@@ -71,8 +71,9 @@ def test_chart_specs_have_expected_layers_and_at_most_5000_rows():
     at = fit(start({"n_points": "1000000"}))
     no_exception(at)
     specs = charts_of(at)
-    frame = next(s for s in specs if "layer" in s and len(s["layer"]) == 4)
-    assert [layer["mark"]["type"] for layer in frame["layer"]] == ["rect", "line", "line", "text"]
+    # histogram, the curves an M-step moved from (faint), components, mixture, heading
+    frame = next(s for s in specs if "layer" in s and len(s["layer"]) == 5)
+    assert [layer["mark"]["type"] for layer in frame["layer"]] == ["rect", "line", "line", "line", "text"]
     for c in at.get("vega_lite_chart"):
         for ds in c.proto.datasets:
             import pyarrow as pa
@@ -175,7 +176,7 @@ def test_bad_uploads_say_what_to_do_and_the_next_good_upload_works(content, mess
 
 def test_choose_k_draws_criteria_and_sets_fitted_components():
     at = start({"n_real": "3", "spread": "6", "n_points": "600"})
-    button(at, "Compute BIC and AIC").click().run()
+    button(at, "Compute BIC, AIC and ICL").click().run()
     no_exception(at)
     title = next(t for t in titles(at) if t and t.startswith("BIC and AIC by K"))
     best = int(title.rsplit("=", 1)[1].strip(" )"))

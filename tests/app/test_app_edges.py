@@ -138,7 +138,7 @@ def test_a_typo_outlier_is_pointed_out_and_does_not_merge_the_clusters():
 def test_choose_k_on_one_distinct_value_says_why_instead_of_crashing():
     at = start({"source": "paste"})
     at.text_area(key="paste").set_value("4 4 4 4 4").run()
-    button(at, "Compute BIC and AIC").click().run()
+    button(at, "Compute BIC, AIC and ICL").click().run()
     no_exception(at)
     assert any("two distinct values" in e.value for e in at.error)
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from emgmm import GMM, final_model, fit_em, sample
+from emgmm import GMM, final_model, fit_em, random_model, sample
 from emgmm.bootstrap import bootstrap
 from emgmm.em import fit_starts
 from emgmm.goodness import ecdf_table, ks_distance, qq_table
@@ -405,3 +405,16 @@ def test_no_chart_carries_more_than_5000_rows():
     for chart in charts:
         sizes = [len(rows) for rows in every_dataset(chart.to_dict())]
         assert sizes and max(sizes) <= 5000
+
+
+def test_a_start_played_alone_carries_its_own_stop_reason_and_iterations():
+    x = sample(random_model(3, rng=4), 400, rng=5)[0]
+    starts = fit_starts(x, 3, 4, rng=2, max_iter=40)
+    for number in range(1, 5):
+        one = explore.start_history(starts, number)
+        i = number - explore.START_OFFSET
+        assert one.attrs["n_iter"] == starts.attrs["n_iters"][i] == int(one["iteration"].max())
+        assert one.attrs["stop_reason"] == starts.attrs["stop_reasons"][i]
+        assert one.attrs["converged"] == (starts.attrs["stop_reasons"][i] == "converged")
+        assert one.attrs["start_log_likelihoods"] == [starts.attrs["final_log_likelihoods"][i]]
+        assert one.attrs["sd_floor"] == starts.attrs["sd_floor"] and "best_start" not in one.attrs

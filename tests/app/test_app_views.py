@@ -1,0 +1,122 @@
+"""The views that show how EM works and how far to trust its fit, on the page (AppTest):
+responsibilities, E- and M-steps, uncertainty colouring, degeneracy, goodness of fit, the
+bootstrap, Choose K's ICL and likelihood-ratio test, and the local optima explorer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from emgmm.app import text
+from tests.support.apptest import button, charts_of, fit, no_exception, start, titles
+
+pytestmark = pytest.mark.slow  # each test runs the whole page (AppTest)
+
+
+def datasets_of(at, name: str) -> list[list[dict]]:
+    """Every chart's named dataset ``name``, as records."""
+    out = []
+    for element in at.get("vega_lite_chart"):
+        for ds in element.proto.datasets:
+            if ds.name == name:
+                out.append(pa.ipc.open_stream(ds.data.data).read_all().to_pylist())
+    return out
+
+
+def skip(at):
+    button(at, "Skip to the end").click().run()
+    no_exception(at)
+    return at
+
+
+def pasted(numbers: str, query: dict[str, str] | None = None):
+    at = start({"source": "paste", **(query or {})})
+    at.text_area(key="paste").set_value(numbers).run()
+    no_exception(at)
+    return at
+
+
+def test_every_frame_has_the_responsibilities_and_the_paths_under_it():
+    at = fit(start({"max_iter": "30"}))
+    no_exception(at)
+    (curves,) = datasets_of(at, "responsibilities")
+    assert [r["component"] for r in curves] == [1, 2, 3, 4, 5]
+    share = np.sum([np.array(r["responsibility"].split(), dtype=float) for r in curves], axis=0)
+    np.testing.assert_allclose(share, 1.0, atol=5 * 0.5e-4)  # 5 components, each to 4 decimals
+    assert datasets_of(at, "current") == [[{"iteration": 0}]]
+
+
+def test_show_e_and_m_steps_alternates_titles_and_plays_twice_the_frames():
+    at = start({"max_iter": "30", "half_steps": "true"})
+    fit(at)
+    no_exception(at)
+    assert any(t and t.startswith("Start: ") for t in titles(at))
+    button(at, "Step forward").click().run()
+    assert any(t and t.startswith("E-step 1: ") for t in titles(at))
+    assert datasets_of(at, "previous") == [[]]  # an E-step moves no curve
+    button(at, "Step forward").click().run()
+    assert any(t and t.startswith("M-step 1: ") for t in titles(at))
+    (previous,) = datasets_of(at, "previous")
+    assert len(previous) == 5  # the curves the M-step moved from, faint
+    assert any("M-step 1 of 30" in p.text or "M-step 1 of" in p.text for p in at.get("progress"))
+
+
+def test_colouring_the_points_by_uncertainty():
+    at = fit(start({"max_iter": "30", "colour_by": "uncertainty"}))
+    no_exception(at)
+    (strip,) = datasets_of(at, "strip")
+    values = np.array(strip[0]["uncertainty"].split(), dtype=float)
+    assert values.size == 2000 and values.min() >= 0 and values.max() <= 1 - 1 / 5 + 1e-9
+    assert text.COLOUR_LABELS["uncertainty"] in [o for o in at.selectbox(key="colour_by").options]
+
+
+def test_a_spike_on_two_points_is_called_degenerate_and_flagged_in_the_table():
+    rng = np.random.default_rng(0)
+    values = np.concatenate([rng.normal(-3, 1, 150), rng.normal(3, 1, 150), [40.0, 40.0]])
+    at = pasted(" ".join(f"{v:.6f}" for v in values), {"n_fit": "3"})
+    skip(fit(at))
+    warning = " ".join(w.value for w in at.warning)
+    assert "Degenerate: C" in warning and "on 2.0 points" in warning
+    table = at.dataframe[0].value
+    assert table["degenerate"].sum() == 1 and table["points, N_i"].min() == pytest.approx(2.0, abs=0.01)
+
+
+def test_goodness_of_fit_and_the_bootstrap_in_the_final_view():
+    at = skip(fit(start({"max_iter": "60", "n_points": "500"})))
+    assert any("Kolmogorov-Smirnov distance D = " in c.value for c in at.caption)
+    assert any("Quantile-quantile" in str(s.get("title")) for s in charts_of(at))
+    at.number_input(key="n_boot").set_value(20).run()
+    button(at, "Run the bootstrap").click().run()
+    no_exception(at)
+    summary = next(d.value for d in at.dataframe if "standard error" in d.value.columns)
+    assert len(summary) == 5 * 3 and (summary["standard error"] > 0).all()
+    assert (summary["2.5 %"] <= summary["97.5 %"]).all()
+
+
+def test_choose_k_scores_icl_and_tests_k_against_k_plus_one():
+    rng = np.random.default_rng(1)
+    values = np.concatenate([rng.normal(-4, 1, 100), rng.normal(4, 1, 100)])
+    at = pasted(" ".join(f"{v:.5f}" for v in values), {"n_fit": "2"})
+    button(at, "Compute BIC, AIC and ICL").click().run()
+    no_exception(at)
+    at.segmented_control(key="criterion").set_value("icl").run()
+    assert any("best by ICL: K = 2" in str(s.get("title")) for s in charts_of(at))
+    button(at, "Run the test (B = 99)").click().run()
+    no_exception(at)
+    table = next(d.value for d in at.dataframe if "against K" in d.value.columns)
+    assert table["p"].iloc[0] == pytest.approx(0.01) and table["p"].iloc[-1] > 0.05
+    assert any(c.value == "Selected: K = 2." for c in at.caption)
+
+
+def test_explore_starts_counts_those_at_the_best_and_plays_any_of_them():
+    at = start({"max_iter": "50", "n_points": "600"})
+    at.number_input(key="n_starts").set_value(6).run()
+    button(at, "Run 6 starts").click().run()
+    no_exception(at)
+    assert any("starts reached the best fit" in m.value for m in at.markdown)
+    at.selectbox(key="chosen_start_number").set_value(3).run()
+    button(at, "Play start 3").click().run()
+    no_exception(at)
+    assert at.session_state["play_key"][-2:] == ("start", 3)
+    assert any(t and t.startswith("Iteration 0: ") for t in titles(at))
