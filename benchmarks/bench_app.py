@@ -1,14 +1,21 @@
-"""Cost of the dashboard's frames: chart build time, spec size, Fit to first frame.
+"""Cost of the dashboard's frames: build time, spec size, Fit to first frame, Explore starts.
 
 Run: python -m benchmarks.bench_app [--repeats 15]
 
 For 2,000 and 1,000,000 points (default settings otherwise: 5 true and 5 fitted
-components) it prints the median time to build one playback frame's charts with Altair
-(``screens.frame_screen``) and as the app does during playback (``screens.frame_specs``
-filling a template built once per fit), the size of one frame's chart specs with their
-data (``chart.to_json()``, and compact JSON), and the median time from pressing Fit to
-the first frame's charts being built (the app draws that frame from the fit's progress
-callback at iteration 0, before the fit goes on).
+components) it prints, for the plain playback and for "Show E- and M-steps", with the
+strip coloured by component and by uncertainty:
+
+- the time to build a fit's frame set once (``frames.frame_set``: Altair builds and
+  validates the specs), and the median time to make one frame's specs as the playback
+  does (``FrameSet.specs``: the density chart, responsibilities, strip and parameter
+  paths, by swapping datasets), over frames spread across the fit;
+- the size of one frame's specs as compact JSON, what the server sends per frame: the
+  frame (density, responsibilities, strip) and the paths chart beside it;
+- the median time from pressing Fit to the first frame's charts (``frames.live_frame``,
+  drawn from the fit's callback at iteration 0);
+
+then the time of "Explore starts" with S = 20 at 2,000 points, K = 5 (``fit_starts``).
 """
 
 from __future__ import annotations
@@ -20,9 +27,10 @@ import time
 
 import numpy as np
 
-from emgmm import fit_em, iteration_table, model_at
+from emgmm import fit_em
+from emgmm.em import fit_starts
 from emgmm.sampling import simulate
-from emgmm.viz import screens
+from emgmm.viz import frames, screens
 
 
 class FirstFrame(Exception):
@@ -31,7 +39,8 @@ class FirstFrame(Exception):
 
 def fit_to_first_frame(x, view, y_max) -> float:
     def callback(start, iteration, model, ll):
-        screens.frame_screen(view, model, f"Iteration 0: -LL = {-ll:,.2f}", y_max)
+        for chart in frames.live_frame(view, model, f"Iteration 0: -LL = {-ll:,.2f}", y_max, "component"):
+            chart.to_dict()
         raise FirstFrame
 
     t0 = time.perf_counter()
@@ -40,46 +49,54 @@ def fit_to_first_frame(x, view, y_max) -> float:
     return time.perf_counter() - t0
 
 
+def compact_kb(spec: dict) -> float:
+    return len(json.dumps(spec, separators=(",", ":"))) / 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
-    print(f"# medians of {args.repeats} runs")
+    print(f"# medians of {args.repeats} frames or runs")
     print(
-        "| points | frame build, Altair (ms) | frame build, playback (ms) "
-        "| frame spec, to_json() (KB) | compact JSON (KB) | Fit to first frame (ms) |"
+        "| points | playback | strip | frame set, once (ms) | a frame's specs (ms) "
+        "| frame spec (KB) | paths spec (KB) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---|---|---:|---:|---:|---:|")
+    first_frames = {}
     for n in (2_000, 1_000_000):
         true, x = simulate(5, 1.5, n, 1)
         view = screens.data_view(x, 1)
         y_max = screens.y_ceiling(view, [true])
         history = fit_em(x, 5, rng=1)
-        iterations = iteration_table(history)
-        last = int(iterations["iteration"].iloc[-1])
-        frames = np.linspace(0, last, args.repeats).astype(int)
-        builds = []
-        for it in frames:
-            t0 = time.perf_counter()
-            title = screens.history_title(iterations, int(it))
-            stacked = screens.frame_screen(view, model_at(history, int(it)), title, y_max)
-            builds.append(time.perf_counter() - t0)
-        template = screens.frame_template(view, 5, y_max)
-        fills = []
-        for it in frames:
-            t0 = time.perf_counter()
-            screens.frame_specs(
-                template, view, model_at(history, int(it)), screens.history_title(iterations, int(it))
-            )
-            fills.append(time.perf_counter() - t0)
-        size = sum(len(c.to_json()) for c in stacked)
-        compact = sum(len(json.dumps(c.to_dict(), separators=(",", ":"))) for c in stacked)
-        first = [fit_to_first_frame(x, view, y_max) for _ in range(args.repeats)]
-        print(
-            f"| {n:,} | {np.median(builds) * 1e3:.1f} | {np.median(fills) * 1e3:.1f} | "
-            f"{size / 1000:.1f} | {compact / 1000:.1f} | {np.median(first) * 1e3:.0f} |",
-            flush=True,
-        )
+        for half in (False, True):
+            for colour_by in frames.COLOUR_BY:
+                t0 = time.perf_counter()
+                frame_set = frames.frame_set(history, view, y_max, half, colour_by)
+                once = time.perf_counter() - t0
+                picks = np.linspace(0, len(frame_set.steps) - 1, args.repeats).astype(int)
+                times, sizes, paths = [], [], []
+                for i in picks:
+                    t0 = time.perf_counter()
+                    specs = frame_set.specs(int(i))
+                    times.append(time.perf_counter() - t0)
+                    sizes.append(sum(compact_kb(specs[k]) for k in ("top", "panel", "strip")))
+                    paths.append(compact_kb(specs["paths"]))
+                print(
+                    f"| {n:,} | {'E and M steps' if half else 'iterations'} | {colour_by} | {once * 1e3:.0f} | "
+                    f"{np.median(times) * 1e3:.1f} | {max(sizes):.1f} | {max(paths):.1f} |",
+                    flush=True,
+                )
+        first_frames[n] = np.median([fit_to_first_frame(x, view, y_max) for _ in range(args.repeats)])
+    for n, seconds in first_frames.items():
+        print(f"Fit to the first frame at {n:,} points: {seconds * 1e3:.0f} ms (median)")
+    _, x = simulate(5, 1.5, 2_000, 1)
+    runs = []
+    for _ in range(max(3, args.repeats // 5)):
+        t0 = time.perf_counter()
+        fit_starts(x, 5, 20, rng=1)
+        runs.append(time.perf_counter() - t0)
+    print(f"Explore starts, S = 20 at 2,000 points, K = 5: {np.median(runs):.2f} s (median of {len(runs)})")
 
 
 if __name__ == "__main__":
