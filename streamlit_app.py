@@ -21,13 +21,14 @@ import streamlit.components.v1 as components
 
 import emgmm.app
 from emgmm import datasets, goodness, selection
-from emgmm.app import exports, parsing, settings, text
+from emgmm.app import custom, exports, parsing, settings, text
 from emgmm.app.cache import BoundedStore
 from emgmm.app.links import DATA_PARAM, decode_paste, encode_paste
 from emgmm.app.logs import quiet_gone_fragments
 from emgmm.app.playback import Playback
-from emgmm.app.settings import Settings
+from emgmm.app.settings import CUSTOM, Settings
 from emgmm.app.text import COLOUR_LABELS, EXAMPLE_TEXT, INIT_LABELS, MATCH_LABELS, SOURCE_LABELS
+from emgmm.app.weighting import NO_WEIGHTS, weighted_values
 from emgmm.bootstrap import KINDS, bootstrap
 from emgmm.degeneracy import MIN_EFFECTIVE_POINTS, component_health
 from emgmm.em import fit_em, fit_starts
@@ -36,9 +37,11 @@ from emgmm.lrt import bootstrap_lrt
 from emgmm.matching import match_components
 from emgmm.model import GMM
 from emgmm.sampling import simulate
+from emgmm.scaling import sd_floor_for
 from emgmm.validation import check_fittable
 from emgmm.viz import analysis, explore, frames, screens, trace
 from emgmm.viz.plotdata import params_table
+from emgmm.viz.start import PLACE, placing_chart
 from emgmm.viz.style import component_label
 
 T = TypeVar("T")
@@ -182,6 +185,7 @@ def sidebar() -> tuple[Settings, bool]:
                 f"up to 50 MB and {parsing.MAX_ROWS:,} rows.",
             )
             st.session_state.column_slot = st.container()  # the column picker goes right here
+            st.session_state.weight_slot = st.container()
         else:
             st.text_area(
                 "Numbers",
@@ -239,6 +243,7 @@ class Data:
     caption: str
     about: str = ""
     x_title: str = "x"
+    weights: np.ndarray | None = None  # frequencies: a row of weight 2 counts as two
 
 
 # Data sets and parsed uploads live in one store shared by every session, bounded in
@@ -292,9 +297,14 @@ def parsed_upload(file_id: str, content: bytes) -> parsing.ParsedTable:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def data_view(
-    key: tuple[object, ...], _x: np.ndarray, seed: int, x_title: str, bins: int
+    key: tuple[object, ...],
+    _x: np.ndarray,
+    seed: int,
+    x_title: str,
+    bins: int,
+    _weights: np.ndarray | None = None,
 ) -> screens.DataView:
-    return screens.data_view(_x, seed, x_title, bins)
+    return screens.data_view(_x, seed, x_title, bins, _weights)
 
 
 def current_data(values: Settings) -> Data | None:
@@ -337,14 +347,35 @@ def current_data(values: Settings) -> Data | None:
                 st.session_state.column = column  # a new file: its first column that is not a row index
             with st.session_state.pop("column_slot", st.sidebar):
                 column = st.selectbox("Column", names, key="column", help="The numeric column to fit.")
-        values_ = parsing.column_values(table, column)
+        weight_column = NO_WEIGHTS
+        if len(names) > 1:
+            with st.session_state.pop("weight_slot", st.sidebar):
+                weight_column = st.selectbox(
+                    "Weights",
+                    [NO_WEIGHTS, *(n for n in names if n != column)],
+                    key="weight_column",
+                    help="A column of counts or weights: each row then stands for that many observations "
+                    "of its value (binned data).",
+                )
+        weights = None
+        if weight_column == NO_WEIGHTS:
+            values_ = parsing.column_values(table, column)
+            weighted_note = ""
+        else:
+            try:
+                weighted = weighted_values(table, column, weight_column)
+            except ValueError as err:
+                st.error(f"{name}: {err}")
+                return None
+            values_, weights, weighted_note = weighted.values, weighted.weights, f"; {weighted.note()}"
         note = f"; {values_.note()}" if values_.note() else ""
         return Data(
-            values.data_key(f"{file_id}:{column}"),
+            values.data_key(f"{file_id}:{column}:{weight_column}"),
             values_.x,
             None,
-            f"{name}, column '{column}': {text.count(values_.x.size, 'value')}{note}",
+            f"{name}, column '{column}': {text.count(values_.x.size, 'value')}{weighted_note}{note}",
             x_title=column,
+            weights=weights,
         )
     pasted_text = st.session_state.get("paste", "")
     if not pasted_text.strip():
@@ -363,6 +394,80 @@ def current_data(values: Settings) -> Data | None:
         f"Pasted data: {text.count(pasted.x.size, 'value')}{note}",
         x_title="value",
     )
+
+
+# ------------------------------------------------------------------ your own start
+def start_table(data: Data, values: Settings) -> pd.DataFrame:
+    """The start table of this data (from the link, or a first guess), with the edits the
+    table editor holds and the means clicks placed; K rows."""
+    if st.session_state.get("start_table_for") != data.key:
+        try:
+            table = custom.decode_start(values.start) if values.start else None
+        except ValueError:
+            table = None
+        st.session_state.start_table = (
+            table if table is not None else custom.default_table(data.x, values.n_fit)
+        )
+        st.session_state.start_table_for = data.key
+        st.session_state.start_clicks = 0
+        st.session_state.pop("start_editor", None)
+    table = custom.apply_edits(st.session_state.start_table, st.session_state.get("start_editor"))
+    event = st.session_state.get("place_means")
+    picked = (event or {}).get("selection", {}).get(PLACE) if isinstance(event, dict) else None
+    if picked and picked != st.session_state.get("start_placed"):  # a new click on the data
+        st.session_state.start_placed = picked
+        table = custom.place_mean(table, picked[0]["x"], st.session_state.start_clicks)
+        st.session_state.start_clicks += 1
+        st.session_state.start_table = table
+        st.session_state.pop("start_editor", None)  # its edits are in the table now
+    resized = custom.resized(table, values.n_fit, data.x)
+    if len(resized) != len(table):
+        st.session_state.start_table, table = resized, resized
+        st.session_state.pop("start_editor", None)
+    return table
+
+
+def custom_start(data: Data, values: Settings) -> tuple[GMM | None, list[str], str]:
+    """Your start as EM will run from it, the notes on what was changed, and what is wrong
+    with it (empty when it is a start)."""
+    try:
+        model, notes = custom.read_start(start_table(data, values), sd_floor_of(data))
+    except ValueError as err:
+        return None, [], str(err)
+    return model, notes, ""
+
+
+def sd_floor_of(data: Data) -> float:
+    """The sd floor ``fit_em`` will use on this data (``scaling.sd_floor_for``)."""
+    return float(sd_floor_for(data.x))
+
+
+def your_start(data: Data, view: screens.DataView, values: Settings) -> None:
+    """The data with your start over it, to click on, and the table to edit."""
+    model, notes, problem = custom_start(data, values)
+    shown = (
+        model if model is not None else custom.read_start(custom.default_table(data.x, values.n_fit), 0.0)[0]
+    )
+    y_max = screens.y_ceiling(view, [shown])
+    st.altair_chart(
+        placing_chart(view, shown, y_max),
+        on_select="rerun",
+        selection_mode=PLACE,
+        key="place_means",
+        width="stretch",
+    )
+    st.data_editor(
+        st.session_state.start_table,
+        key="start_editor",
+        hide_index=True,
+        disabled=["component"],
+        num_rows="fixed",
+        column_config={c: st.column_config.NumberColumn(format="%.4g") for c in ("weight", "mean", "sd")},
+    )
+    if problem:
+        st.error(problem)
+    elif notes:
+        st.caption("Your start, as EM will run from it: " + "; ".join(notes) + ".")
 
 
 # -------------------------------------------------------------------------- fits
@@ -399,11 +504,14 @@ def run_fit(data: Data, values: Settings, view: screens.DataView) -> pd.DataFram
                 f"iteration {iteration}, -LL = {-log_likelihood:,.2f}",
             )
 
+    start = custom_start(data, values)[0] if values.init == CUSTOM else None
     history = fit_em(
         data.x,
         values.n_fit,
         max_iter=max_iter,
-        init=values.init,
+        init=values.init if start is None else "kmeans++",
+        init_params=start,
+        weights=data.weights,
         n_init=n_init,
         tied_sd=values.tied,
         tol=values.tol,
@@ -627,7 +735,9 @@ def fit_health(data: Data, history: pd.DataFrame) -> pd.DataFrame:
     (``degeneracy.component_health``), kept for the fit on screen: a pass over the data."""
     stored = st.session_state.get("health")
     if stored is None or stored[0] != st.session_state.play_key:
-        health = component_health(data.x, final_model(history), float(history.attrs["sd_floor"]))
+        health = component_health(
+            data.x, final_model(history), float(history.attrs["sd_floor"]), data.weights
+        )
         stored = (st.session_state.play_key, health)
         st.session_state.health = stored
     return stored[1]
@@ -695,9 +805,9 @@ def goodness_of_fit(data: Data, history: pd.DataFrame, view: screens.DataView) -
         ecdf, qq, ks = fit_cached(
             "goodness",
             lambda: (
-                goodness.ecdf_table(data.x, fitted),
-                goodness.qq_table(data.x, fitted),
-                goodness.ks_distance(data.x, fitted),
+                goodness.ecdf_table(data.x, fitted, weights=data.weights),
+                goodness.qq_table(data.x, fitted, weights=data.weights),
+                goodness.ks_distance(data.x, fitted, weights=data.weights),
             ),
         )
         st.caption(
@@ -732,7 +842,15 @@ def uncertainty(data: Data, history: pd.DataFrame, view: screens.DataView, value
                     shown["at"] = now
                     bar.progress(done / total, text=f"Refitted {done:,} of {total:,} data sets")
 
-            result = bootstrap(data.x, history, int(n_boot), kind=kind, rng=values.seed, callback=progress)
+            result = bootstrap(
+                data.x,
+                history,
+                int(n_boot),
+                kind=kind,
+                rng=values.seed,
+                weights=data.weights,
+                callback=progress,
+            )
             bar.empty()
             st.session_state.boot = (key, result)
         stored = st.session_state.get("boot")
@@ -779,11 +897,12 @@ SCORED_POINTS = 20_000
 LRT_BOOT, LRT_TOL = 99, 1e-5
 
 
-def scored_sample(x: np.ndarray, seed: int) -> np.ndarray:
-    """``x``, or a seeded subsample of ``SCORED_POINTS`` when it is larger."""
-    if x.size <= SCORED_POINTS:
-        return x
-    return np.random.default_rng(seed).choice(x, SCORED_POINTS, replace=False)
+def scored_sample(data: Data, seed: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """The data and its weights, or a seeded subsample of ``SCORED_POINTS`` rows when larger."""
+    if data.x.size <= SCORED_POINTS:
+        return data.x, data.weights
+    index = np.random.default_rng(seed).choice(data.x.size, SCORED_POINTS, replace=False)
+    return data.x[index], None if data.weights is None else data.weights[index]
 
 
 def choose_k(data: Data, values: Settings) -> None:
@@ -806,9 +925,11 @@ def choose_k(data: Data, values: Settings) -> None:
 
             try:
                 # K above the number of distinct values is left out by select_k
+                x, weights = scored_sample(data, values.seed)
                 table = selection.select_k(
-                    scored_sample(data.x, values.seed),
+                    x,
                     range(1, 11),
+                    weights=weights,
                     n_init=3,
                     rng=values.seed,
                     tied_sd=values.tied,
@@ -858,8 +979,10 @@ def likelihood_ratio_tests(data: Data, values: Settings) -> None:
             )
 
         try:
+            x, weights = scored_sample(data, values.seed)
             tests = bootstrap_lrt(
-                scored_sample(data.x, values.seed),
+                x,
+                weights=weights,
                 max_k=min(values.n_fit + 2, 10),
                 n_boot=LRT_BOOT,
                 rng=values.seed,
@@ -918,6 +1041,7 @@ def explore_starts(data: Data, values: Settings, view: screens.DataView) -> None
                     data.x,
                     values.n_fit,
                     int(n_starts),
+                    weights=data.weights,
                     max_iter=values.max_iter,
                     tol=values.tol,
                     init=values.init,
@@ -1013,8 +1137,6 @@ def explain(tol: float) -> None:
 # ------------------------------------------------------------------------ page
 load_link_settings()
 values, fit_pressed = sidebar()
-query = link_query(values)
-st.query_params.from_dict(query)
 
 st.title("EM fitting a 1-D Gaussian mixture")
 if st.session_state.link_warnings and values == st.session_state.link_settings:
@@ -1026,8 +1148,16 @@ if st.session_state.link_warnings and values == st.session_state.link_settings:
 
 data = current_data(values)
 if data is None:
+    st.query_params.from_dict(link_query(values))
     st.stop()
-view = data_view(data.key, data.x, values.seed, data.x_title, values.bins)
+view = data_view(data.key, data.x, values.seed, data.x_title, values.bins, data.weights)
+if values.init == CUSTOM:  # the link carries your start as it stands
+    start_model = custom_start(data, values)[0]
+    if start_model is not None:
+        st.session_state.start = custom.encode_start(start_model)
+        values = values.replace(start=st.session_state.start)
+query = link_query(values)
+st.query_params.from_dict(query)
 truth = [data.true] if data.true is not None else []
 y_max = screens.y_ceiling(view, truth)
 invitation = (
@@ -1059,7 +1189,9 @@ if st.session_state.get("play_key") != key:
 
 if fit_pressed:
     try:
-        check_fittable(data.x, values.n_fit)
+        check_fittable(data.x, values.n_fit, data.weights)
+        if values.init == CUSTOM and custom_start(data, values)[2]:
+            raise ValueError(custom_start(data, values)[2])
     except ValueError as err:
         st.error(f"{err} Change the data or the number of fitted components.")
     else:
@@ -1076,7 +1208,10 @@ if fit_pressed:
 history = store.get(key) if "play" in st.session_state else None
 if history is None:
     st.session_state.pop("play", None)
-    show(screens.data_screen(view))
+    if values.init == CUSTOM:
+        your_start(data, view, values)
+    else:
+        show(screens.data_screen(view))
 else:
     y_max = screens.y_ceiling(view, [*truth, model_at(history, 0), final_model(history)])
     set_playback(

@@ -17,6 +17,10 @@ from typing import Any
 from ..datasets import EXAMPLES
 from ..initialization import INIT_METHODS
 from ..viz.frames import COLOUR_BY
+from .custom import decode_start
+
+#: The start a person sets: a choice of the page's, beside the engine's ``INIT_METHODS``.
+CUSTOM = "custom"
 
 SOURCES = ("random", "example", "upload", "paste")
 
@@ -42,6 +46,7 @@ class Settings:
     bins: int = 50
     half_steps: bool = False
     colour_by: str = "component"
+    start: str = ""  # init "custom": the start, as custom.encode_start writes it
 
     @classmethod
     def from_query(cls, query: Mapping[str, object]) -> tuple[Settings, list[str]]:
@@ -91,7 +96,18 @@ class Settings:
 
     def fit_key(self, data_key: tuple[object, ...]) -> tuple[object, ...]:
         """What names a fit of that data: every setting the fit depends on."""
-        return (*data_key, self.n_fit, self.max_iter, self.init, self.n_init, self.tied, self.tol, self.seed)
+        start = self.start if self.init == CUSTOM else ""
+        return (
+            *data_key,
+            self.n_fit,
+            self.max_iter,
+            self.init,
+            self.n_init,
+            self.tied,
+            self.tol,
+            self.seed,
+            start,
+        )
 
 
 DEFAULTS = Settings()
@@ -155,6 +171,9 @@ class Control:
         if self.kind == "choice":
             if text not in self.choices:
                 raise ValueError(f"one of {', '.join(self.choices)}")
+            return text
+        if self.kind == "text":
+            decode_start(text)  # what a link carries is checked here, once
             return text
         if self.kind == "bool":
             if text.lower() not in ("true", "false", "1", "0"):
@@ -236,9 +255,9 @@ CONTROLS = (
         "init",
         "Start",
         "choice",
-        choices=INIT_METHODS,
-        help="How EM starts: k-means++ seeding, data quantiles, or the original demo's start "
-        "(means in [0, 1), sd 1).",
+        choices=(*INIT_METHODS, CUSTOM),
+        help="How EM starts: k-means++ seeding, data quantiles, the original demo's start "
+        "(means in [0, 1), sd 1), or your own: click the data to place the means, or edit the table.",
     ),
     Control(
         "n_init",
@@ -289,6 +308,7 @@ CONTROLS = (
         help="Each point in the colour of its most responsible component, or by how unsure the "
         "model is of it: 1 - max_i r_ni.",
     ),
+    Control("start", "Your start", "text", help="Your own start (weight:mean:sd per component)."),
 )
 BY_KEY = {c.key: c for c in CONTROLS}
 

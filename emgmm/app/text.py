@@ -48,7 +48,12 @@ SOURCE_LABELS = {
 }
 
 COLOUR_LABELS = {"component": "most responsible component", "uncertainty": "uncertainty, 1 - max r"}
-INIT_LABELS = {"kmeans++": "k-means++", "quantile": "quantile", "random": "random (original demo)"}
+INIT_LABELS = {
+    "kmeans++": "k-means++",
+    "quantile": "quantile",
+    "random": "random (original demo)",
+    "custom": "your own (click the data)",
+}
 
 #: Column headings of ``matching.match_components`` for people.
 MATCH_LABELS = {

@@ -35,9 +35,12 @@ def x_domain(x: np.ndarray) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
-def histogram_table(x: np.ndarray, domain: tuple[float, float], bins: int = HIST_BINS) -> pd.DataFrame:
-    """Density-normalised histogram: one row per bin, columns ``start, end, density``."""
-    density, edges = np.histogram(x, bins=bins, range=domain, density=True)
+def histogram_table(
+    x: np.ndarray, domain: tuple[float, float], bins: int = HIST_BINS, weights: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Density-normalised histogram: one row per bin, columns ``start, end, density``;
+    each point counted ``weights`` times when given (frequencies)."""
+    density, edges = np.histogram(x, bins=bins, range=domain, density=True, weights=weights)
     return pd.DataFrame({"start": edges[:-1], "end": edges[1:], "density": density})
 
 
@@ -46,12 +49,19 @@ def grid(domain: tuple[float, float], n: int = GRID_POINTS) -> np.ndarray:
     return np.linspace(domain[0], domain[1], n)
 
 
-def strip_sample(n_points: int, rng, max_points: int = STRIP_MAX_POINTS) -> tuple[np.ndarray, np.ndarray]:
+def strip_sample(
+    n_points: int, rng, max_points: int = STRIP_MAX_POINTS, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Indices of the points the strip shows, and each one's vertical jitter in [0, 1).
 
-    Both come from ``rng``, so the same seed draws the same strip on every rerun.
+    Both come from ``rng``, so the same seed draws the same strip on every rerun. With
+    ``weights`` (frequencies) the strip draws ``max_points`` observations, each row as
+    often as its weight makes it likely: a row of count 50 shows about 50 times as often.
     """
     rng = np.random.default_rng(rng)
+    if weights is not None:
+        p = np.asarray(weights, dtype=np.float64) / float(np.sum(weights))
+        return np.sort(rng.choice(n_points, size=max_points, p=p)), rng.uniform(0.0, 1.0, size=max_points)
     index = (
         np.arange(n_points)
         if n_points <= max_points

@@ -28,6 +28,7 @@ class DataView:
     grid: np.ndarray
     strip_text: dict
     x_title: str = "x"
+    weighted: bool = False
 
     def strip(self, model: GMM | None = None) -> dict:
         """The strip's values (``plotdata.strip_values``), classified under ``model`` if given."""
@@ -38,26 +39,32 @@ class DataView:
     @property
     def strip_caption(self) -> str:
         """Says when the strip shows a subsample."""
+        if self.weighted:
+            return f"{self.strip_x.size:,} draws of the rows, each as likely as its weight"
         if self.strip_x.size < self.n_points:
             return f"showing {self.strip_x.size:,} of {self.n_points:,} points (a seeded random subsample)"
         return f"all {self.n_points:,} points"
 
 
-def data_view(x: np.ndarray, rng, x_title: str = "x", bins: int = plotdata.HIST_BINS) -> DataView:
+def data_view(
+    x: np.ndarray, rng, x_title: str = "x", bins: int = plotdata.HIST_BINS, weights: np.ndarray | None = None
+) -> DataView:
     """Axis range, histogram (``bins`` bars) and strip subsample of ``x``, whose axis is
-    titled ``x_title`` (what the values are); ``rng`` draws the subsample and jitter."""
+    titled ``x_title`` (what the values are); ``rng`` draws the subsample and jitter;
+    ``weights`` (frequencies) weigh the histogram and the strip's draw."""
     domain = plotdata.x_domain(x)
-    index, jitter = plotdata.strip_sample(x.size, rng)
+    index, jitter = plotdata.strip_sample(x.size, rng, weights=weights)
     strip_x = x[index]
     return DataView(
         domain,
-        plotdata.histogram_table(x, domain, bins),
+        plotdata.histogram_table(x, domain, bins, weights),
         strip_x,
         jitter,
         int(x.size),
         plotdata.grid(domain),
         plotdata.strip_values(strip_x, jitter, domain),
         x_title,
+        weights is not None,
     )
 
 

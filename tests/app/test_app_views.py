@@ -120,3 +120,61 @@ def test_explore_starts_counts_those_at_the_best_and_plays_any_of_them():
     no_exception(at)
     assert at.session_state["play_key"][-2:] == ("start", 3)
     assert any(t and t.startswith("Iteration 0: ") for t in titles(at))
+
+
+def test_your_start_from_a_table_edit_is_where_em_starts_bit_for_bit():
+    from emgmm import fit_em
+    from emgmm.sampling import simulate
+
+    at = start({"init": "custom", "max_iter": "20", "n_fit": "2"})
+    at.session_state["start_editor"] = {"edited_rows": {0: {"mean": -2.5, "weight": 3}}}
+    at.run()
+    no_exception(at)
+    assert any("weights divided by their sum, 3.5" in c.value for c in at.caption)
+    link = at.query_params["start"]
+    fit(at)
+    no_exception(at)
+    key = at.session_state["play_key"]
+    _, x = simulate(5, 1.5, 2000, 1)
+    from emgmm.app.custom import decode_start, read_start
+    from emgmm.scaling import sd_floor_for
+
+    given, _ = read_start(decode_start(link[0] if isinstance(link, list) else link), float(sd_floor_for(x)))
+    assert given.means[0] == -2.5 and given.weights[0] == pytest.approx(3 / 3.5, rel=1e-6)
+    expected = fit_em(x, 2, max_iter=20, init_params=given, rng=1)
+    assert key[-1] == (link[0] if isinstance(link, list) else link)
+    (params,) = datasets_of(at, "params")
+    assert [r["mean"] for r in params] == expected[expected["iteration"] == 0]["mean"].tolist()
+
+
+def test_a_click_on_the_data_places_the_next_mean_and_the_link_carries_it():
+    at = start({"init": "custom", "n_fit": "2"})
+    at.session_state["place_means"] = {"selection": {"place": [{"x": 1.25}]}}
+    at.run()
+    no_exception(at)
+    assert at.session_state["start"].split(",")[0].split(":")[1] == "1.25"
+    again = start({"init": "custom", "n_fit": "2", "start": at.session_state["start"]})
+    no_exception(again)
+    assert again.session_state["start_table"]["mean"].iloc[0] == 1.25
+
+
+def test_an_upload_with_a_count_column_fits_as_the_repeated_observations():
+    from emgmm import fit_em
+
+    rng = np.random.default_rng(3)
+    values = np.round(np.concatenate([rng.normal(20, 2, 300), rng.normal(35, 3, 200)]))
+    levels, counts = np.unique(values, return_counts=True)
+    content = (
+        "minutes,count\n" + "\n".join(f"{v:g},{c}" for v, c in zip(levels, counts, strict=True))
+    ).encode()
+    at = start({"source": "upload", "n_fit": "2", "init": "quantile"})
+    at.file_uploader(key="upload").set_value(("binned.csv", content, "text/csv")).run()
+    at.selectbox(key="weight_column").set_value("count").run()
+    no_exception(at)
+    assert any("rows stand for 500 observations" in c.value for c in at.caption)
+    skip(fit(at))
+    expected = fit_em(np.repeat(levels, counts), 2, init="quantile", rng=1)
+    table = at.dataframe[0].value
+    np.testing.assert_allclose(
+        table["mean"], expected[expected["iteration"] == expected["iteration"].max()]["mean"], rtol=1e-10
+    )

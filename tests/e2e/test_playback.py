@@ -202,3 +202,43 @@ def test_on_a_phone_fit_closes_the_sidebar_and_the_legend_fits_the_screen(app):
     legends = app.page.locator("[data-testid='stVegaLiteChart'] svg g.role-legend").count()
     assert legends >= 1 and overflow == [], overflow
     app.assert_healthy()
+
+
+def test_clicks_on_the_data_place_the_start_means_em_then_starts_from(app, app_url):
+    """Init "your own", K = 2: two clicks on the data chart place C1's and C2's means at
+    the clicked x (the bin there: within a bin width); the link carries the start, and
+    Fit plays from it (the AppTest checks that start bit for bit)."""
+    from urllib.parse import parse_qs, urlparse
+
+    from emgmm.sampling import simulate
+    from emgmm.viz import plotdata
+
+    lo, hi = plotdata.x_domain(simulate(5, 1.5, 2000, 1)[1])
+    bin_width = (hi - lo) / 50
+    app.page.goto(app_url + "?init=custom&n_fit=2")
+    chart = app.page.get_by_test_id("stVegaLiteChart").first
+    chart.wait_for(timeout=60_000)
+    app.idle()
+    plot = chart.evaluate(
+        """e => { const b = [...e.querySelectorAll('svg path.background')]
+             .map(p => p.getBoundingClientRect()).sort((a, c) => c.width * c.height - a.width * a.height)[0];
+             return [b.left, b.top, b.width, b.height]; }"""
+    )
+    left, top, width, height = plot
+    wanted = [-2.0, 1.0]
+    for i, value in enumerate(wanted):
+        app.page.mouse.click(left + (value - lo) / (hi - lo) * width, top + height / 2)
+        app.page.wait_for_function(  # the link follows the start: mean i moved to the click
+            f"(() => {{ const s = new URLSearchParams(location.search).get('start');"
+            f" return s && Math.abs(Number(s.split(',')[{i}].split(':')[1]) - ({value})) <= {bin_width}; }})()",
+            timeout=30_000,
+        )
+        app.idle()
+    start = parse_qs(urlparse(app.page.url).query)["start"][0]
+    means = [float(part.split(":")[1]) for part in start.split(",")]
+    assert abs(means[0] - wanted[0]) <= bin_width and abs(means[1] - wanted[1]) <= bin_width, (means, wanted)
+    app.shot("your_start_1280")
+    app.record_iterations()
+    app.click("Fit")
+    app.wait_drawn(0)
+    app.assert_healthy()
