@@ -8,8 +8,6 @@ malformed or out-of-range value falls back to its default with a warning that na
 from __future__ import annotations
 
 import dataclasses
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -18,6 +16,7 @@ from ..datasets import EXAMPLES
 from ..initialization import INIT_METHODS
 from ..viz.frames import COLOUR_BY
 from .custom import decode_start
+from .numbers import bound_text, read_number
 
 #: The start a person sets: a choice of the page's, beside the engine's ``INIT_METHODS``.
 CUSTOM = "custom"
@@ -112,30 +111,6 @@ class Settings:
 
 DEFAULTS = Settings()
 
-#: Digit groups a person types in a large number: 1,000,000, 1 000 000 or 1_000_000.
-_GROUPED = re.compile(r"[+-]?\d{1,3}(?:([,_ \u00a0\u202f])\d{3})(?:\1\d{3})*(?:\.\d*)?")
-
-
-def _bound(value: float) -> str:
-    """A control's bound as people read it: 1,000,000, 0.1, 0.01."""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
-
-
-def read_number(text: str, whole: bool) -> float:
-    """The number a person (or a link) wrote: plain or scientific (``1e6``), or with
-    digit groups (``1,000,000``, ``1 000 000``, ``1_000_000``); a whole number when
-    ``whole``. Raises ValueError for anything else, e.g. ``1,5`` (ambiguous), ``2.5``
-    when ``whole``, ``nan`` or ``inf``."""
-    text = text.strip()
-    if _GROUPED.fullmatch(text):
-        text = re.sub(r"[,_ \u00a0\u202f]", "", text)
-    elif not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
-        raise ValueError(text)
-    value = float(text)
-    if not math.isfinite(value) or (whole and value != math.floor(value)):
-        raise ValueError(text)
-    return value
-
 
 @dataclass(frozen=True)
 class Control:
@@ -180,9 +155,7 @@ class Control:
                 raise ValueError("true or false")
             return text.lower() in ("true", "1")
         whole = self.kind == "int"
-        expected = (
-            f"{'a whole number' if whole else 'a number'} from {_bound(self.low)} to {_bound(self.high)}"
-        )
+        expected = f"{'a whole number' if whole else 'a number'} from {bound_text(self.low)} to {bound_text(self.high)}"
         try:
             value = read_number(text, whole)
         except ValueError:
