@@ -28,7 +28,7 @@ def pause(app) -> None:
     """Switch the playback off, as a person would (the switch's label, "Pause" while it
     plays), and wait for it."""
     app.page.locator("label").filter(has_text="Pause").first.click()
-    expect(app.page.get_by_role("switch")).not_to_be_checked(timeout=10_000)
+    expect(app.page.get_by_test_id("stMain").get_by_role("switch")).not_to_be_checked(timeout=10_000)
     app.idle()
 
 
