@@ -493,7 +493,8 @@ def run_fit(data: Data, values: Settings, view: screens.DataView) -> pd.DataFram
             title = screens.frame_title(0, log_likelihood)
             with frame_slot.container():
                 y_max = screens.y_ceiling(view, [model] if data.true is None else [data.true, model])
-                show(frames.live_frame(view, model, title, y_max, values.colour_by))
+                for spec in frames.live_frame(view, model, title, y_max, values.colour_by):
+                    st.vega_lite_chart(spec=spec, width="stretch")
         now = time.perf_counter()
         if now - shown["at"] > 0.1:  # Streamlit calls are where a rerun can stop the fit
             shown["at"] = now
@@ -634,6 +635,7 @@ def playback(history: pd.DataFrame, view: screens.DataView, y_max: float) -> Non
     state = playback_state()
     ticks = state.fallback_period if state.playing else None  # the browser's reports drive it
     st.fragment(playback_frame, run_every=ticks)(history, view, y_max)
+    st.caption(frames.FRAME_CAPTION[st.session_state.colour_by])
 
 
 def scrub(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:

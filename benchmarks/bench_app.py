@@ -39,8 +39,7 @@ class FirstFrame(Exception):
 
 def fit_to_first_frame(x, view, y_max) -> float:
     def callback(start, iteration, model, ll):
-        for chart in frames.live_frame(view, model, f"Iteration 0: -LL = {-ll:,.2f}", y_max, "component"):
-            chart.to_dict()
+        frames.live_frame(view, model, f"Iteration 0: -LL = {-ll:,.2f}", y_max, "component")
         raise FirstFrame
 
     t0 = time.perf_counter()

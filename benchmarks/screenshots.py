@@ -3,7 +3,10 @@
 Run: python -m benchmarks.screenshots  (writes docs/screen_*.png)
 
 Each screen is what a person sees at the default settings: the data, a playback paused
-on iteration 6, the final view, and Choose K computed. Traffic goes to 127.0.0.1 only.
+on iteration 6, the final view, and Choose K computed; then the newer views: a playback
+of E- and M-steps with the points coloured by uncertainty, your own start, goodness of
+fit, the bootstrap, the likelihood-ratio test and Explore starts (each view's own part
+of the page). Traffic goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -24,6 +27,56 @@ from tests.support.browser import (
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def expander(page, title: str):
+    """Open the expander headed ``title`` and return it."""
+    page.get_by_text(title).first.click()
+    return page.get_by_test_id("stExpander").filter(has_text=title).first
+
+
+def views(page, port: int) -> None:
+    """The views that show how EM works and how far to trust a fit."""
+    page.goto(f"http://127.0.0.1:{port}/?fps=4&half_steps=true&colour_by=uncertainty")
+    page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE)
+    page.evaluate("() => { window.__steps = []; }")
+    page.get_by_role("button", name="Fit", exact=True).click()
+    page.get_by_text(re.compile("Frame 1[0-9] of")).first.wait_for(timeout=60_000)
+    page.locator("label").filter(has_text="Pause").first.click()
+    page.wait_for_selector(IDLE)
+    if page.get_by_text(re.compile(r"E-step \d+ of")).count():
+        page.get_by_role("button", name="Step forward", exact=True).click()  # an M-step: the curves move
+        page.wait_for_selector(IDLE)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(DOCS / "screen_half_steps.png"))
+    page.get_by_role("button", name="Skip to the end", exact=True).click()
+    page.get_by_text(re.compile("Converged after|Stopped")).first.wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE)
+    shot_of(expander(page, "Goodness of fit"), page, "screen_goodness.png")
+    part = expander(page, "Uncertainty: how much")
+    part.get_by_role("button", name="Run the bootstrap").click()
+    part.get_by_text("standard error").first.wait_for(timeout=180_000)
+    shot_of(part, page, "screen_bootstrap.png")
+    part = expander(page, "Choose K: how many components?")
+    part.get_by_role("button", name=re.compile("Run the test")).click()
+    part.get_by_text(re.compile("Selected: K = ")).first.wait_for(timeout=600_000)
+    shot_of(part, page, "screen_lrt.png")
+    part = expander(page, "Explore starts")
+    part.get_by_role("button", name=re.compile("Run 20 starts")).click()
+    part.get_by_text("starts reached the best fit").first.wait_for(timeout=120_000)
+    shot_of(part, page, "screen_starts.png")
+    page.goto(f"http://127.0.0.1:{port}/?init=custom&n_fit=3&start=0.3:-2.2:0.5,0.3:0.2:0.5,0.4:1.3:0.3")
+    page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(DOCS / "screen_your_start.png"))
+
+
+def shot_of(part, page, name: str) -> None:
+    page.wait_for_selector(IDLE)
+    page.wait_for_timeout(1000)
+    part.screenshot(path=str(DOCS / name))
 
 
 def main() -> None:
@@ -55,6 +108,7 @@ def main() -> None:
             page.get_by_role("button", name=re.compile("Use K = ")).scroll_into_view_if_needed()
             page.wait_for_timeout(1000)
             page.screenshot(path=str(DOCS / "screen_choose_k.png"))
+            views(page, port)
             browser.close()
     finally:
         stop_server(server)

@@ -28,6 +28,25 @@ from .style import Layered
 #: How the strip colours its points.
 COLOUR_BY = ("component", "uncertainty")
 
+#: What the two charts under a frame's density show, said once under the frame: the
+#: charts carry no title of their own, so that a 1280x720 screen holds the frame whole.
+FRAME_CAPTION = {
+    colour_by: "Under the density: the responsibilities r_i(x) = p(y = i | x), each component's share of a "
+    "point at x (the E-step); then the points, "
+    + (
+        "each in the colour of its most responsible component."
+        if colour_by == "component"
+        else "coloured by how unsure the model is of their component, 1 - max_i r_ni: pale where one "
+        "component takes a point, dark red where components share it."
+    )
+    for colour_by in COLOUR_BY
+}
+
+
+def untitled(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` without its title (``FRAME_CAPTION`` says what the chart shows)."""
+    return {k: v for k, v in spec.items() if k != "title"}
+
 
 def _frame_models(frame: HalfStep, history: pd.DataFrame) -> tuple[GMM, GMM, GMM | None]:
     faint = None if frame.faint_iteration is None else model_at(history, frame.faint_iteration)
@@ -110,7 +129,9 @@ class FrameSet:
         return {name: swap_datasets(spec, datasets) for name, spec in self.templates.items()}
 
 
-def live_frame(view: screens.DataView, model: GMM, title: str, y_max: float, colour_by: str) -> list[Any]:
+def live_frame(
+    view: screens.DataView, model: GMM, title: str, y_max: float, colour_by: str
+) -> list[dict[str, Any]]:
     """The charts of a frame drawn while EM runs (no history yet): the layout of the
     playback's frames (``FrameSet.specs``' top, panel and strip), so nothing jumps when
     the playback takes over."""
@@ -120,7 +141,11 @@ def live_frame(view: screens.DataView, model: GMM, title: str, y_max: float, col
         strip = views.uncertainty_strip_chart(
             views.uncertainty_record(view, model), view.domain, model.n_components, view.x_title
         )
-    return [views.with_previous_curves(top, None, view.domain, y_max), panel, strip]
+    return [
+        views.with_previous_curves(top, None, view.domain, y_max).to_dict(),
+        untitled(panel.to_dict()),
+        untitled(strip.to_dict()),
+    ]
 
 
 def frame_set(
@@ -140,8 +165,8 @@ def frame_set(
     paths = views.parameter_paths_chart(parameter_paths(history))
     templates = {
         "top": top.to_dict(),
-        "panel": panel.to_dict(),
-        "strip": strip.to_dict(),
+        "panel": untitled(panel.to_dict()),
+        "strip": untitled(strip.to_dict()),
         "paths": paths.to_dict(),
     }
     return FrameSet(history, view, steps, colour_by, templates)

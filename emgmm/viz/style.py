@@ -30,10 +30,10 @@ DASH, SOLID = [6, 4], [1, 0]
 HEADING_SIZE = 16
 #: Heights (px) sized for a 1280x720 projector: a frame's chart, strip and the playback's
 #: controls fit on one screen under the page's title, and so do the final view's two charts.
-TOP_HEIGHT, BOTTOM_HEIGHT, FINAL_HEIGHT = 185, 130, 330
+TOP_HEIGHT, BOTTOM_HEIGHT, FINAL_HEIGHT = 200, 130, 330
 #: The responsibilities panel under a frame's density chart: short, so that the frame,
 #: the panel, the strip and the controls fit a 1280x720 screen together.
-PANEL_HEIGHT = 86
+PANEL_HEIGHT = 70
 #: Axis text large and dark enough to read when projected.
 AXIS_STYLE: dict[str, Any] = {
     "labelFontSize": 12,

@@ -154,7 +154,9 @@ def test_a_projector_sees_frame_strip_counter_and_controls_then_the_whole_final_
         """() => {
           // the frame (density, responsibilities, strip); the parameters' paths come after, below the fold
           const boxes = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].slice(0, 3)
-            .concat([...document.querySelectorAll("[data-testid='stMain'] [data-testid='stButton']")])
+            // the controls shown (the buttons of closed expanders below are not)
+            .concat([...document.querySelectorAll("[data-testid='stMain'] [data-testid='stButton']")]
+              .filter(e => e.innerText.trim()))
             .concat([...document.querySelectorAll("[data-testid='stMain'] [data-testid='stProgress']")])
             .concat([...document.querySelectorAll("[data-testid='stMain'] [data-testid='stCheckbox']")]);
           return boxes.map(e => { const r = e.getBoundingClientRect();
