@@ -485,7 +485,9 @@ def run_fit(data: Data, values: Settings, view: screens.DataView) -> pd.DataFram
     The bar stands where the playback's controls will, above the frame, so the page
     keeps its layout when the playback starts."""
     bar_slot, frame_slot = st.empty(), st.empty()
-    max_iter, n_init = values.max_iter, values.n_init
+    start = custom_start(data, values)[0] if values.init == CUSTOM else None
+    max_iter = values.max_iter
+    n_init = values.n_init if start is None else 1  # your own start is one start
     shown = {"at": 0.0}
 
     def progress(start, iteration, model, log_likelihood):
@@ -505,7 +507,6 @@ def run_fit(data: Data, values: Settings, view: screens.DataView) -> pd.DataFram
                 f"iteration {iteration}, -LL = {-log_likelihood:,.2f}",
             )
 
-    start = custom_start(data, values)[0] if values.init == CUSTOM else None
     history = fit_em(
         data.x,
         values.n_fit,
@@ -791,6 +792,37 @@ def final_table(fitted: GMM, true: GMM | None, health: pd.DataFrame) -> None:
     )
 
 
+Progress = Callable[[float, str], None]
+
+
+def computed(
+    name: str, key: object, pressed: bool, compute: Callable[[Progress], T], problem: str
+) -> T | None:
+    """The result of a long computation run when ``pressed``, with a progress bar
+    (``compute(progress)`` calls ``progress(fraction, text)``), kept in the session under
+    ``name`` for ``key``: None until it has run for this key, or when it failed on the
+    data (its message shown, followed by ``problem``: what to do)."""
+    if pressed:
+        bar = st.progress(0.0, text="Starting")
+        shown = {"at": 0.0}
+
+        def progress(fraction: float, text: str) -> None:
+            now = time.perf_counter()
+            if now - shown["at"] > 0.1:  # Streamlit calls are where a click elsewhere stops the run
+                shown["at"] = now
+                bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+        try:
+            st.session_state[name] = (key, compute(progress))
+        except ValueError as err:
+            st.error(f"{err} {problem}")
+            return None
+        finally:
+            bar.empty()
+    stored = st.session_state.get(name)
+    return stored[1] if stored and stored[0] == key else None
+
+
 def fit_cached(name: str, make: Callable[[], T]) -> T:
     """``make()``, kept for the fit on screen under ``name`` (dropped with the fit)."""
     stored = st.session_state.get(name)
@@ -834,31 +866,25 @@ def uncertainty(data: Data, history: pd.DataFrame, view: screens.DataView, value
         n_boot = n_boot_col.number_input("Replicates, B", 20, 999, 199, step=20, key="n_boot")
         kind = kind_col.selectbox("Resample", KINDS, key="boot_kind")
         key = (st.session_state.play_key, n_boot, kind)
-        if run_col.button("Run the bootstrap", key="run_bootstrap", width="stretch"):
-            bar = st.progress(0.0, text="Refitting")
-            shown = {"at": 0.0}
-
-            def progress(done: int, total: int) -> None:
-                now = time.perf_counter()
-                if now - shown["at"] > 0.1 or done == total:
-                    shown["at"] = now
-                    bar.progress(done / total, text=f"Refitted {done:,} of {total:,} data sets")
-
-            result = bootstrap(
+        result = computed(
+            "boot",
+            key,
+            run_col.button("Run the bootstrap", key="run_bootstrap", width="stretch"),
+            lambda progress: bootstrap(
                 data.x,
                 history,
                 int(n_boot),
                 kind=kind,
                 rng=values.seed,
                 weights=data.weights,
-                callback=progress,
-            )
-            bar.empty()
-            st.session_state.boot = (key, result)
-        stored = st.session_state.get("boot")
-        if not stored or stored[0] != key:
+                callback=lambda done, total: progress(
+                    done / total, f"Refitted {done:,} of {total:,} data sets"
+                ),
+            ),
+            "Try the other kind of resampling.",
+        )
+        if result is None:
             return
-        result = stored[1]
         if result.n_failed:
             st.info(
                 f"{result.n_failed} of {result.n_boot} resampled data sets could not be fitted "
@@ -919,33 +945,24 @@ def choose_k(data: Data, values: Settings) -> None:
             f"{MIN_EFFECTIVE_POINTS:g} points or at the sd floor."
         )
         key = ("select", data.key, values.tied, values.seed)
-        if st.button("Compute BIC, AIC and ICL", key="select_k"):
-            bar = st.progress(0.0, text="Fitting K = 1")
-
-            def fitted(k: int) -> None:
-                bar.progress(k / 10, text=f"Fitted K = {k}, fitting K = {k + 1}")
-
-            try:
-                # K above the number of distinct values is left out by select_k
-                x, weights = scored_sample(data, values.seed)
-                table = selection.select_k(
-                    x,
-                    range(1, 11),
-                    weights=weights,
-                    n_init=3,
-                    rng=values.seed,
-                    tied_sd=values.tied,
-                    callback=fitted,
-                )
-            except ValueError as err:
-                st.error(f"{err} Choose K needs data with at least two distinct values.")
-                return
-            finally:
-                bar.empty()
-            st.session_state.selection = (key, table)
-        stored = st.session_state.get("selection")
-        if stored and stored[0] == key:
-            table = stored[1]
+        x, weights = scored_sample(data, values.seed)
+        table = computed(
+            "selection",
+            key,
+            st.button("Compute BIC, AIC and ICL", key="select_k"),
+            # K above the number of distinct values is left out by select_k
+            lambda progress: selection.select_k(
+                x,
+                range(1, 11),
+                weights=weights,
+                n_init=3,
+                rng=values.seed,
+                tied_sd=values.tied,
+                callback=lambda k: progress(k / 10, f"Fitted K = {k}, fitting K = {k + 1}"),
+            ),
+            "Choose K needs data with at least two distinct values.",
+        )
+        if table is not None:
             criterion_col, include_col = st.columns(2, vertical_alignment="bottom")
             criterion = criterion_col.segmented_control(
                 "Criterion", ["bic", "aic", "icl"], format_func=str.upper, default="bic", key="criterion"
@@ -972,36 +989,27 @@ def likelihood_ratio_tests(data: Data, values: Settings) -> None:
         "rejected at 5 %."
     )
     key = ("lrt", data.key, values.tied, values.seed)
-    if st.button(f"Run the test (B = {LRT_BOOT})", key="run_lrt"):
-        bar = st.progress(0.0, text="Testing K = 1 against K = 2")
-
-        def progress(k: int, done: int, total: int) -> None:
-            bar.progress(
-                done / total, text=f"Testing K = {k} against K = {k + 1}: {done} of {total} data sets"
-            )
-
-        try:
-            x, weights = scored_sample(data, values.seed)
-            tests = bootstrap_lrt(
-                x,
-                weights=weights,
-                max_k=min(values.n_fit + 2, 10),
-                n_boot=LRT_BOOT,
-                rng=values.seed,
-                tol=LRT_TOL,
-                tied_sd=values.tied,
-                callback=progress,
-            )
-        except ValueError as err:
-            st.error(f"{err} The test needs data with a few distinct values.")
-            return
-        finally:
-            bar.empty()
-        st.session_state.lrt = (key, tests)
-    stored = st.session_state.get("lrt")
-    if not stored or stored[0] != key:
+    x, weights = scored_sample(data, values.seed)
+    tests = computed(
+        "lrt",
+        key,
+        st.button(f"Run the test (B = {LRT_BOOT})", key="run_lrt"),
+        lambda progress: bootstrap_lrt(
+            x,
+            weights=weights,
+            max_k=min(values.n_fit + 2, 10),
+            n_boot=LRT_BOOT,
+            rng=values.seed,
+            tol=LRT_TOL,
+            tied_sd=values.tied,
+            callback=lambda k, done, total: progress(
+                done / total, f"Testing K = {k} against K = {k + 1}: {done} of {total} data sets"
+            ),
+        ),
+        "The test needs data with a few distinct values.",
+    )
+    if tests is None:
         return
-    tests = stored[1]
     st.dataframe(
         tests.table[["k", "k_alt", "lrt", "p_value", "b"]].rename(
             columns={"k": "K", "k_alt": "against K", "lrt": "LRT", "p_value": "p", "b": "B"}
@@ -1020,47 +1028,45 @@ def likelihood_ratio_tests(data: Data, values: Settings) -> None:
         )
 
 
+def explored_init(values: Settings) -> str:
+    """The start Explore starts draws: the sidebar's, or k-means++ when it is your own (one
+    start, the same every time)."""
+    return "kmeans++" if values.init == CUSTOM else values.init
+
+
 def explore_starts(data: Data, values: Settings, view: screens.DataView) -> None:
     """Where EM's starts end: the final -log L of each, and any start played back."""
     with st.expander("Explore starts: does every start reach the same fit?"):
         st.caption(
             "EM climbs to the nearest maximum of log L from where it starts. This runs S starts "
-            f"({INIT_LABELS[values.init]}, seeds drawn from the seed) with K = {values.n_fit}, and shows where "
+            f"({INIT_LABELS[explored_init(values)]}, seeds drawn from the seed) with K = {values.n_fit}, and shows where "
             "each ended: a start whose final log L is within 1e-6 (relative) of the best reached it."
         )
         n_col, run_col = st.columns(2, vertical_alignment="bottom")
         n_starts = n_col.number_input("Starts, S", 2, 100, 20, key="n_starts")
         key = (values.fit_key(data.key), n_starts)
-        if run_col.button(f"Run {n_starts} starts", key="run_starts", width="stretch"):
-            bar = st.progress(0.0, text="Start 1")
-
-            def progress(start: int, iteration: int, _model: GMM, _ll: float) -> None:
-                if iteration == 0:
-                    bar.progress(start / n_starts, text=f"Start {start + 1} of {n_starts}")
-
-            try:
-                starts = fit_starts(
-                    data.x,
-                    values.n_fit,
-                    int(n_starts),
-                    weights=data.weights,
-                    max_iter=values.max_iter,
-                    tol=values.tol,
-                    init=values.init,
-                    tied_sd=values.tied,
-                    rng=values.seed,
-                    callback=progress,
-                )
-            except ValueError as err:
-                st.error(f"{err} Change the data or the number of fitted components.")
-                return
-            finally:
-                bar.empty()
-            st.session_state.starts = (key, starts)
-        stored = st.session_state.get("starts")
-        if not stored or stored[0] != key:
+        starts = computed(
+            "starts",
+            key,
+            run_col.button(f"Run {n_starts} starts", key="run_starts", width="stretch"),
+            lambda progress: fit_starts(
+                data.x,
+                values.n_fit,
+                int(n_starts),
+                weights=data.weights,
+                max_iter=values.max_iter,
+                tol=values.tol,
+                init=explored_init(values),
+                tied_sd=values.tied,
+                rng=values.seed,
+                callback=lambda start, iteration, _m, _ll: progress(
+                    (start + iteration / values.max_iter) / n_starts, f"Start {start + 1} of {n_starts}"
+                ),
+            ),
+            "Change the data or the number of fitted components.",
+        )
+        if starts is None:
             return
-        starts = stored[1]
         summary = explore.start_summary(starts)
         best_row = summary.loc[summary["final_log_likelihood"].idxmax()]
         worst_row = summary.loc[summary["final_log_likelihood"].idxmin()]

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..history import component_numbers, final_model
-from ..model import classify, responsibilities
+from ..history import final_model
+from ..teaching import point_table as teaching_point_table
 
 
 def model_json(history: pd.DataFrame, settings: dict[str, Any]) -> str:
@@ -22,9 +22,7 @@ def model_json(history: pd.DataFrame, settings: dict[str, Any]) -> str:
     fitted = final_model(history)
     attrs = history.attrs
     document = {
-        "weights": fitted.weights.tolist(),
-        "means": fitted.means.tolist(),
-        "sds": fitted.sds.tolist(),
+        **fitted.to_dict(),  # GMM.from_dict reads this document back
         "log_likelihood": float(history["log_likelihood"].iloc[-1]),
         "n_points": int(attrs["n_points"]),
         "n_components": int(attrs["n_components"]),
@@ -37,11 +35,6 @@ def model_json(history: pd.DataFrame, settings: dict[str, Any]) -> str:
 
 def point_table(x: np.ndarray, history: pd.DataFrame) -> pd.DataFrame:
     """One row per point: ``value``, ``component`` (the most responsible, numbered from 1)
-    and ``r1 .. rK``, each component's responsibility for the point under the fit."""
-    fitted = final_model(history)
-    numbers = component_numbers(fitted.n_components)
-    table = pd.DataFrame({"value": x, "component": numbers[classify(x, fitted)]})
-    resp = responsibilities(x, fitted)
-    for j, number in enumerate(numbers):
-        table[f"r{number}"] = resp[:, j]
-    return table
+    and ``r1 .. rK``, each component's responsibility for the point under the fit
+    (``teaching.point_table``, as the CLI's ``classify`` writes it)."""
+    return teaching_point_table(x, final_model(history))

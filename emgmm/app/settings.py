@@ -238,7 +238,7 @@ CONTROLS = (
         "int",
         1,
         10,
-        help="Number of starts; the fit with the best log-likelihood is shown.",
+        help="Number of starts; the fit with the best log-likelihood is shown (your own start is one start).",
     ),
     Control("tied", "Tied sds", "bool", help="All components share one standard deviation."),
     Control(

@@ -178,7 +178,7 @@ def test_choose_k_draws_criteria_and_sets_fitted_components():
     at = start({"n_real": "3", "spread": "6", "n_points": "600"})
     button(at, "Compute BIC, AIC and ICL").click().run()
     no_exception(at)
-    title = next(t for t in titles(at) if t and t.startswith("BIC and AIC by K"))
+    title = next(t for t in titles(at) if t and t.startswith("BIC, AIC and ICL by K"))
     best = int(title.rsplit("=", 1)[1].strip(" )"))
     button(at, f"Use K = {best}").click().run()
     assert number_value(at, "n_fit") == best

@@ -178,3 +178,14 @@ def test_an_upload_with_a_count_column_fits_as_the_repeated_observations():
     np.testing.assert_allclose(
         table["mean"], expected[expected["iteration"] == expected["iteration"].max()]["mean"], rtol=1e-10
     )
+
+
+def test_your_own_start_with_restarts_set_is_one_start_and_explore_starts_draws_its_own():
+    at = start({"init": "custom", "n_init": "4", "max_iter": "20", "n_fit": "2"})
+    fit(at)
+    no_exception(at)
+    assert not at.error
+    at.number_input(key="n_starts").set_value(3).run()
+    button(at, "Run 3 starts").click().run()
+    no_exception(at)
+    assert any("starts reached the best fit" in m.value for m in at.markdown)
