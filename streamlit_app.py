@@ -913,7 +913,10 @@ def uncertainty(data: Data, history: pd.DataFrame, view: screens.DataView, value
             ),
             width="stretch",
         )
-        st.altair_chart(analysis.bootstrap_histograms(result.replicates, result.summary, result.level))
+        # a facet cannot stretch: three panels of 220 px fit the main column at 1280 px
+        st.altair_chart(
+            analysis.bootstrap_histograms(result.replicates, result.summary, result.level, width=220)
+        )
 
 
 # ---------------------------------------------------------------- choosing K
