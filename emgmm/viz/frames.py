@@ -43,6 +43,43 @@ FRAME_CAPTION = {
 }
 
 
+#: The strip's dataset of the parameters its points' responsibilities come from.
+RESP_PARAMS = "resp_params"
+
+
+def resp_params_records(model: GMM) -> list[dict[str, float]]:
+    """``RESP_PARAMS``: one record, ``w1, m1, s1, w2, ...`` (and ``one``, the lookup key)."""
+    record = {"one": 1.0}
+    for i, (w, m, sd) in enumerate(zip(model.weights, model.means, model.sds, strict=True), start=1):
+        record.update({f"w{i}": float(w), f"m{i}": float(m), f"s{i}": float(sd)})
+    return [record]
+
+
+def with_responsibility_tooltip(strip: alt.Chart, n_components: int, x_title: str) -> alt.Chart:
+    """The strip with a tooltip on each point: its value and every component's
+    responsibility for it, r_i(x), computed by Vega from the ``RESP_PARAMS`` record (in log
+    space, the max subtracted: finite far from every component), so the frame carries K
+    parameters, not n x K numbers."""
+    k = range(1, n_components + 1)
+    fields = [f"{p}{i}" for i in k for p in "wms"]
+    logs = {
+        f"l{i}": f"log(datum.w{i}) - log(datum.s{i}) - 0.5 * pow((datum.x - datum.m{i}) / datum.s{i}, 2)"
+        for i in k
+    }
+    top = "max(" + ", ".join(f"datum.l{i}" for i in k) + ")" if n_components > 1 else "datum.l1"
+    chart = (
+        strip.transform_calculate(one="1")
+        .transform_lookup(lookup="one", from_=alt.LookupData(alt.NamedData(RESP_PARAMS), "one", fields))
+        .transform_calculate(**logs)
+        .transform_calculate(top=top)
+        .transform_calculate(total=" + ".join(f"exp(datum.l{i} - datum.top)" for i in k))
+        .transform_calculate(**{f"r{i}": f"exp(datum.l{i} - datum.top) / datum.total" for i in k})
+    )
+    tooltip = [alt.Tooltip("x:Q", title=x_title, format=".4~g")]
+    tooltip += [alt.Tooltip(f"r{i}:Q", title=f"r_{i}(x)", format=".2f") for i in k]
+    return chart.encode(tooltip=tooltip)
+
+
 def untitled(spec: dict[str, Any]) -> dict[str, Any]:
     """``spec`` without its title (``FRAME_CAPTION`` says what the chart shows)."""
     return {k: v for k, v in spec.items() if k != "title"}
@@ -124,8 +161,10 @@ class FrameSet:
         """Every view's spec for frame ``index`` of ``steps``."""
         frame = self.steps[index]
         datasets = half_step_datasets(frame, self.history, self.view)
+        resp_model = model_at(self.history, frame.resp_iteration)
+        datasets[RESP_PARAMS] = resp_params_records(resp_model)
         if self.colour_by == "component":
-            datasets["strip"] = [self.view.strip(model_at(self.history, frame.resp_iteration))]
+            datasets["strip"] = [self.view.strip(resp_model)]
         return {name: swap_datasets(spec, datasets) for name, spec in self.templates.items()}
 
 
@@ -162,6 +201,7 @@ def frame_set(
         if colour_by == "uncertainty"
         else screens.frame_screen(view, model_at(history, 0), "", y_max)[1]
     )
+    strip = with_responsibility_tooltip(strip, int(history.attrs["n_components"]), view.x_title)
     paths = views.parameter_paths_chart(parameter_paths(history))
     templates = {
         "top": top.to_dict(),
@@ -169,4 +209,7 @@ def frame_set(
         "strip": untitled(strip.to_dict()),
         "paths": paths.to_dict(),
     }
+    templates["strip"]["datasets"][RESP_PARAMS] = resp_params_records(
+        model_at(history, steps[0].resp_iteration)
+    )
     return FrameSet(history, view, steps, colour_by, templates)
