@@ -54,9 +54,10 @@ st.set_page_config(page_title="EM for a 1-D Gaussian mixture", page_icon=":bar_c
 frame_report = components.declare_component(
     "frame_report", path=str(Path(emgmm.app.__file__).parent / "frame_report")
 )
-# Invisible: on a phone, closes the sidebar (which covers the page) when Fit is pressed.
-phone_sidebar = components.declare_component(
-    "phone_sidebar", path=str(Path(emgmm.app.__file__).parent / "phone_sidebar")
+# Invisible: on a phone, closes the sidebar (which covers the page) when Fit is pressed,
+# and reports a file the uploader refused in the browser (emgmm/app/sidebar_watch).
+sidebar_watch = components.declare_component(
+    "sidebar_watch", path=str(Path(emgmm.app.__file__).parent / "sidebar_watch")
 )
 
 
@@ -227,7 +228,10 @@ def sidebar() -> tuple[Settings, bool]:
         choice("colour_by", COLOUR_LABELS)
         if fit_pressed:
             st.session_state.fits = st.session_state.get("fits", 0) + 1
-        phone_sidebar(fit=st.session_state.get("fits"), key="phone_sidebar", default=None)
+        # its value: the uploader's note when it refused a file (over the cap), else ""
+        st.session_state.upload_refused = sidebar_watch(
+            fit=st.session_state.get("fits"), key="sidebar_watch", default=""
+        )
     return Settings.from_state(st.session_state), fit_pressed
 
 
@@ -328,6 +332,12 @@ def current_data(values: Settings) -> Data | None:
         upload = st.session_state.get("upload")
         if upload is not None:  # kept, so that the file outlives a switch to another source
             st.session_state.kept_upload = (upload.name, upload.file_id, upload.getvalue())
+        refused = st.session_state.get("upload_refused")
+        if refused:  # the browser refused a file before it reached the server: say so here too
+            st.error(
+                f"The file was not uploaded: {refused} Keep the column to fit, or a random sample of the "
+                f"rows, in a smaller file (at most 50 MB and {parsing.MAX_ROWS:,} rows)."
+            )
         if "kept_upload" not in st.session_state:
             st.info(
                 "Upload a CSV file in the sidebar: a column of numbers, at most 50 MB and "

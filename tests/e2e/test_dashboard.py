@@ -153,4 +153,9 @@ def test_a_file_over_the_upload_cap_is_refused_with_a_message(app, tmp_path):
     app.page.get_by_text(re.compile("must be 50.*MB or smaller", re.IGNORECASE)).first.wait_for(
         timeout=30_000
     )
+    # and said in the main area, where a person looks for the data
+    main = app.page.get_by_test_id("stMain")
+    main.get_by_text(
+        re.compile(r"The file was not uploaded: big\.csv: File must be 50.*MB or smaller\. Keep")
+    ).first.wait_for(timeout=30_000)
     app.assert_healthy_page()
