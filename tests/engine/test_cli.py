@@ -1,3 +1,4 @@
+import contextlib
 import io
 import json
 import re
@@ -19,9 +20,31 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "emgmm", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    """Run the CLI in this process (argparse's exits included), as ``python -m emgmm`` would."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+    return subprocess.CompletedProcess(["emgmm", *args], code, out.getvalue(), err.getvalue())
+
+
+@pytest.mark.slow
+def test_the_module_runs_as_a_program():
+    res = subprocess.run(
+        [sys.executable, "-m", "emgmm", "--seed", "5", "-p", "300"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == run("--seed", "5", "-p", "300").stdout
+    res = subprocess.run(
+        [sys.executable, "-m", "emgmm", "-f", "0"], capture_output=True, text=True, timeout=120
+    )
+    assert res.returncode == 2 and "must be at least 1" in res.stderr
 
 
 def test_cli_prints_iterations_convergence_and_matched_table(tmp_path):

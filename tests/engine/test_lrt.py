@@ -17,6 +17,7 @@ def two_components():
     return x, bootstrap_lrt(x, max_k=4, n_boot=B, n_init=2, tol=1e-5, rng=0)
 
 
+@pytest.mark.slow  # 99 bootstrap sets of four fits each
 def test_one_component_is_rejected_and_two_are_kept(two_components):
     _, result = two_components
     table = result.table
@@ -30,6 +31,7 @@ def test_one_component_is_rejected_and_two_are_kept(two_components):
     assert result.selected_k == 2
 
 
+@pytest.mark.slow
 def test_p_values_follow_their_definition(two_components):
     x, result = two_components
     reps = result.replicates

@@ -20,7 +20,10 @@ def test_criteria_follow_their_definitions():
         assert row.aic == pytest.approx(-2 * row.log_likelihood + 2 * row.n_parameters)
 
 
-@pytest.mark.parametrize("seed", range(8))
+# two seeds in the fast tier, all eight in the full suite
+@pytest.mark.parametrize(
+    "seed", [pytest.param(s, marks=[pytest.mark.slow] if s >= 2 else []) for s in range(8)]
+)
 def test_bic_picks_three_well_separated_components(seed):
     true = GMM([0.3, 0.3, 0.4], [-8.0, 0.0, 8.0], [1.0, 1.5, 1.0])
     x, _ = sample(true, 600, rng=seed)
