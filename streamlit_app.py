@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 import streamlit.components.v1 as components
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 import emgmm.app
 from emgmm import datasets, goodness, selection
@@ -506,7 +508,7 @@ def run_fit(data: Data, values: Settings, view: screens.DataView) -> pd.DataFram
             with frame_slot.container():
                 y_max = screens.y_ceiling(view, [model] if data.true is None else [data.true, model])
                 for spec in frames.live_frame(view, model, title, y_max, values.colour_by):
-                    st.vega_lite_chart(spec=spec, width="stretch")
+                    vega_chart(spec, width="stretch")
         now = time.perf_counter()
         if now - shown["at"] > 0.1:  # Streamlit calls are where a rerun can stop the fit
             shown["at"] = now
@@ -550,9 +552,36 @@ def frames_of(history: pd.DataFrame, view: screens.DataView, y_max: float, half:
     stored = st.session_state.get("frame_sets", {})
     if key not in stored:
         stored = {k: v for k, v in stored.items() if k[0] == key[0]}  # only this fit's
-        stored[key] = frames.frame_set(history, view, y_max, half, colour_by)
+        stored[key] = with_arrow_templates(frames.frame_set(history, view, y_max, half, colour_by))
         st.session_state.frame_sets = stored
     return stored[key]
+
+
+def with_arrow_templates(frame_set: frames.FrameSet) -> frames.FrameSet:
+    """``frame_set`` with the datasets that no frame changes (the histogram, the paths) in
+    the Arrow bytes Streamlit sends, made once instead of on every frame."""
+    swapped = frame_set.datasets(0).keys()
+    templates = {
+        name: {
+            **spec,
+            "datasets": {
+                d: rows if d in swapped else convert_anything_to_arrow_bytes(rows)
+                for d, rows in spec["datasets"].items()
+            },
+        }
+        for name, spec in frame_set.templates.items()
+    }
+    return replace(frame_set, templates=templates)
+
+
+def vega_chart(spec: dict, **kwargs) -> None:
+    """``st.vega_lite_chart`` with the frame's own datasets as Arrow tables, which Streamlit
+    writes out as they are: from records it goes through pandas, 15 times slower."""
+    datasets = {
+        d: rows if isinstance(rows, bytes) else pa.Table.from_pylist(rows)
+        for d, rows in spec.get("datasets", {}).items()
+    }
+    st.vega_lite_chart(spec={**spec, "datasets": datasets}, **kwargs)
 
 
 def show_frame(frame_set: frames.FrameSet, index: int, paths: bool = True) -> None:
@@ -560,9 +589,9 @@ def show_frame(frame_set: frames.FrameSet, index: int, paths: bool = True) -> No
     the strip, and (if ``paths``) the parameters' paths with the frame's iteration marked."""
     specs = frame_set.specs(index)
     for name in ("top", "panel", "strip"):
-        st.vega_lite_chart(spec=specs[name], width="stretch")
+        vega_chart(specs[name], width="stretch")
     if paths:
-        st.vega_lite_chart(spec=specs["paths"])
+        vega_chart(specs["paths"])
 
 
 def playback_state() -> Playback:
@@ -661,7 +690,7 @@ def scrub(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
     with left:
         show_frame(frame_set, iteration, paths=False)
     right.altair_chart(trace.loglik_chart(iterations, current=iteration), width="stretch")
-    st.vega_lite_chart(spec=frame_set.specs(iteration)["paths"])
+    vega_chart(frame_set.specs(iteration)["paths"])
 
 
 def stop_message(history: pd.DataFrame) -> None:

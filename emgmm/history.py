@@ -79,6 +79,26 @@ def model_at(history: pd.DataFrame, iteration: int) -> GMM:
     return GMM(weights / weights.sum(), rows["mean"].to_numpy(), rows["sd"].to_numpy())
 
 
+def models_by_iteration(history: pd.DataFrame) -> tuple[GMM, ...]:
+    """The mixture at every iteration of a fit, in order: ``model_at`` of each, in one pass.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        As returned by ``fit_em``.
+
+    Returns
+    -------
+    tuple of GMM
+        Item i is ``model_at(history, i)``.
+    """
+    _check_history(history)
+    n_iterations = int(history["iteration"].iloc[-1]) + 1
+    shape = (n_iterations, len(history) // n_iterations)  # rows by iteration, then component
+    weights, means, sds = (history[c].to_numpy().reshape(shape) for c in ("weight", "mean", "sd"))
+    return tuple(GMM(w / w.sum(), m, s) for w, m, s in zip(weights, means, sds, strict=True))
+
+
 def final_model(history: pd.DataFrame) -> GMM:
     """The mixture at the last iteration of a fit."""
     _check_history(history)

@@ -43,6 +43,7 @@ THIRD_PARTY = {
     "distributed": DASK,
     "altair": VIZ,
     "streamlit": PAGE,
+    "pyarrow": PAGE,  # Streamlit's own dependency: the page hands it Arrow tables
 }
 
 

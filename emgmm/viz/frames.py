@@ -11,14 +11,14 @@ named datasets (``FrameSet.specs``), as ``screens.frame_specs`` does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from ..history import iteration_table, model_at
+from ..history import iteration_table, model_at, models_by_iteration
 from ..model import GMM
 from ..teaching import RESPONSIBILITY_GRID, HalfStep, half_steps, parameter_paths, responsibility_curves
 from . import plotdata, screens
@@ -85,24 +85,33 @@ def untitled(spec: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in spec.items() if k != "title"}
 
 
-def _frame_models(frame: HalfStep, history: pd.DataFrame) -> tuple[GMM, GMM, GMM | None]:
-    faint = None if frame.faint_iteration is None else model_at(history, frame.faint_iteration)
-    return model_at(history, frame.params_iteration), model_at(history, frame.resp_iteration), faint
+def _frame_models(frame: HalfStep, models: Sequence[GMM]) -> tuple[GMM, GMM, GMM | None]:
+    faint = None if frame.faint_iteration is None else models[frame.faint_iteration]
+    return models[frame.params_iteration], models[frame.resp_iteration], faint
 
 
 def half_step_datasets(
-    frame: HalfStep, history: pd.DataFrame, view: screens.DataView, n_grid: int = RESPONSIBILITY_GRID
+    frame: HalfStep,
+    history: pd.DataFrame,
+    view: screens.DataView,
+    n_grid: int = RESPONSIBILITY_GRID,
+    models: Sequence[GMM] | None = None,
+    colour_by: str = "uncertainty",
 ) -> dict[str, list[Any]]:
     """Every dataset a frame of "Show E- and M-steps" swaps (``charts.FRAME_DATASETS`` and
     ``FRAME_DATASETS``): the curves, heading and faint curves of ``frame``, the strip
-    and responsibilities under the parameters ``frame.resp_iteration``, and the current
-    iteration of the parameter paths (``frame.params_iteration``)."""
-    model, resp_model, faint = _frame_models(frame, history)
+    (coloured by ``colour_by``) and responsibilities under the parameters
+    ``frame.resp_iteration``, and the current iteration of the parameter paths
+    (``frame.params_iteration``). ``models`` is ``models_by_iteration(history)``, if made."""
+    model, resp_model, faint = _frame_models(frame, models or models_by_iteration(history))
     curves = responsibility_curves(resp_model, *view.domain, n_grid=n_grid)
+    strip = (
+        views.uncertainty_record(view, resp_model) if colour_by == "uncertainty" else view.strip(resp_model)
+    )
     return {
         "params": plotdata.params_table(model).to_dict("records"),
         "heading": [{"text": frame.title}],
-        "strip": [views.uncertainty_record(view, resp_model)],
+        "strip": [strip],
         views.PREVIOUS: views.previous_records(faint),
         views.RESPONSIBILITIES: views.responsibility_records(curves),
         views.CURRENT: views.current_records(frame.params_iteration),
@@ -120,7 +129,7 @@ def half_step_charts(
     previous curves, the responsibilities panel (its x axis bare) and the strip coloured by
     uncertainty. Build them once per fit; ``swap_datasets`` with ``half_step_datasets``
     makes every other frame's specs (a test checks they are the same)."""
-    model, resp_model, faint = _frame_models(frame, history)
+    model, resp_model, faint = _frame_models(frame, models_by_iteration(history))
     top, _ = screens.frame_screen(view, model, frame.title, y_max)
     curves = responsibility_curves(resp_model, *view.domain, n_grid=n_grid)
     panel = views.responsibility_chart(curves, view.domain, None)
@@ -156,15 +165,20 @@ class FrameSet:
     steps: tuple[HalfStep, ...]
     colour_by: str
     templates: dict[str, dict[str, Any]]
+    models: tuple[GMM, ...]
+
+    def datasets(self, index: int) -> dict[str, list[Any]]:
+        """The datasets frame ``index`` of ``steps`` swaps into the templates."""
+        frame = self.steps[index]
+        datasets = half_step_datasets(
+            frame, self.history, self.view, models=self.models, colour_by=self.colour_by
+        )
+        datasets[RESP_PARAMS] = resp_params_records(self.models[frame.resp_iteration])
+        return datasets
 
     def specs(self, index: int) -> dict[str, dict[str, Any]]:
         """Every view's spec for frame ``index`` of ``steps``."""
-        frame = self.steps[index]
-        datasets = half_step_datasets(frame, self.history, self.view)
-        resp_model = model_at(self.history, frame.resp_iteration)
-        datasets[RESP_PARAMS] = resp_params_records(resp_model)
-        if self.colour_by == "component":
-            datasets["strip"] = [self.view.strip(resp_model)]
+        datasets = self.datasets(index)
         return {name: swap_datasets(spec, datasets) for name, spec in self.templates.items()}
 
 
@@ -212,4 +226,4 @@ def frame_set(
     templates["strip"]["datasets"][RESP_PARAMS] = resp_params_records(
         model_at(history, steps[0].resp_iteration)
     )
-    return FrameSet(history, view, steps, colour_by, templates)
+    return FrameSet(history, view, steps, colour_by, templates, models_by_iteration(history))

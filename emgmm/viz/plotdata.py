@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from ..history import component_numbers
 from ..model import GMM, classify
@@ -84,16 +85,23 @@ def strip_values(x: np.ndarray, jitter: np.ndarray, domain) -> dict:
     step = max((hi - lo) * STRIP_RESOLUTION, magnitude * np.finfo(np.float64).eps)
     digits = min(17, max(1, math.ceil(math.log10(magnitude / step)) + 1))
     return {
-        "x": " ".join(np.char.mod(f"%.{digits}g", x)),
-        "jitter": " ".join(np.char.mod("%.3f", jitter)),
+        "x": joined(f"%.{digits}g", x),
+        "jitter": joined("%.3f", jitter),
     }
+
+
+def joined(form: str, values: ArrayLike) -> str:
+    """``values`` formatted by ``form`` (a %-format) and space-separated: how a long series
+    travels in one field of one record (a chart splits it back)."""
+    # Python's % over a list: three times np.char.mod's speed, the same text
+    return " ".join([form % v for v in np.asarray(values).tolist()])
 
 
 def strip_components(x: np.ndarray, model: GMM) -> str:
     """The most responsible component of each strip point, numbered from 1
     (``component_numbers``), space-separated like the strip's values: any number of
     components."""
-    return " ".join(np.char.mod("%d", component_numbers(model.n_components)[classify(x, model)]))
+    return joined("%d", component_numbers(model.n_components)[classify(x, model)])
 
 
 def params_table(model: GMM, label: str | None = None) -> pd.DataFrame:

@@ -47,12 +47,12 @@ def _text(values: ArrayLike, span: tuple[float, float] | None = None, decimals: 
     range (or of ``span``) needs: the rule of ``plotdata.strip_values``, at any magnitude;
     or, for values in [0, 1], to ``decimals`` decimals."""
     if decimals is not None:
-        return " ".join(np.char.mod(f"%.{decimals}f", values))
+        return plotdata.joined(f"%.{decimals}f", values)
     lo, hi = (float(np.min(values)), float(np.max(values))) if span is None else span
     magnitude = max(abs(lo), abs(hi), np.finfo(np.float64).tiny)
     step = max((hi - lo) * RESOLUTION, magnitude * np.finfo(np.float64).eps)
     digits = min(17, max(1, math.ceil(math.log10(magnitude / step)) + 1))
-    return " ".join(np.char.mod(f"%.{digits}g", values))
+    return plotdata.joined(f"%.{digits}g", values)
 
 
 def _components_only(n_components: int) -> alt.Scale:

@@ -6,7 +6,7 @@ import pytest
 
 from emgmm import GMM, final_model, fit_em, iteration_table, model_at, random_model, sample
 from emgmm.em import MIN_MASS
-from emgmm.history import HISTORY_COLUMNS
+from emgmm.history import HISTORY_COLUMNS, models_by_iteration
 from emgmm.initialization import INIT_METHODS
 from emgmm.scaling import robust_scale, sd_floor_for, standardisation_for
 
@@ -28,6 +28,14 @@ def test_history_has_one_row_per_iteration_and_component(data):
     for key in ("converged", "n_iter", "tol", "max_iter", "init", "n_points"):
         assert key in h.attrs
     assert h.attrs["n_points"] == data.size and h.attrs["init"] == "kmeans++"
+
+
+def test_models_by_iteration_are_model_at_each_iteration_exactly(data):
+    h = fit_em(data, 3, rng=0)
+    models = models_by_iteration(h)
+    assert len(models) == h.attrs["n_iter"] + 1
+    for i, model in enumerate(models):
+        assert model == model_at(h, i)  # equality of GMMs is exact, parameter by parameter
 
 
 def test_log_likelihood_column_is_the_data_likelihood_of_that_row(data):
