@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._types import FloatArray
+from .cores import PASSES
 from .model import GMM
 from .scaling import Standardisation
 
@@ -32,6 +33,9 @@ RECENTRE = 1e3
 
 #: Elements per (k, chunk) buffer: 64 Ki float64 (512 KiB), so the working set stays in cache.
 CHUNK_ELEMENTS = 65_536
+#: Passes over at least this many elements (points x components) queue for a core
+#: (``cores.PASSES``); a smaller pass is over before queueing could pay.
+GATED_ELEMENTS = 4 * CHUNK_ELEMENTS
 
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 
@@ -77,6 +81,20 @@ def e_pass(
     (n,), finite, >= 0) weigh every sum: a point of weight 2 counts like two copies; None
     counts each point once, with no multiplications by 1.
     """
+    if x.size * model.n_components < GATED_ELEMENTS:
+        return _e_pass(x, standard, model, shift, detail, weights)
+    with PASSES.slot():
+        return _e_pass(x, standard, model, shift, detail, weights)
+
+
+def _e_pass(
+    x: FloatArray,
+    standard: Standardisation,
+    model: GMM,
+    shift: FloatArray | None,
+    detail: bool,
+    weights: FloatArray | None,
+) -> Stats:
     k = model.n_components
     a = 1.0 / (np.sqrt(2.0) * model.sds)
     with np.errstate(divide="ignore"):
