@@ -218,3 +218,19 @@ def inline_data(spec) -> list[list]:
     elif isinstance(spec, list):
         found += [rows for value in spec for rows in inline_data(value)]
     return found
+
+
+@pytest.mark.parametrize("half", [False, True])
+@pytest.mark.parametrize("colour_by", fr.COLOUR_BY)
+def test_frame_specs_are_valid_vega_lite(view, history, half, colour_by):
+    """Frames are built without Altair's validation (a third of the build time on the
+    server): their specs, and the live frame's, are validated here against the schema."""
+    from altair.vegalite.v6.schema.core import Root
+
+    frame_set = fr.frame_set(history, view, 1.0, half, colour_by)
+    live = fr.live_frame(view, model_at(history, 0), "Iteration 0", 1.0, colour_by)
+    for spec in [*frame_set.specs(len(frame_set.steps) - 1).values(), *live]:
+        Root.from_dict(spec, validate=True)
+    broken = {**frame_set.templates["top"], "mark": {"type": "no such mark"}}
+    with pytest.raises(Exception, match="no such mark|is not valid|Additional properties"):
+        Root.from_dict(broken, validate=True)
