@@ -633,7 +633,9 @@ def playback_frame(history: pd.DataFrame, view: screens.DataView, y_max: float) 
     reported = frame_report(key="frame_report", default=None)
     state = playback_state()
     frame_set = frames_of(history, view, y_max, state.half_steps)
-    if reported is not None and reported == frame_set.steps[state.iteration].title:
+    if reported is not None:
+        state = state.heard()  # the page reports what it draws ("" until its first frame)
+    if reported == frame_set.steps[state.iteration].title:
         state = state.drawn(state.iteration)  # the browser drew the frame on screen
     due = state.due_in(time.perf_counter())
     if due:  # drawn early: hold it its frame time (under one), then move on in this run

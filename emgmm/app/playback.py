@@ -9,10 +9,12 @@ always there).
 Sent is not drawn: a browser that receives frame i + 1 while it still draws frame i
 draws only the newer one. So each frame also waits for the browser's report that it
 drew the frame on screen (``drawn``), up to ``REPORT_WAIT`` seconds: a report that
-never comes must not stall the playback. Until a page's first report (its reporter
-still loading, or a page that cannot report) a frame waits ``FIRST_REPORT_WAIT``. The page asks this value
-what to draw and tells it what it sent and what the browser drew; tests drive it with
-a fake clock.
+never comes must not stall the playback for ever. A page's reporter says it is there
+(``heard``) as soon as it loads; until then the first frame waits up to
+``FIRST_REPORT_WAIT`` for it, and a page that stays silent that long cannot report
+(another origin, a blocked frame): it plays at the timer's pace from then on, unless a
+report comes after all. The page asks this value what to draw and tells it what it sent
+and what the browser drew; tests drive it with a fake clock.
 """
 
 from __future__ import annotations
@@ -26,14 +28,15 @@ from dataclasses import dataclass
 MIN_GAP = 0.75
 
 #: Seconds a frame waits for the browser's report that it drew the frame on screen: long,
-#: since a busy browser (many pages, a slow machine) may take seconds to draw one; a
-#: person can always press Skip to the end.
-REPORT_WAIT = 60.0
+#: since a busy browser may take a minute to draw one (20 pages playing in one headless
+#: browser on 2 cores took over 60 s for some); a person can always press Skip to the end.
+REPORT_WAIT = 300.0
 #: Seconds between the page's timer ticks, at least: between reports, ticks do nothing.
 FALLBACK_TICK = 0.5
-#: Seconds a frame waits for a report while the page has sent none yet: the reporter
-#: loads with the playback's first frame, which takes seconds on a busy browser.
-FIRST_REPORT_WAIT = 10.0
+#: Seconds the first frame waits for the page's reporter to say it is there: it loads
+#: with the playback's first frame, which takes seconds on a busy browser (over 10 s with
+#: 20 pages in one browser on 2 cores). Silent that long, the page is taken not to report.
+FIRST_REPORT_WAIT = 60.0
 
 
 def frame_iterations(n_iter: int, every: int) -> tuple[int, ...]:
@@ -91,6 +94,10 @@ class Playback:
     half_steps : bool
         Show each iteration's E-step and M-step as two frames (``half_step_frames``);
         then ``iteration`` and ``reported`` count half-steps (2n for n iterations).
+    listening : bool or None
+        Whether the page reports what it draws: True once its reporter has said so (or
+        reported a frame), False once it stayed silent for ``FIRST_REPORT_WAIT``, None
+        until either.
     """
 
     n_iter: int
@@ -102,6 +109,7 @@ class Playback:
     finished: bool = False
     reported: int | None = None
     half_steps: bool = False
+    listening: bool | None = None
 
     @property
     def frames(self) -> tuple[int, ...]:
@@ -134,12 +142,15 @@ class Playback:
         waited = now - self.shown_at
         if waited < MIN_GAP * self.frame_time:
             return self
-        limit = REPORT_WAIT if self.reported is not None else FIRST_REPORT_WAIT
-        if self.reported != self.iteration and waited < limit:
-            return self  # sent, not yet drawn: the next frame would replace it unseen
+        state = self
+        if self.reported != self.iteration and self.listening is not False:
+            if waited < (REPORT_WAIT if self.listening else FIRST_REPORT_WAIT):
+                return self  # sent, not yet drawn: the next frame would replace it unseen
+            if self.listening is None:  # silent since the first frame: cannot report
+                state = dataclasses.replace(self, listening=False)
         if self.iteration == self.frames[-1]:
-            return dataclasses.replace(self, playing=False, finished=True)
-        return dataclasses.replace(self, iteration=self.frames[self.position + 1], shown_at=None)
+            return dataclasses.replace(state, playing=False, finished=True)
+        return dataclasses.replace(state, iteration=self.frames[self.position + 1], shown_at=None)
 
     def due_in(self, now: float) -> float | None:
         """Seconds until ``tick`` would move on, once the browser has drawn the frame on
@@ -158,9 +169,14 @@ class Playback:
         """The current frame has been sent at ``now``: its frame time starts."""
         return self if self.shown_at is not None else dataclasses.replace(self, shown_at=now)
 
+    def heard(self) -> Playback:
+        """The page's reporter says it is there: every frame waits for its report."""
+        return self if self.listening else dataclasses.replace(self, listening=True)
+
     def drawn(self, iteration: int) -> Playback:
         """The browser reports it drew ``iteration``."""
-        return self if iteration == self.reported else dataclasses.replace(self, reported=iteration)
+        heard = self.heard()
+        return heard if iteration == self.reported else dataclasses.replace(heard, reported=iteration)
 
     def play(self) -> Playback:
         """Play from the current frame; from the start when at the last frame."""

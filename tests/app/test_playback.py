@@ -249,13 +249,29 @@ def test_a_browser_that_draws_slowly_sees_every_frame():
     assert play_in(SlowBrowser(0.3), report=False) != list(range(31))
 
 
-def test_a_page_that_has_not_reported_yet_waits_the_first_report_wait_a_frame():
+def test_a_silent_page_waits_once_then_plays_at_the_timers_pace():
+    """A page whose reporter never says it is there (another origin, a blocked frame)
+    costs one FIRST_REPORT_WAIT, not one per frame."""
     state = Playback(n_iter=5, fps=8).sent(0.0)
     assert state.tick(FIRST_REPORT_WAIT - 0.01).iteration == 0
     later = state.tick(FIRST_REPORT_WAIT)
-    assert later.iteration == 1
-    assert later.sent(3.0).tick(3.0 + 1 / 8).iteration == 1  # still no report: waits again
-    assert later.sent(3.0).tick(3.0 + FIRST_REPORT_WAIT).iteration == 2
+    assert later.iteration == 1 and later.listening is False
+    assert later.sent(100.0).tick(100.0 + 1 / 8).iteration == 2  # the timer's pace from now on
+    # a report after all: the page is heard, and frames wait for their reports again
+    heard = later.sent(100.0).drawn(1).tick(100.0 + 1 / 8).sent(100.2)
+    assert heard.listening is True and heard.iteration == 2
+    assert heard.tick(100.2 + REPORT_WAIT - 0.01).iteration == 2
+    assert heard.tick(100.2 + REPORT_WAIT).iteration == 3
+
+
+def test_a_page_that_says_it_is_there_waits_for_every_frames_report():
+    """Heard before its first frame is drawn (a slow browser): the first frame waits the
+    long REPORT_WAIT, not FIRST_REPORT_WAIT, and the next goes out once it is drawn."""
+    state = Playback(n_iter=5, fps=8).heard().sent(0.0)
+    assert state.listening is True
+    assert state.tick(FIRST_REPORT_WAIT + 1.0).iteration == 0  # a minute on, still waiting
+    assert state.drawn(0).tick(FIRST_REPORT_WAIT + 1.0).iteration == 1
+    assert state.tick(REPORT_WAIT).iteration == 1  # a report that never comes stalls it no longer
 
 
 def test_due_in_says_how_long_a_drawn_frame_still_has():

@@ -232,5 +232,5 @@ def test_frame_specs_are_valid_vega_lite(view, history, half, colour_by):
     for spec in [*frame_set.specs(len(frame_set.steps) - 1).values(), *live]:
         Root.from_dict(spec, validate=True)
     broken = {**frame_set.templates["top"], "mark": {"type": "no such mark"}}
-    with pytest.raises(Exception, match="no such mark|is not valid|Additional properties"):
+    with pytest.raises(Exception, match=r"no such mark|is not valid|Additional properties"):
         Root.from_dict(broken, validate=True)
