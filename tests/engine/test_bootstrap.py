@@ -104,6 +104,7 @@ def test_summary_follows_its_definitions(faithful):
     pd.testing.assert_frame_equal(bootstrap_summary(result.replicates, estimate, 0.9), summary)
 
 
+@pytest.mark.slow  # 2 x 400 replicates
 @pytest.mark.parametrize("kind", ["nonparametric", "parametric"])
 def test_one_component_standard_errors_match_the_formulas(kind):
     # for one normal, se(mean) = s / sqrt(n) and se(sd) = s / sqrt(2 n) to first order;

@@ -61,6 +61,7 @@ def test_a_replicate_is_the_lrt_of_a_set_drawn_from_the_null():
         assert result.replicates["lrt"].iloc[i] == pytest.approx(max(0.0, 2 * (ll_alt - ll_null)), rel=1e-12)
 
 
+@pytest.mark.slow
 def test_replicates_do_not_depend_on_how_many_there_are():
     x, _ = sample(TWO, 100, rng=2)
     short = bootstrap_lrt(x, max_k=2, n_boot=5, n_init=1, rng=3)
@@ -75,6 +76,7 @@ def test_callback_reports_each_simulated_set():
     assert calls == [(1, 1, 3), (1, 2, 3), (1, 3, 3)]
 
 
+@pytest.mark.slow
 def test_weighted_data_tests_like_the_repeated_data():
     x, _ = sample(TWO, 80, rng=4)
     w = np.random.default_rng(5).integers(1, 4, size=x.size)

@@ -51,7 +51,9 @@ def test_tied_fit_matches_a_direct_computation():
     assert last.sds[0] == last.sds[1]
 
 
-@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize(
+    "seed", [pytest.param(s, marks=[pytest.mark.slow] if s >= 2 else []) for s in range(5)]
+)
 def test_restarts_never_return_a_worse_fit_than_any_single_start(seed):
     x, _ = sample(GMM([0.2, 0.3, 0.5], [-1.0, 0.5, 2.0], [0.3, 0.6, 0.8]), 500, rng=seed)
     multi = fit_em(x, 4, n_init=4, rng=seed, init="random")

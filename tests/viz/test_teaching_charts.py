@@ -220,8 +220,15 @@ def inline_data(spec) -> list[list]:
     return found
 
 
-@pytest.mark.parametrize("half", [False, True])
-@pytest.mark.parametrize("colour_by", fr.COLOUR_BY)
+@pytest.mark.parametrize(
+    ("half", "colour_by"),
+    # the schema's validation takes about 2 s a case: one in the fast tier, all in the full suite
+    [
+        (half, c) if (half, c) == (False, "component") else pytest.param(half, c, marks=pytest.mark.slow)
+        for half in (False, True)
+        for c in fr.COLOUR_BY
+    ],
+)
 def test_frame_specs_are_valid_vega_lite(view, history, half, colour_by):
     """Frames are built without Altair's validation (a third of the build time on the
     server): their specs, and the live frame's, are validated here against the schema."""
