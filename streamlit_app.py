@@ -584,10 +584,12 @@ def vega_chart(spec: dict, **kwargs) -> None:
     st.vega_lite_chart(spec={**spec, "datasets": datasets}, **kwargs)
 
 
-def show_frame(frame_set: frames.FrameSet, index: int, paths: bool = True) -> None:
+def show_frame(frame_set: frames.FrameSet, index: int, paths: bool = True, moving: bool = False) -> None:
     """Frame ``index`` of ``frame_set``: the density chart, the responsibilities under it,
-    the strip, and (if ``paths``) the parameters' paths with the frame's iteration marked."""
-    specs = frame_set.specs(index)
+    the strip (hover a point for its responsibilities, unless the frame is ``moving``: a
+    playing playback's), and (if ``paths``) the parameters' paths with the frame's
+    iteration marked."""
+    specs = frame_set.specs(index, moving)
     for name in ("top", "panel", "strip"):
         vega_chart(specs[name], width="stretch")
     if paths:
@@ -646,7 +648,7 @@ def playback_frame(history: pd.DataFrame, view: screens.DataView, y_max: float) 
         st.rerun(scope="app")  # the whole page changes: the final view, or the switch
     with body:
         st.progress((state.position + 1) / len(state.frames), text=state.counter)
-        show_frame(frames_of(history, view, y_max, state.half_steps), state.iteration)
+        show_frame(frames_of(history, view, y_max, state.half_steps), state.iteration, moving=state.playing)
     # stored only once the frame is out: a run stopped midway leaves the state as it was,
     # and the next run draws the same frame again
     set_playback(state.sent(time.perf_counter()))

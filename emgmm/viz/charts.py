@@ -17,6 +17,7 @@ from .plotdata import GRID_POINTS
 from .style import (
     AXIS_WIDTH,
     BOTTOM_HEIGHT,
+    CANVAS,
     DASH,
     FINAL_HEIGHT,
     FIT_COLOUR,
@@ -28,6 +29,7 @@ from .style import (
     axis,
     colour_scale,
     component_legend,
+    component_number_scale,
     label_expr,
 )
 
@@ -108,29 +110,25 @@ def strip_chart(
 ) -> alt.Chart:
     """Points at their value with a vertical jitter; coloured by ``component`` if given.
 
-    ``strip`` is ``plotdata.strip_values``: one record of strings that Vega splits into
-    one row per point. ``named`` puts it in the dataset ``"strip"``.
+    ``strip`` is one record of parallel space-separated series (``plotdata.strip_values``,
+    and any others a frame adds, such as ``component``): Vega splits every one of them
+    into one row per point. The values stay text: Vega's scales and formats read them as
+    numbers, so no expression runs per point in the browser (Streamlit's Vega interprets
+    expressions). ``named`` puts the record in the dataset ``"strip"``. Drawn on a canvas.
     """
     data = alt.NamedData("strip") if named else alt.Data(values=[strip])
     heading = alt.TitleParams(title, fontSize=12, fontWeight="normal", anchor="start", color="#2E2E3A")
-    base = alt.Chart(data, title=heading).transform_calculate(
-        xs="split(datum.x, ' ')", js="split(datum.jitter, ' ')"
+    fields = list(strip)
+    base = (
+        alt.Chart(data, title=heading)
+        .transform_calculate(**{f"{f}_s": f"split(datum['{f}'], ' ')" for f in fields})
+        .transform_flatten([f"{f}_s" for f in fields], as_=fields)
     )
-    arrays: list[str | alt.FieldName] = ["xs", "js"]
-    names: list[str | alt.FieldName] = ["xv", "jv"]
-    if n_components:
-        base = base.transform_calculate(cs="split(datum.component, ' ')")
-        arrays, names = [*arrays, "cs"], [*names, "cv"]
-    base = base.transform_flatten(arrays, as_=names).transform_calculate(
-        x="toNumber(datum.xv)", jitter="toNumber(datum.jv)"
+    colour: alt.Color | alt.ColorValue = (
+        alt.Color("component:N", scale=component_number_scale(n_components), legend=None)
+        if n_components
+        else alt.ColorValue("#4a4a68")
     )
-    if n_components:
-        base = base.transform_calculate(label=label_expr("cv"))
-        colour: alt.Color | alt.ColorValue = alt.Color(
-            "label:N", scale=colour_scale(n_components), legend=None
-        )
-    else:
-        colour = alt.ColorValue("#4a4a68")
     chart = (
         base.mark_circle(size=14, opacity=0.75, clip=True)
         .encode(
@@ -153,7 +151,7 @@ def strip_chart(
             ),
             color=colour,
         )
-        .properties(height=BOTTOM_HEIGHT, width="container")
+        .properties(height=BOTTOM_HEIGHT, width="container", usermeta=CANVAS)
     )
     return chart.properties(datasets={"strip": [strip]}) if named else chart
 

@@ -89,5 +89,19 @@ def colour_scale(n_components: int) -> alt.Scale:
     return alt.Scale(domain=[*labels, "mixture"], range=[*colours, MIXTURE_COLOUR])
 
 
+def component_number_scale(n_components: int) -> alt.Scale:
+    """``colour_scale``'s colours by component number as text ("1", "2", ...: the strip's
+    values, ``component_numbers``): no per-point label for the browser to compute."""
+    return alt.Scale(
+        domain=[str(i) for i in range(1, n_components + 1)], range=colour_scale(n_components).range[:-1]
+    )
+
+
+#: Charts of thousands of points are drawn on a canvas (Vega-Embed's options, which
+#: Streamlit honours): replacing thousands of SVG elements on every frame costs the
+#: browser more than the rest of the frame.
+CANVAS = {"embedOptions": {"renderer": "canvas"}}
+
+
 #: Every y axis takes this many pixels, so charts stacked in a column line up on x.
 AXIS_WIDTH = 56

@@ -22,7 +22,6 @@ from ..teaching import PARAMETERS, uncertainty
 from . import charts, plotdata, screens
 from .style import (
     AXIS_WIDTH,
-    BOTTOM_HEIGHT,
     DASH,
     FIT_COLOUR,
     PANEL_HEIGHT,
@@ -77,16 +76,13 @@ _heading = partial(alt.TitleParams, fontSize=12, fontWeight="normal", anchor="st
 
 def responsibility_records(curves: pd.DataFrame) -> list[dict[str, Any]]:
     """The dataset of ``responsibility_chart``: one record per component, its curve's ``x``
-    and ``responsibility`` as strings (the latter to 4 decimals)."""
-    by_component = curves.groupby("component", sort=True)
-    return [
-        {
-            "component": int(k),
-            "x": _text(rows["x"].to_numpy()),
-            "responsibility": _text(rows["responsibility"], decimals=4),
-        }
-        for k, rows in by_component
-    ]
+    and ``responsibility`` as strings (the latter to 4 decimals). ``curves`` is
+    ``teaching.responsibility_curves``: one component's curve after another, on one grid."""
+    k = int(curves["component"].iat[-1])
+    n_grid = len(curves) // k
+    x = _text(curves["x"].to_numpy()[:n_grid])  # the same grid for every component
+    r = curves["responsibility"].to_numpy().reshape(k, n_grid)
+    return [{"component": i + 1, "x": x, "responsibility": _text(r[i], decimals=4)} for i in range(k)]
 
 
 def responsibility_chart(
@@ -217,25 +213,25 @@ def uncertainty_strip_chart(
     heading = _heading(
         "each point by how unsure the model is of its component, 1 - max_i r_i(x): pale sure, dark red shared"
     )
-    base = _split(alt.Chart(alt.NamedData("strip"), title=heading), "x", "jitter", "uncertainty")
-    # the axes of charts.strip_chart: the strip lines up with the charts above
-    axes = charts.strip_chart(strip, domain, x_title=x_title).encoding
-    chart = base.mark_circle(size=14, opacity=0.85, clip=True).encode(
-        x=axes.x,
-        y=axes.y,
-        color=alt.Color("uncertainty:Q", scale=scale, legend=None),
-        tooltip=[alt.Tooltip("x:Q", title=x_title), alt.Tooltip("uncertainty:Q", format=".2f")],
+    # the strip of charts.strip_chart (its axes, its canvas): it lines up with the charts above
+    chart = charts.strip_chart(strip, domain, x_title=x_title, named=True)
+    return (
+        chart.mark_circle(size=14, opacity=0.85, clip=True)
+        .encode(
+            color=alt.Color("uncertainty:Q", scale=scale, legend=None),
+            tooltip=[alt.Tooltip("x:Q", title=x_title), alt.Tooltip("uncertainty:Q", format=".2f")],
+        )
+        .properties(title=heading)
     )
-    return chart.properties(height=BOTTOM_HEIGHT, width="container", datasets={"strip": [strip]})
 
 
 def previous_records(model: GMM | None) -> list[dict[str, Any]]:
-    """The dataset ``PREVIOUS``: ``plotdata.params_table`` of the faint model and each
+    """The dataset ``PREVIOUS``: ``plotdata.params_records`` of the faint model and each
     component's ``colour``; empty for none."""
     if model is None:
         return []
     colours = _components_only(model.n_components).range
-    return plotdata.params_table(model).assign(colour=colours).to_dict("records")
+    return [{**row, "colour": c} for row, c in zip(plotdata.params_records(model), colours, strict=True)]
 
 
 def with_previous_curves(

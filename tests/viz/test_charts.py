@@ -107,6 +107,35 @@ def test_same_component_keeps_its_colour_whatever_k():
     assert len(set(large["range"])) == len(large["range"])
 
 
+def test_strip_colours_by_number_are_the_legends_colours():
+    """The strip colours points by component number (text, as its series are), with the
+    colour the legends give that component's label."""
+    for k in (1, 3, 12):
+        by_number, by_label = style.component_number_scale(k).to_dict(), style.colour_scale(k).to_dict()
+        assert by_number["domain"] == [str(i) for i in range(1, k + 1)]
+        assert by_number["range"] == by_label["range"][:k]
+
+
+def test_the_strip_is_drawn_on_a_canvas_with_no_expression_per_point(view):
+    """A strip's only expressions split its series, once per record; every point's
+    x, jitter and colour are read by Vega's scales as they are."""
+    for spec in (
+        charts.strip_chart(view.strip(), view.domain).to_dict(),
+        charts.strip_chart(view.strip(MODEL), view.domain, 3, named=True).to_dict(),
+    ):
+        assert spec["usermeta"] == {"embedOptions": {"renderer": "canvas"}}
+        calculations = [t["calculate"] for t in spec["transform"] if "calculate" in t]
+        assert calculations and all(c.startswith("split(datum[") for c in calculations)
+        assert next(t for t in spec["transform"] if "flatten" in t)["as"] == list(
+            view.strip(MODEL) if "datasets" in spec else view.strip()
+        )
+
+
+def test_params_records_are_the_params_tables_rows():
+    for model in (MODEL, GMM([1.0], [-3.5], [1e-3]), random_model(7, rng=1)):
+        assert plotdata.params_records(model) == plotdata.params_table(model).to_dict("records")
+
+
 @pytest.mark.parametrize("n_points", [2000, 1_000_000])
 def test_no_chart_embeds_more_than_5000_points(n_points):
     x, _ = sample(random_model(5, rng=1), n_points, rng=1)
