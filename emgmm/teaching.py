@@ -49,6 +49,16 @@ def point_table(x: ArrayLike, model: GMM) -> pd.DataFrame:
     return table
 
 
+def responsibility_grid(lo: float, hi: float, n_grid: int = RESPONSIBILITY_GRID) -> FloatArray:
+    """The x values ``responsibility_curves`` evaluates: ``n_grid`` evenly spaced over
+    [lo, hi] (finite, ``lo < hi``; ``n_grid`` an integer >= 2)."""
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"lo, hi: expected finite numbers with lo < hi, got {lo!r} and {hi!r}.")
+    if isinstance(n_grid, bool) or not isinstance(n_grid, int | np.integer) or n_grid < 2:
+        raise ValueError(f"n_grid: expected an integer >= 2, got {n_grid!r}.")
+    return np.linspace(lo, hi, n_grid)
+
+
 def responsibility_curves(
     model: GMM, lo: float, hi: float, n_grid: int = RESPONSIBILITY_GRID
 ) -> pd.DataFrame:
@@ -72,11 +82,7 @@ def responsibility_curves(
         ``n_grid * n_components`` rows, one component's curve after another: ``x``,
         ``component`` (numbered from 1) and ``responsibility``.
     """
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-        raise ValueError(f"lo, hi: expected finite numbers with lo < hi, got {lo!r} and {hi!r}.")
-    if isinstance(n_grid, bool) or not isinstance(n_grid, int | np.integer) or n_grid < 2:
-        raise ValueError(f"n_grid: expected an integer >= 2, got {n_grid!r}.")
-    xs = np.linspace(lo, hi, n_grid)
+    xs = responsibility_grid(lo, hi, n_grid)
     k = model.n_components
     return pd.DataFrame(
         {

@@ -88,7 +88,6 @@ def half_step_datasets(
     ``frame.resp_iteration``, and the current iteration of the parameter paths
     (``frame.params_iteration``). ``models`` is ``models_by_iteration(history)``, if made."""
     model, resp_model, faint = _frame_models(frame, models or models_by_iteration(history))
-    curves = responsibility_curves(resp_model, *view.domain, n_grid=n_grid)
     strip = (
         views.uncertainty_record(view, resp_model) if colour_by == "uncertainty" else view.strip(resp_model)
     )
@@ -99,7 +98,7 @@ def half_step_datasets(
             {**strip, **plotdata.strip_responsibilities(view.strip_x, resp_model)} if tooltip else strip
         ],
         views.PREVIOUS: views.previous_records(faint),
-        views.RESPONSIBILITIES: views.responsibility_records(curves),
+        views.RESPONSIBILITIES: views.model_responsibility_records(resp_model, view.domain, n_grid),
         views.CURRENT: views.current_records(frame.params_iteration),
     }
 

@@ -9,7 +9,7 @@ that Vega splits (as ``plotdata``'s strip is), so that a frame's specs stay smal
 from __future__ import annotations
 
 import math
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 import altair as alt
@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from ..model import GMM
-from ..teaching import PARAMETERS, uncertainty
+from .._types import FloatArray
+from ..model import GMM, responsibilities
+from ..teaching import PARAMETERS, RESPONSIBILITY_GRID, responsibility_grid, uncertainty
 from . import charts, plotdata, screens
 from .style import (
     AXIS_WIDTH,
@@ -80,9 +81,28 @@ def responsibility_records(curves: pd.DataFrame) -> list[dict[str, Any]]:
     ``teaching.responsibility_curves``: one component's curve after another, on one grid."""
     k = int(curves["component"].iat[-1])
     n_grid = len(curves) // k
-    x = _text(curves["x"].to_numpy()[:n_grid])  # the same grid for every component
     r = curves["responsibility"].to_numpy().reshape(k, n_grid)
-    return [{"component": i + 1, "x": x, "responsibility": _text(r[i], decimals=4)} for i in range(k)]
+    return _curve_records(_text(curves["x"].to_numpy()[:n_grid]), r)
+
+
+def model_responsibility_records(
+    model: GMM, domain: tuple[float, float], n_grid: int = RESPONSIBILITY_GRID
+) -> list[dict[str, Any]]:
+    """``responsibility_records(responsibility_curves(model, *domain, n_grid))``, made
+    without the table: a playback makes one a frame."""
+    return _curve_records(
+        _grid_text(*domain, n_grid), responsibilities(responsibility_grid(*domain, n_grid), model).T
+    )
+
+
+def _curve_records(x: str, r: FloatArray) -> list[dict[str, Any]]:
+    """One record per row of ``r`` (a component's curve on the grid ``x``, as text)."""
+    return [{"component": i + 1, "x": x, "responsibility": _text(row, decimals=4)} for i, row in enumerate(r)]
+
+
+@lru_cache(maxsize=16)
+def _grid_text(lo: float, hi: float, n_grid: int) -> str:
+    return _text(responsibility_grid(lo, hi, n_grid))
 
 
 def responsibility_chart(

@@ -69,6 +69,14 @@ def test_responsibility_records_read_back_as_the_curves(view):
     np.testing.assert_allclose(stacked, 1.0, atol=2e-4)  # the areas fill 0 to 1
 
 
+@pytest.mark.parametrize("n_grid", [2, 150])
+def test_a_frames_responsibility_records_are_those_of_the_curves(view, n_grid):
+    """Made from the model without the table (a playback makes one a frame): the same records."""
+    for model in (MODEL, GMM([1.0], [0.0], [1.0]), random_model(6, rng=3)):
+        expected = tv.responsibility_records(responsibility_curves(model, *view.domain, n_grid=n_grid))
+        assert tv.model_responsibility_records(model, view.domain, n_grid) == expected
+
+
 def test_bare_panel_leaves_its_x_axis_to_the_chart_below(view):
     curves = responsibility_curves(MODEL, *view.domain)
     axis = tv.responsibility_chart(curves, view.domain, None).to_dict()["encoding"]["x"]["axis"]
