@@ -6,12 +6,13 @@ For 2,000 and 1,000,000 points (default settings otherwise: 5 true and 5 fitted
 components) it prints, for the plain playback and for "Show E- and M-steps", with the
 strip coloured by component and by uncertainty:
 
-- the time to build a fit's frame set once (``frames.frame_set``: Altair builds and
-  validates the specs), and the median time to make one frame's specs as the playback
-  does (``FrameSet.specs``: the density chart, responsibilities, strip and parameter
-  paths, by swapping datasets), over frames spread across the fit;
-- the size of one frame's specs as compact JSON, what the server sends per frame: the
-  frame (density, responsibilities, strip) and the paths chart beside it;
+- the time to build a fit's frame set once (``frames.frame_set``: Altair builds the
+  specs), and the median time to make one playing frame's specs as the playback does
+  (``FrameSet.specs(i, moving=True)``: the density chart, responsibilities, strip and
+  parameter paths, by swapping datasets), over frames spread across the fit;
+- the largest size of those specs as compact JSON, what the server sends per frame: the
+  frame (density, responsibilities, strip) while playing, the same still (paused or
+  scrubbed: its strip has the responsibilities tooltip), and the paths chart beside it;
 - the median time from pressing Fit to the first frame's charts (``frames.live_frame``,
   drawn from the fit's callback at iteration 0);
 
@@ -58,10 +59,10 @@ def main() -> None:
     args = parser.parse_args()
     print(f"# medians of {args.repeats} frames or runs")
     print(
-        "| points | playback | strip | frame set, once (ms) | a frame's specs (ms) "
-        "| frame spec (KB) | paths spec (KB) |"
+        "| points | playback | strip | frame set, once (ms) | a playing frame's specs (ms) "
+        "| playing frame (KB) | still frame (KB) | paths (KB) |"
     )
-    print("|---:|---|---|---:|---:|---:|---:|")
+    print("|---:|---|---|---:|---:|---:|---:|---:|")
     first_frames = {}
     for n in (2_000, 1_000_000):
         true, x = simulate(5, 1.5, n, 1)
@@ -74,16 +75,18 @@ def main() -> None:
                 frame_set = frames.frame_set(history, view, y_max, half, colour_by)
                 once = time.perf_counter() - t0
                 picks = np.linspace(0, len(frame_set.steps) - 1, args.repeats).astype(int)
-                times, sizes, paths = [], [], []
+                times, sizes, stills, paths = [], [], [], []
                 for i in picks:
                     t0 = time.perf_counter()
-                    specs = frame_set.specs(int(i))
+                    specs = frame_set.specs(int(i), moving=True)
                     times.append(time.perf_counter() - t0)
                     sizes.append(sum(compact_kb(specs[k]) for k in ("top", "panel", "strip")))
+                    still = frame_set.specs(int(i))
+                    stills.append(sum(compact_kb(still[k]) for k in ("top", "panel", "strip")))
                     paths.append(compact_kb(specs["paths"]))
                 print(
                     f"| {n:,} | {'E and M steps' if half else 'iterations'} | {colour_by} | {once * 1e3:.0f} | "
-                    f"{np.median(times) * 1e3:.1f} | {max(sizes):.1f} | {max(paths):.1f} |",
+                    f"{np.median(times) * 1e3:.1f} | {max(sizes):.1f} | {max(stills):.1f} | {max(paths):.1f} |",
                     flush=True,
                 )
         first_frames[n] = np.median([fit_to_first_frame(x, view, y_max) for _ in range(args.repeats)])

@@ -18,7 +18,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from ..history import iteration_table, models_by_iteration
+from ..history import iteration_table, model_at, models_by_iteration
 from ..model import GMM
 from ..teaching import RESPONSIBILITY_GRID, HalfStep, half_steps, parameter_paths, responsibility_curves
 from . import charts, plotdata, screens
@@ -47,14 +47,42 @@ FRAME_CAPTION = {
 MOVING_STRIP = "moving_strip"
 
 
+#: The strip's dataset of the parameters its points' responsibilities come from.
+RESP_PARAMS = "resp_params"
+
+
+def resp_params_records(model: GMM) -> list[dict[str, float]]:
+    """``RESP_PARAMS``: one record, ``w1, m1, s1, w2, ...`` (and ``one``, the lookup key)."""
+    record = {"one": 1.0}
+    for i, (w, m, sd) in enumerate(zip(model.weights, model.means, model.sds, strict=True), start=1):
+        record.update({f"w{i}": float(w), f"m{i}": float(m), f"s{i}": float(sd)})
+    return [record]
+
+
 def with_responsibility_tooltip(strip: alt.Chart, n_components: int, x_title: str) -> alt.Chart:
     """The strip with a tooltip on each point: its value and every component's
-    responsibility for it, r_i(x), in whole percents, from the series ``r1, r2, ...`` of
-    the frame's strip record (``plotdata.strip_responsibilities``): computed by the
-    server once per frame, not by the browser's Vega for every point."""
+    responsibility for it, r_i(x), computed by Vega from the ``RESP_PARAMS`` record (in log
+    space, the max subtracted: finite far from every component), so the frame carries K
+    parameters, not n x K numbers. Evaluated for every point whenever the data change:
+    still frames only (``FrameSet.specs``)."""
+    k = range(1, n_components + 1)
+    fields = [f"{p}{i}" for i in k for p in "wms"]
+    logs = {
+        f"l{i}": f"log(datum.w{i}) - log(datum.s{i}) - 0.5 * pow((toNumber(datum.x) - datum.m{i}) / datum.s{i}, 2)"
+        for i in k
+    }
+    top = "max(" + ", ".join(f"datum.l{i}" for i in k) + ")" if n_components > 1 else "datum.l1"
+    chart = (
+        strip.transform_calculate(one="1")
+        .transform_lookup(lookup="one", from_=alt.LookupData(alt.NamedData(RESP_PARAMS), "one", fields))
+        .transform_calculate(**logs)
+        .transform_calculate(top=top)
+        .transform_calculate(total=" + ".join(f"exp(datum.l{i} - datum.top)" for i in k))
+        .transform_calculate(**{f"r{i}": f"exp(datum.l{i} - datum.top) / datum.total" for i in k})
+    )
     tooltip = [alt.Tooltip("x:Q", title=x_title, format=".4~g")]
-    tooltip += [alt.Tooltip(f"r{i}:N", title=f"r_{i}(x), %") for i in range(1, n_components + 1)]
-    return strip.encode(tooltip=tooltip)
+    tooltip += [alt.Tooltip(f"r{i}:Q", title=f"r_{i}(x)", format=".2f") for i in k]
+    return chart.encode(tooltip=tooltip)
 
 
 def spec_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
@@ -80,7 +108,6 @@ def half_step_datasets(
     n_grid: int = RESPONSIBILITY_GRID,
     models: Sequence[GMM] | None = None,
     colour_by: str = "uncertainty",
-    tooltip: bool = True,
 ) -> dict[str, list[Any]]:
     """Every dataset a frame of "Show E- and M-steps" swaps (``charts.FRAME_DATASETS`` and
     ``FRAME_DATASETS``): the curves, heading and faint curves of ``frame``, the strip
@@ -94,9 +121,7 @@ def half_step_datasets(
     return {
         "params": plotdata.params_records(model),
         "heading": [{"text": frame.title}],
-        "strip": [
-            {**strip, **plotdata.strip_responsibilities(view.strip_x, resp_model)} if tooltip else strip
-        ],
+        "strip": [strip],
         views.PREVIOUS: views.previous_records(faint),
         views.RESPONSIBILITIES: views.model_responsibility_records(resp_model, view.domain, n_grid),
         views.CURRENT: views.current_records(frame.params_iteration),
@@ -154,11 +179,14 @@ class FrameSet:
 
     def datasets(self, index: int, moving: bool = False) -> dict[str, list[Any]]:
         """The datasets frame ``index`` of ``steps`` swaps into the templates (``moving``:
-        without the series only the still strip's tooltip reads)."""
+        without the parameters only the still strip's tooltip reads)."""
         frame = self.steps[index]
-        return half_step_datasets(
-            frame, self.history, self.view, models=self.models, colour_by=self.colour_by, tooltip=not moving
+        datasets = half_step_datasets(
+            frame, self.history, self.view, models=self.models, colour_by=self.colour_by
         )
+        if not moving:
+            datasets[RESP_PARAMS] = resp_params_records(self.models[frame.resp_iteration])
+        return datasets
 
     def specs(self, index: int, moving: bool = False) -> dict[str, dict[str, Any]]:
         """Every view's spec for frame ``index`` of ``steps``: ``top``, ``panel``,
@@ -204,7 +232,7 @@ def frame_set(
     steps = half_steps(history) if half else iteration_steps(history)
     top, panel, _ = half_step_charts(steps[0], history, view, y_max)
     k = int(history.attrs["n_components"])
-    (record,) = half_step_datasets(steps[0], history, view, colour_by=colour_by)["strip"]  # its series
+    (record,) = half_step_datasets(steps[0], history, view, colour_by=colour_by)["strip"]
     strip = (
         views.uncertainty_strip_chart(record, view.domain, k, view.x_title)
         if colour_by == "uncertainty"
@@ -218,4 +246,7 @@ def frame_set(
         MOVING_STRIP: untitled(spec_of(strip)),
         "paths": spec_of(paths),
     }
+    templates["strip"]["datasets"][RESP_PARAMS] = resp_params_records(
+        model_at(history, steps[0].resp_iteration)
+    )
     return FrameSet(history, view, steps, colour_by, templates, models_by_iteration(history))

@@ -15,7 +15,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ..history import component_numbers
-from ..model import GMM, classify, responsibilities
+from ..model import GMM, classify
 
 #: Histogram bins over the widened data range (as in the original demo).
 HIST_BINS = 50
@@ -102,15 +102,6 @@ def strip_components(x: np.ndarray, model: GMM) -> str:
     (``component_numbers``), space-separated like the strip's values: any number of
     components."""
     return joined("%d", component_numbers(model.n_components)[classify(x, model)])
-
-
-def strip_responsibilities(x: np.ndarray, model: GMM) -> dict[str, str]:
-    """Each component's responsibility for each strip point, ``r1, r2, ...`` (numbered as
-    ``component_numbers``), in whole percents, space-separated like the strip's values:
-    what the strip's tooltip shows, computed here once per frame rather than by the
-    browser for every point."""
-    r = np.rint(responsibilities(x, model) * 100.0).astype(np.int64)
-    return {f"r{i}": joined("%d", r[:, i - 1]) for i in component_numbers(model.n_components)}
 
 
 def params_records(model: GMM) -> list[dict[str, float]]:

@@ -32,30 +32,46 @@ def test_a_click_picks_the_nearest_bin_centre_and_the_start_is_drawn_over_the_da
 
 
 def test_the_strips_tooltip_gives_each_points_responsibilities_as_the_engine_does():
-    """A still frame's strip carries every point's r_i(x) as whole percents of the
-    engine's ``responsibilities`` (no expression for the browser to evaluate per point);
-    a moving frame's (a playing playback's) has neither the tooltip nor those series."""
+    """The tooltip's r_i(x) are Vega expressions over the frame's parameters: evaluated
+    here (the same expressions, with Python's math), they equal ``responsibilities``."""
+    import math
+    import re
+
     from emgmm import fit_em, model_at, responsibilities
     from emgmm.viz import frames
-    from tests.support.strip import split_strip
 
     x = np.concatenate(
         [np.random.default_rng(1).normal(-2, 1, 300), np.random.default_rng(2).normal(3, 1, 300)]
     )
-    x = np.append(x, 40.0)  # far from every component: still a finite responsibility
     history = fit_em(x, 3, rng=0, max_iter=5)
     view = screens.data_view(x, 0)
     frame_set = frames.frame_set(history, view, 1.0, True, "component")
     spec = frame_set.specs(3)["strip"]  # E-step 2: responsibilities under iteration 1
-    (record,) = spec["datasets"]["strip"]
+    (record,) = spec["datasets"][frames.RESP_PARAMS]
     model = model_at(history, frame_set.steps[3].resp_iteration)
-    shown = np.array([[int(v) for v in record[f"r{i}"].split()] for i in (1, 2, 3)]).T
-    expected = responsibilities(view.strip_x, model) * 100  # the points the strip shows
-    assert shown.shape == (x.size, 3) and len(split_strip(record)) == x.size
-    np.testing.assert_array_equal(shown, np.rint(expected))
+    assert record["m2"] == model.means[1] and record["s3"] == model.sds[2]
+    calcs = [t for t in spec["transform"] if "calculate" in t]
+    for value in (-6.0, 0.3, 3.1, 40.0):  # 40: far from every component, still finite
+        datum = {**record, "x": repr(value)}  # the strip's values are text
+        for t in calcs:
+            expr = re.sub(r"datum\.(\w+)", r"datum['\1']", t["calculate"]).replace("pow(", "math.pow(")
+            if not re.fullmatch(r"l\d+|top|total|r\d+", t["as"]):
+                continue  # the strip's own: splitting the points, their labels
+            datum[t["as"]] = eval(
+                expr,
+                {
+                    "math": math,
+                    "log": math.log,
+                    "exp": math.exp,
+                    "max": max,
+                    "toNumber": float,
+                    "datum": datum,
+                },
+            )
+        got = [datum[f"r{i}"] for i in (1, 2, 3)]
+        np.testing.assert_allclose(got, responsibilities(np.array([value]), model)[0], rtol=1e-9, atol=1e-300)
     titles = [t["title"] for t in spec["encoding"]["tooltip"]]
-    assert titles == ["x", "r_1(x), %", "r_2(x), %", "r_3(x), %"]
-    moving = frame_set.specs(3, moving=True)["strip"]
-    assert "tooltip" not in moving["encoding"]
-    assert set(moving["datasets"]["strip"][0]) == {"x", "jitter", "component"}
-    assert moving["datasets"]["strip"][0]["component"] == record["component"]
+    assert titles == ["x", "r_1(x)", "r_2(x)", "r_3(x)"]
+    moving = frame_set.specs(3, moving=True)["strip"]  # a playing frame's: no tooltip to evaluate
+    assert "tooltip" not in moving["encoding"] and frames.RESP_PARAMS not in moving["datasets"]
+    assert not [t for t in moving.get("transform", []) if "lookup" in t]

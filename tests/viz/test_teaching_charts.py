@@ -7,7 +7,7 @@ import pytest
 from emgmm import GMM, fit_em, model_at, random_model, sample
 from emgmm.history import history_table
 from emgmm.teaching import half_steps, parameter_paths, responsibility_curves, uncertainty
-from emgmm.viz import charts, plotdata, screens, style
+from emgmm.viz import charts, screens, style
 from emgmm.viz import frames as fr
 from emgmm.viz import teaching as tv
 
@@ -185,7 +185,7 @@ def test_every_half_step_frame_is_the_first_with_its_datasets_swapped(view, hist
     template = [c.to_dict() for c in fr.half_step_charts(frames[0], history, view, 0.8)]
     for frame in (frames[0], frames[3], frames[4], frames[-1]):
         fresh = [c.to_dict() for c in fr.half_step_charts(frame, history, view, 0.8)]
-        data = fr.half_step_datasets(frame, history, view, tooltip=False)  # the charts' strip has none
+        data = fr.half_step_datasets(frame, history, view)
         assert set(data) == {*charts.FRAME_DATASETS, *tv.FRAME_DATASETS}
         assert [fr.swap_datasets(spec, data) for spec in template] == fresh
     assert template[0]["datasets"]["heading"] == [{"text": frames[0].title}]
@@ -199,11 +199,7 @@ def test_half_step_datasets_follow_the_frame(view, history):
     assert [r["mean"] for r in data[tv.PREVIOUS]] == model_at(history, 1).means.tolist()
     curves = responsibility_curves(model_at(history, 1), *view.domain)
     assert data[tv.RESPONSIBILITIES] == tv.responsibility_records(curves)
-    record = tv.uncertainty_record(view, model_at(history, 1))
-    assert data["strip"] == [
-        {**record, **plotdata.strip_responsibilities(view.strip_x, model_at(history, 1))}
-    ]
-    assert fr.half_step_datasets(m_frame, history, view, tooltip=False)["strip"] == [record]
+    assert data["strip"] == [tv.uncertainty_record(view, model_at(history, 1))]
     assert data[tv.CURRENT] == [{"iteration": 2}] and data["heading"] == [{"text": m_frame.title}]
     assert fr.half_step_datasets(frames[3], history, view)[tv.PREVIOUS] == []  # an E frame
 
