@@ -73,7 +73,8 @@ def test_responsibility_records_read_back_as_the_curves(view):
 def test_a_frames_responsibility_records_are_those_of_the_curves(view, n_grid):
     """Made from the model without the table (a playback makes one a frame): the same records."""
     for model in (MODEL, GMM([1.0], [0.0], [1.0]), random_model(6, rng=3)):
-        expected = tv.responsibility_records(responsibility_curves(model, *view.domain, n_grid=n_grid))
+        lo, hi = view.domain
+        expected = tv.responsibility_records(responsibility_curves(model, lo, hi, n_grid=n_grid))
         assert tv.model_responsibility_records(model, view.domain, n_grid) == expected
 
 
