@@ -246,6 +246,8 @@ def frame_set(
         MOVING_STRIP: untitled(spec_of(strip)),
         "paths": spec_of(paths),
     }
+    # nor Streamlit's default tooltip (the encoded fields, "points" the jitter) on a moving point
+    templates[MOVING_STRIP]["mark"]["tooltip"] = None
     templates["strip"]["datasets"][RESP_PARAMS] = resp_params_records(
         model_at(history, steps[0].resp_iteration)
     )

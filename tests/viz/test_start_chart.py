@@ -74,4 +74,5 @@ def test_the_strips_tooltip_gives_each_points_responsibilities_as_the_engine_doe
     assert titles == ["x", "r_1(x)", "r_2(x)", "r_3(x)"]
     moving = frame_set.specs(3, moving=True)["strip"]  # a playing frame's: no tooltip to evaluate
     assert "tooltip" not in moving["encoding"] and frames.RESP_PARAMS not in moving["datasets"]
+    assert moving["mark"]["tooltip"] is None  # not even Streamlit's default one
     assert not [t for t in moving.get("transform", []) if "lookup" in t]

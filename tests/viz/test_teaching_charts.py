@@ -245,7 +245,8 @@ def test_frame_specs_are_valid_vega_lite(view, history, half, colour_by):
 
     frame_set = fr.frame_set(history, view, 1.0, half, colour_by)
     live = fr.live_frame(view, model_at(history, 0), "Iteration 0", 1.0, colour_by)
-    for spec in [*frame_set.specs(len(frame_set.steps) - 1).values(), *live]:
+    last = len(frame_set.steps) - 1
+    for spec in [*frame_set.specs(last).values(), *frame_set.specs(last, moving=True).values(), *live]:
         Root.from_dict(spec, validate=True)
     broken = {**frame_set.templates["top"], "mark": {"type": "no such mark"}}
     with pytest.raises(Exception, match=r"no such mark|is not valid|Additional properties"):
