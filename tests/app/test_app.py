@@ -12,6 +12,7 @@ from tests.support.apptest import (
     no_exception,
     number_value,
     set_number,
+    skip_to_end,
     start,
     titles,
 )
@@ -39,7 +40,7 @@ def test_fit_plays_then_steps_and_skips_to_the_final_view():
     button(at, "Step forward").click().run()
     button(at, "Step back").click().run()
     assert any(t and t.startswith("Iteration 1: -LL = ") for t in titles(at))
-    button(at, "Skip to the end").click().run()
+    skip_to_end(at)
     no_exception(at)
     assert at.success and at.success[0].value.startswith("Converged after ")
     assert "-Log-likelihood by iteration" in titles(at)
@@ -52,7 +53,7 @@ def test_fit_plays_then_steps_and_skips_to_the_final_view():
 
 def test_changing_a_control_after_fit_clears_the_fit():
     at = fit(start())
-    button(at, "Skip to the end").click().run()
+    skip_to_end(at)
     assert at.success
     set_number(at, "n_points", 3000)
     no_exception(at)
@@ -63,7 +64,7 @@ def test_changing_a_control_after_fit_clears_the_fit():
 def test_stopped_at_max_iterations_is_said():
     at = start({"max_iter": "2"})
     fit(at)
-    button(at, "Skip to the end").click().run()
+    skip_to_end(at)
     assert at.warning and "Stopped at max iterations without converging" in at.warning[0].value
 
 
@@ -125,7 +126,7 @@ def test_example_data_fits_alone_without_comparison_table():
     no_exception(at)
     assert any("Old Faithful" in c.value for c in at.caption)
     fit(at)
-    button(at, "Skip to the end").click().run()
+    skip_to_end(at)
     no_exception(at)
     assert "Fitted components" in " ".join(m.value for m in at.markdown)
     # no true model: no "True" in any title or legend

@@ -8,7 +8,16 @@ import pyarrow as pa
 import pytest
 
 from emgmm.app.links import DATA_PARAM, decode_paste, encode_paste
-from tests.support.apptest import button, charts_of, fit, no_exception, number_value, set_number, start
+from tests.support.apptest import (
+    button,
+    charts_of,
+    fit,
+    no_exception,
+    number_value,
+    set_number,
+    skip_to_end,
+    start,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -86,7 +95,7 @@ def test_the_tolerance_is_a_fit_option_and_a_max_iter_stop_says_how_close_it_was
     no_exception(at)
     assert number_value(at, "tol") == 1e-12
     fit(at)
-    button(at, "Skip to the end").click().run()
+    skip_to_end(at)
     assert at.warning and "last relative gain was" in at.warning[0].value
     assert "tolerance 1e-10 %" in at.warning[0].value
 
@@ -96,7 +105,7 @@ def test_close_large_means_print_apart():
     at = start({"source": "paste", "n_fit": "2"})
     at.text_area(key="paste").set_value(values).run()
     fit(at)
-    button(at, "Skip to the end").click().run()
+    skip_to_end(at)
     no_exception(at)
     frame = at.dataframe[0]
     means = frame.value["mean"].tolist()
@@ -106,7 +115,7 @@ def test_close_large_means_print_apart():
 
 def test_the_final_view_offers_history_model_and_points():
     at = fit(start())
-    button(at, "Skip to the end").click().run()
+    skip_to_end(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["History", "Model", "Points"]
 
@@ -128,7 +137,7 @@ def test_a_typo_outlier_is_pointed_out_and_does_not_merge_the_clusters():
     at = start({"source": "paste", "n_fit": "3"})
     at.text_area(key="paste").set_value(values).run()
     fit(at)
-    button(at, "Skip to the end").click().run()
+    skip_to_end(at)
     no_exception(at)
     assert any("far from the rest" in i.value for i in at.info)
     means = sorted(at.dataframe[0].value["mean"].tolist())

@@ -5,7 +5,15 @@ import numpy as np
 import pytest
 
 from emgmm.app import settings
-from tests.support.apptest import button, fit, no_exception, number_value, set_number, start, titles
+from tests.support.apptest import (
+    fit,
+    no_exception,
+    number_value,
+    set_number,
+    skip_to_end,
+    start,
+    titles,
+)
 
 pytestmark = pytest.mark.slow  # each test runs the whole page (AppTest)
 
@@ -23,7 +31,7 @@ def fitted_or_refused(at) -> None:
     no_exception(at)
     if not at.error:
         assert any(t and t.startswith("Iteration 0") for t in titles(at))
-        button(at, "Skip to the end").click().run()
+        skip_to_end(at)
         no_exception(at)
         assert at.success or at.warning
 

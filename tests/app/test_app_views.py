@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from emgmm.app import text
-from tests.support.apptest import button, charts_of, fit, no_exception, start, titles
+from tests.support.apptest import button, charts_of, fit, no_exception, skip_to_end, start, titles
 
 pytestmark = pytest.mark.slow  # each test runs the whole page (AppTest)
 
@@ -25,7 +25,7 @@ def datasets_of(at, name: str) -> list[list[dict]]:
 
 
 def skip(at):
-    button(at, "Skip to the end").click().run()
+    skip_to_end(at)
     no_exception(at)
     return at
 

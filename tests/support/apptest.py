@@ -67,3 +67,8 @@ def number_value(at: AppTest, key: str) -> float:
     )
     assert value is not None, f"{key} is empty"
     return float(value)
+
+
+def skip_to_end(at: AppTest) -> AppTest:
+    """From a playing fit to the final view, as the playback's "Skip to the end" does."""
+    return button(at, "Skip to the end").click().run()
