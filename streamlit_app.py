@@ -7,6 +7,7 @@ sidebar, data view, fit and playback, final view, choosing K, the algorithm.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable
@@ -16,10 +17,8 @@ from typing import TypeVar
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import streamlit as st
 import streamlit.components.v1 as components
-from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 import emgmm.app
 from emgmm import datasets, goodness, selection
@@ -27,14 +26,13 @@ from emgmm.app import custom, exports, parsing, settings, text
 from emgmm.app.cache import BoundedStore
 from emgmm.app.links import DATA_PARAM, decode_paste, encode_paste
 from emgmm.app.logs import quiet_gone_fragments
-from emgmm.app.playback import Playback
 from emgmm.app.settings import CUSTOM, Settings
 from emgmm.app.text import COLOUR_LABELS, EXAMPLE_TEXT, INIT_LABELS, MATCH_LABELS, SOURCE_LABELS
 from emgmm.app.weighting import NO_WEIGHTS, weighted_values
 from emgmm.bootstrap import KINDS, bootstrap
 from emgmm.degeneracy import MIN_EFFECTIVE_POINTS, component_health
 from emgmm.em import fit_em, fit_starts
-from emgmm.history import final_model, iteration_table, model_at
+from emgmm.history import final_model, model_at
 from emgmm.lrt import bootstrap_lrt
 from emgmm.matching import match_components
 from emgmm.model import GMM
@@ -42,6 +40,7 @@ from emgmm.sampling import simulate
 from emgmm.scaling import sd_floor_for
 from emgmm.validation import check_fittable
 from emgmm.viz import analysis, explore, frames, screens, trace
+from emgmm.viz import player as viz_player
 from emgmm.viz.plotdata import params_table
 from emgmm.viz.start import PLACE, placing_chart
 from emgmm.viz.style import component_label
@@ -52,10 +51,8 @@ quiet_gone_fragments()
 
 st.set_page_config(page_title="EM for a 1-D Gaussian mixture", page_icon=":bar_chart:", layout="wide")
 
-# Invisible: reports each frame heading the browser has drawn (emgmm/app/frame_report).
-frame_report = components.declare_component(
-    "frame_report", path=str(Path(emgmm.app.__file__).parent / "frame_report")
-)
+# The playback: the browser plays a fit's frames from one payload (emgmm/viz/player).
+player_component = components.declare_component("player", path=str(viz_player.PLAYER_DIR))
 # Invisible: on a phone, closes the sidebar (which covers the page) when Fit is pressed,
 # and reports a file the uploader refused in the browser (emgmm/app/sidebar_watch).
 sidebar_watch = components.declare_component(
@@ -483,12 +480,9 @@ def your_start(data: Data, view: screens.DataView, values: Settings) -> None:
 
 
 # -------------------------------------------------------------------------- fits
-@st.cache_resource
-def fit_store() -> BoundedStore:
-    # Finished fits, shared by all sessions. Not st.cache_data: a cached function's
-    # elements are replayed, so it could not draw the first frame and a progress bar
-    # while it runs. A history is a few hundred kB at most.
-    return BoundedStore(max_entries=64, max_bytes=64 * 2**20)
+#: A session's finished fits (``session_fits``): a history is a few hundred kB at most,
+#: so a session holds its fit on screen and a few it may go back to, within a bound.
+FITS_PER_SESSION, FIT_BYTES_PER_SESSION = 8, 32 * 2**20
 
 
 def run_fit(data: Data, values: Settings, view: screens.DataView) -> pd.DataFrame:
@@ -508,7 +502,7 @@ def run_fit(data: Data, values: Settings, view: screens.DataView) -> pd.DataFram
             with frame_slot.container():
                 y_max = screens.y_ceiling(view, [model] if data.true is None else [data.true, model])
                 for spec in frames.live_frame(view, model, title, y_max, values.colour_by):
-                    vega_chart(spec, width="stretch")
+                    st.vega_lite_chart(spec, width="stretch")
         now = time.perf_counter()
         if now - shown["at"] > 0.1:  # Streamlit calls are where a rerun can stop the fit
             shown["at"] = now
@@ -544,157 +538,112 @@ def show(stacked) -> None:
         st.altair_chart(chart, width="stretch")
 
 
-def frames_of(history: pd.DataFrame, view: screens.DataView, y_max: float, half: bool) -> frames.FrameSet:
-    """The fit's frames and the specs Altair builds once for them (E- and M-steps apart
-    when ``half``), kept for the fit on screen."""
-    colour_by = st.session_state.colour_by
-    key = (st.session_state.play_key, half, colour_by)
-    stored = st.session_state.get("frame_sets", {})
-    if key not in stored:
-        stored = {k: v for k, v in stored.items() if k[0] == key[0]}  # only this fit's
-        stored[key] = with_arrow_templates(frames.frame_set(history, view, y_max, half, colour_by))
-        st.session_state.frame_sets = stored
-    return stored[key]
+#: The settings the playback reads; the player changes them in the browser and says so.
+PLAYBACK_KEYS = ("every", "fps", "half_steps", "colour_by")
+
+#: What the player's keys do, said under it.
+PLAYER_HELP = (
+    "Click the playback, then Space plays or pauses, Left and Right step, Home and End go to the start "
+    "and the end. Download HTML saves a file that plays offline; Record video saves a WebM."
+)
 
 
-def with_arrow_templates(frame_set: frames.FrameSet) -> frames.FrameSet:
-    """``frame_set`` with the datasets that no frame changes (the histogram, the paths) in
-    the Arrow bytes Streamlit sends, made once instead of on every frame."""
-    swapped = frame_set.datasets(0).keys()
-    templates = {
-        name: {
-            **spec,
-            "datasets": {
-                d: rows if d in swapped else convert_anything_to_arrow_bytes(rows)
-                for d, rows in spec["datasets"].items()
-            },
-        }
-        for name, spec in frame_set.templates.items()
-    }
-    return replace(frame_set, templates=templates)
+@dataclass(frozen=True)
+class Shown:
+    """The fit on screen: its key in the session's fits, whether its playback plays or
+    the final view shows, and a token that restarts the player (Fit, Replay)."""
+
+    key: tuple[object, ...]
+    final: bool = False
+    token: int = 0
 
 
-def vega_chart(spec: dict, **kwargs) -> None:
-    """``st.vega_lite_chart`` with the frame's own datasets as Arrow tables, which Streamlit
-    writes out as they are: from records it goes through pandas, 15 times slower."""
-    datasets = {
-        d: rows if isinstance(rows, bytes) else pa.Table.from_pylist(rows)
-        for d, rows in spec.get("datasets", {}).items()
-    }
-    st.vega_lite_chart(spec={**spec, "datasets": datasets}, **kwargs)
+def session_fits() -> BoundedStore:
+    """This session's finished fits: never evicted by another session's. The fit on screen
+    is read on every run, so it is the last a new fit would evict."""
+    if "fit_store" not in st.session_state:
+        st.session_state.fit_store = BoundedStore(
+            max_entries=FITS_PER_SESSION, max_bytes=FIT_BYTES_PER_SESSION
+        )
+    return st.session_state.fit_store
 
 
-def show_frame(frame_set: frames.FrameSet, index: int, paths: bool = True, moving: bool = False) -> None:
-    """Frame ``index`` of ``frame_set``: the density chart, the responsibilities under it,
-    the strip (hover a point for its responsibilities, unless the frame is ``moving``: a
-    playing playback's), and (if ``paths``) the parameters' paths with the frame's
-    iteration marked."""
-    specs = frame_set.specs(index, moving)
-    for name in ("top", "panel", "strip"):
-        vega_chart(specs[name], width="stretch")
-    if paths:
-        vega_chart(specs["paths"])
-
-
-def playback_state() -> Playback:
-    return st.session_state.play
-
-
-def set_playback(state: Playback) -> None:
-    st.session_state.play = state
-
-
-def on_step(delta: int) -> None:
-    set_playback(playback_state().step(delta))
-
-
-def on_play_switched() -> None:
-    state = playback_state()
-    set_playback(state.play() if st.session_state.play_switch else state.pause())
-
-
-def on_skip() -> None:
-    set_playback(playback_state().skip_to_end())
+def show_fit(key: tuple[object, ...]) -> None:
+    """Put the fit under ``key`` on screen, its playback playing from the first frame."""
+    st.session_state.play_key = key
+    st.session_state.shown = Shown(key, token=st.session_state.get("play_tokens", 0) + 1)
+    st.session_state.play_tokens = st.session_state.shown.token
 
 
 def on_replay() -> None:
-    set_playback(playback_state().replay())
-    st.session_state.pop("scrub", None)
+    show_fit(st.session_state.shown.key)
 
 
-def playback_frame(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
-    """The frame on screen and its counter, advanced by the playback's rules.
-
-    Runs as a fragment, rerun alone (a few ms of server time) by each report of the
-    browser's that it drew a frame, and by a slow timer that starts the playback and
-    covers a lost report; a click elsewhere is handled at once. ``Playback.tick`` moves
-    at most one frame a run, once the frame on screen has been drawn and had its time,
-    so every frame is drawn, in order, whatever the load.
-    """
-    body = st.container()  # above the (invisible) reporter, which keeps its gap below
-    reported = frame_report(key="frame_report", default=None)
-    state = playback_state()
-    frame_set = frames_of(history, view, y_max, state.half_steps)
-    if reported is not None:
-        state = state.heard()  # the page reports what it draws ("" until its first frame)
-    if reported == frame_set.steps[state.iteration].title:
-        state = state.drawn(state.iteration)  # the browser drew the frame on screen
-    due = state.due_in(time.perf_counter())
-    if due:  # drawn early: hold it its frame time (under one), then move on in this run
-        time.sleep(due)
-    state = state.tick(time.perf_counter())
-    if state.finished or state.playing != st.session_state.get("play_switch", state.playing):
-        set_playback(state)
-        st.rerun(scope="app")  # the whole page changes: the final view, or the switch
-    with body:
-        st.progress((state.position + 1) / len(state.frames), text=state.counter)
-        show_frame(frames_of(history, view, y_max, state.half_steps), state.iteration, moving=state.playing)
-    # stored only once the frame is out: a run stopped midway leaves the state as it was,
-    # and the next run draws the same frame again
-    set_playback(state.sent(time.perf_counter()))
+def playback_settings(values: Settings) -> dict[str, object]:
+    return {key: getattr(values, key) for key in PLAYBACK_KEYS}
 
 
-def playback_controls() -> None:
-    """Outside the ticking fragment, so a control is not redrawn under the pointer
-    between press and release; a press reruns the page."""
-    state = playback_state()
-    back, play, forward, end = st.columns(4, vertical_alignment="center")
-    back.button("Step back", icon=":material/skip_previous:", on_click=on_step, args=(-1,), width="stretch")
-    # a switch, not a button: its value stays in the browser until the server has it,
-    # where a button's one-shot press was sometimes lost between timer reruns
-    st.session_state.play_switch = state.playing
-    play.toggle(
-        "Pause" if state.playing else "Play",
-        key="play_switch",
-        on_change=on_play_switched,
-        help="Switch off to pause, on to play (from the start once at the end).",
+def apply_player_report() -> None:
+    """What the player said since the last run: its settings (the sidebar and the link
+    follow them) and whether its playback reached the end (then the final view shows)."""
+    report = st.session_state.get("player")
+    shown = st.session_state.get("shown")
+    if not isinstance(report, dict) or report.get("id") == st.session_state.get("player_report_id"):
+        return
+    st.session_state.player_report_id = report.get("id")
+    payload = st.session_state.get("payload")
+    if shown is None or payload is None or payload[0] != shown.key or report.get("fit") != payload[1]["fit"]:
+        return  # an earlier fit's player
+    for key in PLAYBACK_KEYS:
+        if key in report:
+            # the browser's boxes hold their bounds; a value outside them is not taken
+            with contextlib.suppress(ValueError):
+                st.session_state[key] = settings.BY_KEY[key].checked(report[key])
+    st.session_state.playback_seen = {key: st.session_state.get(key) for key in PLAYBACK_KEYS}
+    if report.get("finished") and not shown.final:
+        st.session_state.shown = replace(shown, final=True)
+
+
+def note_playback_settings(values: Settings) -> None:
+    """A change of the playback's settings in the sidebar is sent to the player (which
+    continues from the frame on screen): counted, so that the player tells it from the
+    settings it reported itself."""
+    now = playback_settings(values)
+    if st.session_state.get("playback_seen") != now:
+        st.session_state.playback_seen = now
+        st.session_state.playback_seq = st.session_state.get("playback_seq", 0) + 1
+
+
+def player(history: pd.DataFrame, data: Data, view: screens.DataView, y_max: float, values: Settings) -> None:
+    """The playback, played by the browser from one payload per fit (``emgmm.viz.player``):
+    playing after Fit or Replay, else still on the last frame (the final view's scrub)."""
+    payload = fit_cached(
+        "payload",
+        lambda: viz_player.payload(
+            history,
+            view,
+            y_max,
+            title=f"EM fitting {values.n_fit} Gaussians: {data.caption}",
+            settings=playback_settings(values),
+            bounds={
+                key: (int(settings.BY_KEY[key].low), int(settings.BY_KEY[key].high))
+                for key in ("every", "fps")
+            },
+            colour_labels=COLOUR_LABELS,
+        ),
     )
-    forward.button("Step forward", icon=":material/skip_next:", on_click=on_step, args=(1,), width="stretch")
-    end.button("Skip to the end", icon=":material/last_page:", on_click=on_skip, width="stretch")
-
-
-def playback(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
-    """Controls, then the ticking frame."""
-    playback_controls()
-    state = playback_state()
-    ticks = state.fallback_period if state.playing else None  # the browser's reports drive it
-    st.fragment(playback_frame, run_every=ticks)(history, view, y_max)
-    st.caption(frames.FRAME_CAPTION[st.session_state.colour_by])
-
-
-def scrub(history: pd.DataFrame, view: screens.DataView, y_max: float) -> None:
-    """Any iteration of a finished fit, chosen with a slider (reruns only this part)."""
-    iterations = iteration_table(history)
-    last = int(iterations["iteration"].iloc[-1])
-    iteration = (
-        st.slider("Iteration", 0, last, last, key="scrub", help="Scrub back through the fit.") if last else 0
+    st.session_state.payload = (st.session_state.play_key, payload)
+    shown = st.session_state.shown
+    player_component(
+        payload=payload,
+        settings=playback_settings(values),
+        settings_seq=st.session_state.get("playback_seq", 0),
+        mode="still" if shown.final else "play",
+        token=shown.token,
+        key="player",
+        default=None,
     )
-    frame_set = frames_of(history, view, y_max, half=False)
-    left, right = st.columns([3, 2])
-    with left:
-        show_frame(frame_set, iteration, paths=False)
-    right.altair_chart(trace.loglik_chart(iterations, current=iteration), width="stretch")
-    vega_chart(frame_set.specs(iteration)["paths"])
+    st.caption(PLAYER_HELP)
 
 
 def stop_message(history: pd.DataFrame) -> None:
@@ -771,7 +720,7 @@ def final_view(
     right.altair_chart(components, width="stretch")
     final_table(fitted, data.true, health)
     st.subheader("Scrub through the iterations")
-    st.fragment(scrub)(history, view, y_max)
+    player(history, data, view, y_max, values)
     goodness_of_fit(data, history, view)
     uncertainty(data, history, view, values)
 
@@ -1149,16 +1098,9 @@ def play_start(fit_key: tuple[object, ...], starts: pd.DataFrame, number: int) -
     """Play start ``number`` of an exploration as if it were the fit."""
     history = explore.start_history(starts, number)
     key = (*fit_key, "start", number)
-    fit_store().put(key, history)
+    session_fits().put(key, history)
     st.session_state.chosen_start = (fit_key, number)
-    st.session_state.play = Playback(
-        int(history.attrs["n_iter"]),
-        st.session_state.every,
-        st.session_state.fps,
-        half_steps=st.session_state.half_steps,
-    )
-    st.session_state.play_key = key
-    st.session_state.pop("scrub", None)
+    show_fit(key)
 
 
 def explain(tol: float) -> None:
@@ -1190,7 +1132,9 @@ def explain(tol: float) -> None:
 
 # ------------------------------------------------------------------------ page
 load_link_settings()
+apply_player_report()
 values, fit_pressed = sidebar()
+note_playback_settings(values)
 
 st.title("EM fitting a 1-D Gaussian mixture")
 if st.session_state.link_warnings and values == st.session_state.link_settings:
@@ -1216,7 +1160,7 @@ truth = [data.true] if data.true is not None else []
 y_max = screens.y_ceiling(view, truth)
 invitation = (
     ""
-    if fit_pressed or "play" in st.session_state
+    if fit_pressed or "shown" in st.session_state
     else " Press **Fit** to watch EM fit it, one iteration a frame."
 )
 st.caption(f"{data.caption}; strip: {view.strip_caption}.{invitation}", help=data.about or None)
@@ -1232,14 +1176,15 @@ if values.source == "upload" or (values.source == "paste" and DATA_PARAM not in 
     )
 
 key = values.fit_key(data.key)
-store = fit_store()
+store = session_fits()
 chosen = st.session_state.get("chosen_start")
 if fit_pressed or not chosen or chosen[0] != key:
     st.session_state.pop("chosen_start", None)
 else:
     key = (*key, "start", chosen[1])  # a start of "Explore starts", played as the fit
-if st.session_state.get("play_key") != key:
-    st.session_state.pop("play", None)  # a fit always belongs to the data and settings on screen
+shown = st.session_state.get("shown")
+if shown is not None and shown.key != key:
+    st.session_state.pop("shown", None)  # a fit always belongs to the data and settings on screen
 
 if fit_pressed:
     try:
@@ -1253,28 +1198,21 @@ if fit_pressed:
         if fitted is None:
             fitted = run_fit(data, values, view)
             store.put(key, fitted)
-        st.session_state.play = Playback(
-            int(fitted.attrs["n_iter"]), values.every, values.fps, half_steps=values.half_steps
-        )
-        st.session_state.play_key = key
-        st.session_state.pop("scrub", None)
+        show_fit(key)
 
-history = store.get(key) if "play" in st.session_state else None
+history = store.get(key) if "shown" in st.session_state else None
 if history is None:
-    st.session_state.pop("play", None)
+    st.session_state.pop("shown", None)
     if values.init == CUSTOM:
         your_start(data, view, values)
     else:
         show(screens.data_screen(view))
 else:
     y_max = screens.y_ceiling(view, [*truth, model_at(history, 0), final_model(history)])
-    set_playback(
-        playback_state().with_every(values.every).with_fps(values.fps).with_half_steps(values.half_steps)
-    )
-    if playback_state().finished:
+    if st.session_state.shown.final:
         final_view(history, data, view, y_max, values)
     else:
-        playback(history, view, y_max)
+        player(history, data, view, y_max, values)
 
 choose_k(data, values)
 explore_starts(data, values, view)

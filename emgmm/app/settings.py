@@ -141,6 +141,16 @@ class Control:
             return bool(value)
         return str(value)
 
+    def checked(self, value: Any) -> Any:
+        """``value`` (from the browser's player) as the setting's type; ValueError when it is
+        outside the setting's bounds or choices."""
+        value = self.coerce(value)
+        if self.kind in ("int", "float") and not self.low <= value <= self.high:
+            raise ValueError(f"{self.key}: expected {self.low:g} to {self.high:g}, got {value}.")
+        if self.kind == "choice" and value not in self.choices:
+            raise ValueError(f"{self.key}: expected one of {', '.join(self.choices)}, got {value!r}.")
+        return value
+
     def parse(self, text: str) -> Any:
         """The value of ``text`` from a URL, or raise ValueError saying what is expected."""
         if self.kind == "choice":

@@ -91,7 +91,7 @@ def model_responsibility_records(
     """``responsibility_records(responsibility_curves(model, *domain, n_grid))``, made
     without the table: a playback makes one a frame."""
     return _curve_records(
-        _grid_text(*domain, n_grid), responsibilities(responsibility_grid(*domain, n_grid), model).T
+        grid_text(*domain, n_grid), responsibilities(responsibility_grid(*domain, n_grid), model).T
     )
 
 
@@ -101,8 +101,14 @@ def _curve_records(x: str, r: FloatArray) -> list[dict[str, Any]]:
 
 
 @lru_cache(maxsize=16)
-def _grid_text(lo: float, hi: float, n_grid: int) -> str:
+def grid_text(lo: float, hi: float, n_grid: int) -> str:
+    """The responsibilities panel's x values (``teaching.responsibility_grid``) as its specs read them."""
     return _text(responsibility_grid(lo, hi, n_grid))
+
+
+def component_colours(n_components: int) -> tuple[str, ...]:
+    """The colours of components 1..K, as every chart of a fit draws them."""
+    return tuple(_components_only(n_components).range)
 
 
 def responsibility_chart(
@@ -217,7 +223,11 @@ def uncertainty_record(view: screens.DataView, model: GMM) -> dict[str, str]:
 
 
 def uncertainty_strip_chart(
-    strip: dict[str, str], domain: tuple[float, float], n_components: int, x_title: str = "x"
+    strip: dict[str, str],
+    domain: tuple[float, float],
+    n_components: int,
+    x_title: str = "x",
+    split: bool = True,
 ) -> alt.Chart:
     """The jittered strip (``charts.strip_chart``) with each point coloured by the model's
     uncertainty about its component, 1 - max_k r_k(x), on a sequential scale.
@@ -234,7 +244,7 @@ def uncertainty_strip_chart(
         "each point by how unsure the model is of its component, 1 - max_i r_i(x): pale sure, dark red shared"
     )
     # the strip of charts.strip_chart (its axes, its canvas): it lines up with the charts above
-    chart = charts.strip_chart(strip, domain, x_title=x_title, named=True)
+    chart = charts.strip_chart(strip, domain, x_title=x_title, named=True, split=split)
     return (
         chart.mark_circle(size=14, opacity=0.85, clip=True)
         .encode(
@@ -250,7 +260,7 @@ def previous_records(model: GMM | None) -> list[dict[str, Any]]:
     component's ``colour``; empty for none."""
     if model is None:
         return []
-    colours = _components_only(model.n_components).range
+    colours = component_colours(model.n_components)
     return [{**row, "colour": c} for row, c in zip(plotdata.params_records(model), colours, strict=True)]
 
 

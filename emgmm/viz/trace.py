@@ -9,11 +9,13 @@ import pandas as pd
 
 from ..degeneracy import MIN_EFFECTIVE_POINTS
 from .style import DASH, FINAL_HEIGHT, FIT_COLOUR, SOLID, TRUE_COLOUR, Layered, axis
+from .teaching import CURRENT
 
 
-def loglik_chart(iterations: pd.DataFrame, current: int | None = None) -> Layered:
+def loglik_chart(iterations: pd.DataFrame, current: int | None = None, named: bool = False) -> Layered:
     """-log-likelihood against iteration (``history.iteration_table``), with a rule at
-    the ``current`` iteration."""
+    the ``current`` iteration: in the named dataset ``teaching.CURRENT`` when ``named``
+    (for a playback to swap, as the parameters' paths do)."""
     line = (
         alt.Chart(iterations[["iteration", "neg_log_likelihood"]])
         .mark_line(color=TRUE_COLOUR, point=alt.OverlayMarkDef(size=10, color=TRUE_COLOUR))
@@ -28,15 +30,17 @@ def loglik_chart(iterations: pd.DataFrame, current: int | None = None) -> Layere
     )
     layers = [line]
     if current is not None:
+        rows = pd.DataFrame({"iteration": [current]})
         rule = (
-            alt.Chart(pd.DataFrame({"iteration": [current]}))
+            alt.Chart(alt.NamedData(CURRENT) if named else rows)
             .mark_rule(color=FIT_COLOUR, strokeDash=DASH)
             .encode(x="iteration:Q")
         )
         layers.append(rule)
-    return alt.layer(*layers).properties(
+    chart = alt.layer(*layers).properties(
         title="-Log-likelihood by iteration", height=FINAL_HEIGHT, width="container"
     )
+    return chart.properties(datasets={CURRENT: rows.to_dict("records")}) if named else chart
 
 
 #: ICL beside BIC and AIC: Okabe-Ito's bluish green, dotted (colour and line style differ).

@@ -1,0 +1,171 @@
+"""A fit's playback as one payload, played by the browser (``player/player.js``).
+
+The server builds the payload once per fit: the Vega-Lite specs Altair makes for the
+frame's views (the density with its faint previous curves, the responsibilities panel, the
+strip coloured by component or by uncertainty, the parameters' paths, the log-likelihood),
+the parameters of every iteration, each frame's heading and which iterations it draws, and
+the strip's points. The browser draws every frame from it (the strip's colours and the
+responsibilities panel from the frame's parameters, as ``frames.half_step_datasets``
+computes them; the tests compare the two) and keeps the clock: no server round trip per
+frame. The same player, with the libraries and the payload inline, is the self-contained
+HTML file a person downloads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ..history import iteration_table, models_by_iteration
+from ..teaching import RESPONSIBILITY_GRID, HalfStep, half_steps, parameter_paths, responsibility_grid
+from . import charts, frames, screens, trace
+from . import teaching as views
+
+#: The player's files, served by the app as a Streamlit component (``index.html``).
+PLAYER_DIR = Path(__file__).parent / "player"
+#: The libraries it draws with, shipped in ``player/vendor`` (versions and licences in its README).
+VENDORED = ("vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js")
+
+#: The views of a frame, row by row, as the player lays them out.
+ROWS = (("top",), ("panel",), ("strip",), ("paths", "loglik"))
+
+
+def _fitted(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` as wide as the player (Streamlit stretched it before)."""
+    return {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
+
+
+def _without_heading(top: dict[str, Any]) -> dict[str, Any]:
+    """The density chart without the heading drawn in it: the player shows the heading as
+    text in the page (read aloud by a screen reader, found by a test), above the charts."""
+    layers = [layer for layer in top["layer"] if layer.get("data", {}).get("name") != "heading"]
+    datasets = {k: v for k, v in top["datasets"].items() if k != "heading"}
+    spec = {k: v for k, v in top.items() if k != "title"}
+    return {**spec, "layer": layers, "datasets": datasets}
+
+
+def templates(history: pd.DataFrame, view: screens.DataView, y_max: float) -> dict[str, dict[str, Any]]:
+    """The Vega-Lite specs the player fills, built once by Altair: ``top``, ``panel``,
+    ``strip`` (by component), ``strip_uncertainty``, ``paths``, ``loglik``. The strips
+    read one row per point (``x``, ``jitter``, ``component`` or ``uncertainty``, and
+    ``r1`` .. ``rK`` for the tooltip: a point's value and every r_i(x))."""
+    steps = frames.iteration_steps(history)
+    top, panel, _ = frames.half_step_charts(steps[0], history, view, y_max)
+    k = int(history.attrs["n_components"])
+    # one row per point, filled by the player with each point's r_i(x) for the tooltip:
+    # no expression per point in the browser
+    tooltip = [alt.Tooltip("x:Q", title=view.x_title, format=".4~g")]
+    tooltip += [alt.Tooltip(f"r{i}:Q", title=f"r_{i}(x)", format=".2f") for i in range(1, k + 1)]
+    strips = {
+        "strip": charts.strip_chart({}, view.domain, k, named=True, x_title=view.x_title, split=False),
+        "strip_uncertainty": views.uncertainty_strip_chart({}, view.domain, k, view.x_title, split=False),
+    }
+    specs = {
+        "top": _fitted(_without_heading(frames.spec_of(top))),
+        "panel": _fitted(frames.untitled(frames.spec_of(panel))),
+        "paths": frames.spec_of(views.parameter_paths_chart(parameter_paths(history))),
+        "loglik": _fitted(
+            frames.spec_of(trace.loglik_chart(iteration_table(history), current=0, named=True))
+        ),
+    }
+    for name, strip in strips.items():
+        specs[name] = _fitted(frames.untitled(frames.spec_of(strip.encode(tooltip=tooltip))))
+    # what each frame swaps in travels once, in the frames' own form: empty here
+    return {name: _emptied(spec) for name, spec in specs.items()}
+
+
+#: The datasets the player fills for each frame (``player.js``'s ``frameDatasets``).
+SWAPPED = ("params", views.PREVIOUS, "strip", views.RESPONSIBILITIES, views.CURRENT)
+
+
+def _emptied(spec: dict[str, Any]) -> dict[str, Any]:
+    datasets = spec.get("datasets", {})
+    return {**spec, "datasets": {k: [] if k in SWAPPED else v for k, v in datasets.items()}}
+
+
+def _step(step: HalfStep) -> dict[str, Any]:
+    return {
+        "title": step.title,
+        "params": step.params_iteration,
+        "resp": step.resp_iteration,
+        "faint": step.faint_iteration,
+    }
+
+
+def payload(
+    history: pd.DataFrame,
+    view: screens.DataView,
+    y_max: float,
+    *,
+    title: str,
+    settings: Mapping[str, Any],
+    bounds: Mapping[str, tuple[int, int]],
+    colour_labels: Mapping[str, str],
+) -> dict[str, Any]:
+    """Everything the player needs to draw every frame of ``history``, as JSON-ready values.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        As returned by ``fit_em``.
+    view : screens.DataView
+        The data's view (histogram, strip, domain).
+    y_max : float
+        The density axis' top, fixed over the fit.
+    title : str
+        What the playback shows, for a downloaded file's title.
+    settings : mapping
+        ``every``, ``fps``, ``half_steps``, ``colour_by``: the playback's first settings.
+    bounds : mapping
+        ``every`` and ``fps``: the (lowest, highest) each may take.
+    colour_labels : mapping
+        The strip's colourings (``frames.COLOUR_BY``) by name, as the page says them.
+
+    Returns
+    -------
+    dict
+        ``fit`` (an id of the fit's content), ``n_iter``, ``k``, ``models`` (``weights``,
+        ``means``, ``sds``: one list per iteration), ``frames`` (``iterations`` and
+        ``half_steps``: each frame's heading and the iterations it draws), ``strip``
+        (the points' values and vertical jitter), ``grid``
+        (the responsibilities panel's x values), ``colours``, ``templates``, ``rows``,
+        ``captions``, ``colour_labels``, ``settings``, ``bounds``, ``title``.
+    """
+    models = models_by_iteration(history)
+    lo, hi = view.domain
+    grid = responsibility_grid(lo, hi, RESPONSIBILITY_GRID)
+    k = int(history.attrs["n_components"])
+    content = {
+        "n_iter": int(history.attrs["n_iter"]),
+        "k": k,
+        "models": {
+            "weights": [m.weights.tolist() for m in models],
+            "means": [m.means.tolist() for m in models],
+            "sds": [m.sds.tolist() for m in models],
+        },
+        "frames": {
+            "iterations": [_step(s) for s in frames.iteration_steps(history)],
+            "half_steps": [_step(s) for s in half_steps(history)],
+        },
+        "strip": {
+            "values": np.asarray(view.strip_x, dtype=np.float64).tolist(),
+            "jitter": np.round(view.jitter, 3).tolist(),
+        },
+        "grid": {"values": grid.tolist(), "text": views.grid_text(lo, hi, RESPONSIBILITY_GRID)},
+        "colours": list(views.component_colours(k)),
+        "templates": templates(history, view, y_max),
+        "rows": [list(row) for row in ROWS],
+        "captions": dict(frames.FRAME_CAPTION),
+        "colour_labels": dict(colour_labels),
+        "bounds": {name: list(pair) for name, pair in bounds.items()},
+        "title": title,
+    }
+    fit = hashlib.sha1(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
+    return {"fit": fit, "settings": dict(settings), **content}

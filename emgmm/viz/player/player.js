@@ -1,0 +1,602 @@
+/* emgmm's playback player: plays a fit's frames in the browser from one payload.
+
+   The server sends the payload once per fit (emgmm/viz/player.py: the Vega-Lite specs
+   Altair built, the parameters of every iteration, each frame's heading and the strip's
+   points); this file draws every frame from it, keeps the clock, and takes the playback
+   into slides (a self-contained HTML file, a WebM video). Three parts:
+
+   - rules: which frames a playback shows and where a change of settings leaves it, and
+     when the next frame is due. Mirrored by emgmm/viz/playback.py; the tests compare the
+     two in Chromium.
+   - maths: a frame's datasets from its parameters (the strip's colours, the
+     responsibilities panel), as the engine computes them; compared in Chromium too.
+   - Player: the controls, the charts and the clock; then the two ways it starts: inside
+     Streamlit (a component) or from a downloaded file.
+*/
+(function (root) {
+  "use strict";
+
+  // ------------------------------------------------------------------ rules
+  const rules = {
+    /** Iterations shown as frames: every `every`-th from 0, and always the last. */
+    frameIterations(nIter, every) {
+      const step = Math.max(1, every);
+      const frames = [];
+      for (let i = 0; i <= nIter; i += step) frames.push(i);
+      if (frames[frames.length - 1] !== nIter) frames.push(nIter);
+      return frames;
+    },
+
+    /** Frames of E- and M-steps apart, numbered 0 (start), 2i - 1 (E-step i), 2i (M-step i). */
+    halfStepFrames(nIter, every) {
+      const out = [0];
+      for (const i of rules.frameIterations(nIter, every).slice(1)) out.push(2 * i - 1, 2 * i);
+      return out;
+    },
+
+    frames(nIter, every, half) {
+      return half ? rules.halfStepFrames(nIter, every) : rules.frameIterations(nIter, every);
+    },
+
+    /** The iteration whose parameters a frame draws. */
+    iterationOf(frame, half) {
+      return half ? Math.floor(frame / 2) : frame;
+    },
+
+    /** The nearest of `frames` at or before `target` (the first when none is). */
+    nearest(frames, target) {
+      let best = frames[0];
+      for (const f of frames) if (f <= target) best = f;
+      return best;
+    },
+
+    /** Where a change of `every` or of E- and M-steps leaves the frame on screen: the
+        nearest new frame at or before the iteration it shows (an M-step is its
+        iteration, an E-step the one before). */
+    moved(frame, from, to, nIter) {
+      const iteration = rules.iterationOf(frame, from.half);
+      const target = from.half === to.half ? frame : to.half ? 2 * iteration : iteration;
+      return rules.nearest(rules.frames(nIter, to.every, to.half), target);
+    },
+
+    /** When the frame after one due at `due` (ms) and drawn at `drawn` is due: a frame
+        time later, or at once when drawing took longer. Every frame is drawn; a slow
+        browser lowers the rate, never skips. */
+    nextDue(due, drawn, frameTime) {
+      return Math.max(due + frameTime, drawn);
+    },
+
+    /** 'iteration 4', 'the start', 'E-step 3' or 'M-step 3'. */
+    stepLabel(frame, half) {
+      if (!half) return "iteration " + frame;
+      if (frame === 0) return "the start";
+      return (frame % 2 ? "E" : "M") + "-step " + Math.floor((frame + 1) / 2);
+    },
+
+    /** 'Frame 3 of 41: iteration 2 of 40'. */
+    counter(frames, index, half, nIter) {
+      return "Frame " + (index + 1) + " of " + frames.length + ": " +
+        rules.stepLabel(frames[index], half) + " of " + nIter;
+    },
+  };
+
+  // ------------------------------------------------------------------ maths
+  const maths = {
+    /** log(w_i) - log(sd_i) - z^2 / 2 of each component at x (the common constant dropped). */
+    logTerms(x, model) {
+      const out = new Array(model.w.length);
+      for (let i = 0; i < out.length; i++) {
+        const z = (x - model.m[i]) / model.s[i];
+        out[i] = Math.log(model.w[i]) - Math.log(model.s[i]) - 0.5 * z * z;
+      }
+      return out;
+    },
+
+    /** r_i(x): the terms exponentiated after subtracting their max (finite far from every
+        component), normalised. */
+    responsibilities(x, model) {
+      const l = maths.logTerms(x, model);
+      const top = Math.max(...l);
+      const e = l.map((v) => Math.exp(v - top));
+      const total = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => v / total);
+    },
+
+    /** Each point's responsibilities, its most responsible component (numbered from 1)
+        and the model's uncertainty about it, 1 - max_i r_i. */
+    classify(xs, model) {
+      const r = new Array(xs.length);
+      const component = new Array(xs.length);
+      const uncertainty = new Array(xs.length);
+      for (let n = 0; n < xs.length; n++) {
+        const rn = maths.responsibilities(xs[n], model);
+        let best = 0;
+        for (let i = 1; i < rn.length; i++) if (rn[i] > rn[best]) best = i;
+        r[n] = rn;
+        component[n] = best + 1;
+        uncertainty[n] = 1 - rn[best];
+      }
+      return { r, component, uncertainty };
+    },
+
+    /** The grid the responsibilities panel is drawn on (numpy's linspace). */
+    grid(lo, hi, n) {
+      const step = (hi - lo) / (n - 1);
+      const out = new Array(n);
+      for (let j = 0; j < n; j++) out[j] = lo + j * step;
+      out[n - 1] = hi;
+      return out;
+    },
+  };
+
+  function model(payload, iteration) {
+    const p = payload.models;
+    return { w: p.weights[iteration], m: p.means[iteration], s: p.sds[iteration] };
+  }
+
+  function paramsRecords(m) {
+    return m.w.map((w, i) => ({ component: i + 1, weight: w, mean: m.m[i], sd: m.s[i] }));
+  }
+
+  /** Every dataset a frame swaps into the specs: the frame's parameters, the faint
+      curves an M-step moved from, the strip's points (each with its colour and its r_i for
+      the tooltip), the responsibilities panel and the paths' current iteration.
+      ``cache`` keeps what an iteration's responsibilities give, made once. */
+  function frameDatasets(payload, step, cache) {
+    const resp = model(payload, step.resp);
+    if (!cache.has(step.resp)) {
+      const curves = payload.grid.values.map((x) => maths.responsibilities(x, resp));
+      cache.set(step.resp, {
+        points: maths.classify(payload.strip.values, resp),
+        responsibilities: resp.w.map((_, i) => ({
+          component: i + 1,
+          x: payload.grid.text,
+          responsibility: curves.map((r) => r[i].toFixed(4)).join(" "),
+        })),
+      });
+    }
+    const made = cache.get(step.resp);
+    const { values, jitter } = payload.strip;
+    const strip = values.map((x, n) => {
+      // new objects each frame: Vega marks the rows it is given
+      const row = { x: x, jitter: jitter[n], component: made.points.component[n], uncertainty: made.points.uncertainty[n] };
+      made.points.r[n].forEach((r, i) => { row["r" + (i + 1)] = r; });
+      return row;
+    });
+    const faint = step.faint === null ? [] : paramsRecords(model(payload, step.faint))
+      .map((row, i) => Object.assign(row, { colour: payload.colours[i] }));
+    return {
+      params: paramsRecords(model(payload, step.params)),
+      previous: faint,
+      strip: strip,
+      responsibilities: made.responsibilities.map((row) => Object.assign({}, row)),
+      current: [{ iteration: step.params }],
+    };
+  }
+
+  // ------------------------------------------------------------------ Player
+  const VENDOR = ["vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js"];
+  const KEYS = { " ": "toggle", ArrowLeft: "back", ArrowRight: "forward", Home: "start", End: "end" };
+
+  function element(tag, attrs, children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === "text") e.textContent = v;
+      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v);
+    }
+    for (const c of children || []) e.append(c);
+    return e;
+  }
+
+  function codegenAllowed() {
+    try {
+      return new Function("return 1")() === 1; // eslint-disable-line no-new-func
+    } catch (e) {
+      return false; // a page whose policy forbids it: Vega interprets its expressions
+    }
+  }
+
+  class Player {
+    /**
+     * @param {HTMLElement} host  where the player draws itself
+     * @param {object} payload    emgmm/viz/player.py's payload
+     * @param {object} options    {settings: {every, fps, half_steps, colour_by}, mode: "play"|"still",
+     *                             onReport(value): called with what the page should know}
+     */
+    constructor(host, payload, options) {
+      this.payload = payload;
+      this.onReport = options.onReport || (() => {});
+      const s = options.settings || payload.settings;
+      this.every = s.every;
+      this.fps = s.fps;
+      this.half = !!s.half_steps;
+      this.colourBy = s.colour_by;
+      this.frames = rules.frames(payload.n_iter, this.every, this.half);
+      this.index = 0;
+      this.playing = false;
+      this.due = 0;
+      this.loop = 0; // the running clock's number: a new one stops the old
+      this.cache = new Map();
+      this.drawing = Promise.resolve();
+      this.afterDraw = null; // the video recorder's hook
+      this.views = {};
+      this.build(host);
+    }
+
+    // ---- the page
+    build(host) {
+      const bounds = this.payload.bounds;
+      const button = (label, action, icon) =>
+        element("button", { type: "button", "aria-label": label, title: label, onclick: () => this.act(action) },
+          [element("span", { "aria-hidden": "true", text: icon }), element("span", { class: "label", text: " " + label })]);
+      this.playButton = button("Play", "toggle", "\u25B6");
+      this.slider = element("input", {
+        type: "range", min: "0", value: "0", step: "1", "aria-label": "Frame",
+        oninput: () => this.goTo(Number(this.slider.value)),
+      });
+      this.counterText = element("span", { class: "counter", "aria-hidden": "true" });
+      this.fpsInput = element("input", {
+        type: "number", min: String(bounds.fps[0]), max: String(bounds.fps[1]), step: "1",
+        "aria-label": "Frames per second", onchange: () => this.setSettings({ fps: this.fpsInput.valueAsNumber }),
+      });
+      this.everyInput = element("input", {
+        type: "number", min: String(bounds.every[0]), max: String(bounds.every[1]), step: "1",
+        "aria-label": "Show every n-th iteration", onchange: () => this.setSettings({ every: this.everyInput.valueAsNumber }),
+      });
+      this.halfInput = element("input", {
+        type: "checkbox", "aria-label": "Show E- and M-steps", onchange: () => this.setSettings({ half_steps: this.halfInput.checked }),
+      });
+      this.colourInput = element("select", {
+        "aria-label": "Colour the points by", onchange: () => this.setSettings({ colour_by: this.colourInput.value }),
+      }, Object.entries(this.payload.colour_labels).map(([v, t]) => element("option", { value: v, text: t })));
+      this.recordButton = element("button", { type: "button", onclick: () => this.toggleRecording(), title: "Play from the start and record it as a WebM video" }, [document.createTextNode("Record video")]);
+      const exportButton = element("button", { type: "button", onclick: () => this.exportHtml(), title: "One HTML file that plays offline, with these controls" }, [document.createTextNode("Download HTML")]);
+      this.heading = element("div", { class: "heading", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+      this.root = element("section", { class: "player", tabindex: "0", "aria-label": "Playback: Space plays or pauses, Left and Right step, Home and End go to the start and the end" }, [
+        element("div", { class: "controls" }, [
+          button("To the start", "start", "\u23EE"), button("Step back", "back", "\u25C0"), this.playButton,
+          button("Step forward", "forward", "\u25B6|"), button("Skip to the end", "end", "\u23ED"),
+          button("Replay", "replay", "\u21BB"),
+        ]),
+        element("div", { class: "scrub" }, [this.slider, this.counterText]),
+        element("div", { class: "settings" }, [
+          element("label", {}, [document.createTextNode("fps "), this.fpsInput]),
+          element("label", {}, [document.createTextNode("every "), this.everyInput]),
+          element("label", {}, [this.halfInput, document.createTextNode(" E- and M-steps")]),
+          element("label", {}, [document.createTextNode("colour "), this.colourInput]),
+          this.recordButton, exportButton,
+        ]),
+        this.heading,
+      ]);
+      for (const row of this.payload.rows) {
+        const line = element("div", { class: "row" });
+        for (const name of row) {
+          this.views[name] = { box: element("div", { class: "view view-" + name }) };
+          line.append(this.views[name].box);
+        }
+        this.root.append(line);
+      }
+      this.caption = element("p", { class: "caption" });
+      this.root.append(this.caption);
+      this.root.addEventListener("keydown", (e) => {
+        const tag = e.target.tagName;
+        if (tag === "INPUT" || tag === "SELECT") return; // the box's own keys
+        const action = KEYS[e.key];
+        if (!action) return;
+        e.preventDefault();
+        this.act(action);
+      });
+      host.append(this.root);
+      this.showSettings();
+    }
+
+    showSettings() {
+      this.fpsInput.value = String(this.fps);
+      this.everyInput.value = String(this.every);
+      this.halfInput.checked = this.half;
+      this.colourInput.value = this.colourBy;
+      this.caption.textContent = this.payload.captions[this.colourBy];
+      this.slider.max = String(this.frames.length - 1);
+    }
+
+    async embed() {
+      const opts = { actions: false, renderer: "canvas", ast: !codegenAllowed() };
+      const specs = this.payload.templates;
+      await Promise.all(Object.keys(this.views).map(async (name) => {
+        const template = name === "strip" ? this.stripTemplate() : name;
+        await this.embedView(name, specs[template], opts);
+      }));
+    }
+
+    stripTemplate() {
+      return this.colourBy === "uncertainty" ? "strip_uncertainty" : "strip";
+    }
+
+    async embedView(name, spec, opts) {
+      const v = this.views[name];
+      if (v.view) v.view.finalize();
+      v.box.textContent = "";
+      const result = await root.vegaEmbed(v.box, spec, opts);
+      v.view = result.view;
+      v.names = new Set(Object.keys(spec.datasets || {}));
+    }
+
+    // ---- frames
+    get step() {
+      const list = this.half ? this.payload.frames.half_steps : this.payload.frames.iterations;
+      return list[this.frames[this.index]];
+    }
+
+    /** Draw frame `index` (queued behind a frame being drawn); resolves once on screen. */
+    draw(index) {
+      this.drawing = this.drawing.then(() => this.drawNow(index)).catch((err) => console.error(err));
+      return this.drawing;
+    }
+
+    async drawNow(index) {
+      this.index = Math.min(Math.max(index, 0), this.frames.length - 1);
+      const step = this.step;
+      const data = frameDatasets(this.payload, step, this.cache);
+      await Promise.all(Object.values(this.views).map((v) => {
+        for (const [name, rows] of Object.entries(data)) if (v.names.has(name)) v.view.data(name, rows);
+        return v.view.runAsync();
+      }));
+      // the heading changes once the charts show the frame: what it says is on screen
+      this.heading.textContent = step.title;
+      this.slider.value = String(this.index);
+      this.counterText.textContent = rules.counter(this.frames, this.index, this.half, this.payload.n_iter);
+      this.slider.setAttribute("aria-valuetext", this.counterText.textContent);
+      if (this.afterDraw) this.afterDraw();
+    }
+
+    // ---- the clock
+    play() {
+      if (this.index === this.frames.length - 1) this.index = 0; // at the end: from the start
+      this.playing = true;
+      this.showPlaying();
+      const loop = ++this.loop;
+      this.draw(this.index).then(() => {
+        this.due = this.drawnAt = performance.now();
+        this.run(loop);
+      });
+    }
+
+    pause() {
+      this.playing = false;
+      this.loop++;
+      this.showPlaying();
+    }
+
+    showPlaying() {
+      const label = this.playing ? "Pause" : "Play";
+      this.playButton.setAttribute("aria-label", label);
+      this.playButton.title = label;
+      this.playButton.firstChild.textContent = this.playing ? "\u23F8" : "\u25B6";
+      this.playButton.lastChild.textContent = " " + label;
+    }
+
+    /** The clock: ``this.due`` is when the frame on screen was due, ``this.drawnAt`` when
+        it was drawn; the next is due by ``rules.nextDue``. */
+    async run(loop) {
+      while (this.playing && loop === this.loop) {
+        const due = rules.nextDue(this.due, this.drawnAt, 1000 / this.fps);
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (!this.playing || loop !== this.loop) return;
+        if (this.index === this.frames.length - 1) { // the last frame has had its time
+          this.pause();
+          this.finished();
+          return;
+        }
+        await this.draw(this.index + 1);
+        this.due = due;
+        this.drawnAt = performance.now();
+      }
+    }
+
+    finished() {
+      if (this.onFinished) this.onFinished();
+      this.report({ finished: true });
+    }
+
+    act(action) {
+      if (action === "toggle") return this.playing ? this.pause() : this.play();
+      if (action === "replay") { this.index = 0; return this.play(); }
+      this.pause();
+      if (action === "back") return this.draw(this.index - 1);
+      if (action === "forward") return this.draw(this.index + 1);
+      if (action === "start") return this.draw(0);
+      if (action === "end") return this.draw(this.frames.length - 1).then(() => this.finished());
+    }
+
+    goTo(index) {
+      this.pause();
+      return this.draw(index);
+    }
+
+    /** New settings, from the player's own boxes or the page's sidebar: the playback
+        continues from the frame on screen (``rules.moved``), at the new rate from the
+        next frame on. */
+    setSettings(change, fromPage) {
+      const bounds = this.payload.bounds;
+      const clamp = (v, [lo, hi], old) => (Number.isFinite(v) ? Math.min(Math.max(Math.round(v), lo), hi) : old);
+      const next = {
+        every: "every" in change ? clamp(change.every, bounds.every, this.every) : this.every,
+        fps: "fps" in change ? clamp(change.fps, bounds.fps, this.fps) : this.fps,
+        half: "half_steps" in change ? !!change.half_steps : this.half,
+        colourBy: "colour_by" in change ? change.colour_by : this.colourBy,
+      };
+      const frame = rules.moved(this.frames[this.index], { every: this.every, half: this.half },
+        { every: next.every, half: next.half }, this.payload.n_iter);
+      const recolour = next.colourBy !== this.colourBy;
+      const reframe = next.every !== this.every || next.half !== this.half;
+      Object.assign(this, { every: next.every, fps: next.fps, half: next.half, colourBy: next.colourBy });
+      this.frames = rules.frames(this.payload.n_iter, this.every, this.half);
+      this.showSettings();
+      if (!fromPage) this.report({});
+      if (!recolour && !reframe) return Promise.resolve(); // fps: the clock reads it for the next frame
+      const index = this.frames.indexOf(frame);
+      this.drawing = this.drawing.then(async () => {
+        if (recolour) {
+          await this.embedView("strip", this.payload.templates[this.stripTemplate()], { actions: false, renderer: "canvas", ast: !codegenAllowed() });
+        }
+        await this.drawNow(index);
+      });
+      return this.drawing;
+    }
+
+    report(extra) {
+      this.onReport(Object.assign({
+        fit: this.payload.fit, every: this.every, fps: this.fps, half_steps: this.half, colour_by: this.colourBy,
+      }, extra));
+    }
+
+    // ---- into slides
+    async assetText(name) {
+      const inline = document.querySelector('[data-asset="' + name + '"]');
+      if (inline) return inline.textContent;
+      const response = await fetch(name);
+      return response.text();
+    }
+
+    /** The playback as one HTML file: the libraries, this player and the payload inline. */
+    async standaloneHtml() {
+      const safe = (text) => text.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+      const scripts = await Promise.all([...VENDOR, "player.js"].map(async (name) =>
+        '<script data-asset="' + name + '">' + safe(await this.assetText(name)) + "</script>"));
+      const css = await this.assetText("player.css");
+      const settings = { every: this.every, fps: this.fps, half_steps: this.half, colour_by: this.colourBy };
+      const payload = JSON.stringify(Object.assign({}, this.payload, { settings })).replace(/</g, "\\u003c");
+      return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">" +
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
+        "<title>" + this.payload.title.replace(/</g, "&lt;") + "</title>" +
+        '<style data-asset="player.css">' + css + "</style>" + scripts.join("\n") +
+        '<script type="application/json" id="emgmm-payload">' + payload + "</script>" +
+        "</head><body><h1>" + this.payload.title.replace(/</g, "&lt;") + "</h1>" +
+        "<script>EmgmmPlayer.standalone();</script></body></html>\n";
+    }
+
+    async exportHtml() {
+      const html = await this.standaloneHtml();
+      download(new Blob([html], { type: "text/html" }), "emgmm-playback.html");
+    }
+
+    /** Record the playback from its first frame to its last as a WebM video: every frame
+        drawn is painted on one canvas (heading and charts) whose stream MediaRecorder
+        encodes in the browser. */
+    toggleRecording() {
+      if (this.recording) return this.recording.stop();
+      const canvas = document.createElement("canvas");
+      const stream = canvas.captureStream(0);
+      const track = stream.getVideoTracks()[0];
+      const type = ["video/webm;codecs=vp9", "video/webm;codecs=vp8", "video/webm"].find((t) => MediaRecorder.isTypeSupported(t));
+      const recorder = new MediaRecorder(stream, { mimeType: type });
+      const chunks = [];
+      recorder.ondataavailable = (e) => e.data.size && chunks.push(e.data);
+      recorder.onstop = () => {
+        this.afterDraw = null;
+        this.onFinished = null;
+        this.recording = null;
+        this.recordButton.textContent = "Record video";
+        download(new Blob(chunks, { type: "video/webm" }), "emgmm-playback.webm");
+      };
+      this.afterDraw = () => {
+        this.paint(canvas);
+        track.requestFrame();
+      };
+      // the last frame is held its frame time, then the recording ends
+      this.onFinished = () => setTimeout(() => recorder.state === "recording" && recorder.stop(), 1000 / this.fps);
+      this.recording = recorder;
+      this.recordButton.textContent = "Stop recording";
+      this.pause();
+      this.index = 0;
+      this.paint(canvas); // sized before the stream starts
+      recorder.start();
+      this.play();
+    }
+
+    /** The heading and every chart of the frame on screen, one under the other, on `canvas`. */
+    paint(canvas) {
+      const charts = Object.values(this.views).map((v) => v.box.querySelector("canvas")).filter(Boolean);
+      const ratio = charts.length ? charts[0].width / charts[0].getBoundingClientRect().width || 1 : 1;
+      const band = Math.round(32 * ratio);
+      const width = Math.max(...charts.map((c) => c.width), 320);
+      const height = band + charts.reduce((h, c) => h + c.height, 0);
+      if (canvas.width !== width || canvas.height !== height) Object.assign(canvas, { width, height });
+      const ctx = canvas.getContext("2d");
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, width, height);
+      ctx.fillStyle = "#1B1B2F";
+      ctx.font = "bold " + Math.round(16 * ratio) + "px sans-serif";
+      ctx.fillText(this.heading.textContent, Math.round(8 * ratio), Math.round(22 * ratio));
+      let y = band;
+      for (const c of charts) {
+        ctx.drawImage(c, 0, y);
+        y += c.height;
+      }
+    }
+  }
+
+  function download(blob, name) {
+    const a = element("a", { href: URL.createObjectURL(blob), download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+  }
+
+  async function start(host, payload, options) {
+    const player = new Player(host, payload, options);
+    await player.embed();
+    if (options.mode === "still") await player.draw(player.frames.length - 1); // a finished fit: its last frame
+    else if (options.mode === "first") await player.draw(0);
+    else player.play();
+    return player;
+  }
+
+  // ------------------------------------------------------------------ inside Streamlit
+  /** The Streamlit component (emgmm/viz/player/index.html): args {payload, settings,
+      settings_seq, mode, token}; reports {fit, every, fps, half_steps, colour_by,
+      finished?, seq} as its value. */
+  function streamlit() {
+    const send = (type, data) =>
+      window.parent.postMessage(Object.assign({ isStreamlitMessage: true, type: type }, data), "*");
+    let player = null;
+    let seen = {};
+    let seq = 0;
+    const instance = Math.random().toString(36).slice(2); // a new player's reports are new
+    const host = document.getElementById("player");
+    const report = (value) =>
+      send("streamlit:setComponentValue", { value: Object.assign(value, { id: instance + "-" + ++seq }), dataType: "json" });
+    window.addEventListener("message", async (event) => {
+      if (!event.data || event.data.type !== "streamlit:render") return;
+      const args = event.data.args;
+      if (!player || args.payload.fit !== seen.fit || args.token !== seen.token) {
+        if (player) player.pause();
+        host.textContent = "";
+        seen = { fit: args.payload.fit, token: args.token, settingsSeq: args.settings_seq };
+        player = null;
+        player = await start(host, args.payload, { settings: args.settings, mode: args.mode, onReport: report });
+        root.player = player;
+      } else if (args.settings_seq !== seen.settingsSeq) {
+        seen.settingsSeq = args.settings_seq;
+        player.setSettings(args.settings, true);
+      }
+    });
+    new ResizeObserver(() => send("streamlit:setFrameHeight", { height: document.documentElement.scrollHeight }))
+      .observe(document.body);
+    send("streamlit:componentReady", { apiVersion: 1 });
+  }
+
+  // ------------------------------------------------------------------ from a file
+  /** A downloaded playback: the payload is in the page; it opens paused on the first frame. */
+  async function standalone() {
+    const payload = JSON.parse(document.getElementById("emgmm-payload").textContent);
+    const host = element("main", {});
+    document.body.append(host);
+    root.player = await start(host, payload, { settings: payload.settings, mode: "first" });
+  }
+
+  root.EmgmmPlayer = { rules, maths, frameDatasets, Player, start, streamlit, standalone };
+})(window);
