@@ -33,6 +33,9 @@ from .style import (
     label_expr,
 )
 
+#: The datasets of a frame's curves when the browser computes them (``frame_charts(rows=True)``).
+CURVES, MIXTURE = "curves", "mixture"
+
 #: Vega expression of a weighted normal density at ``datum.x``: p(x|y) p(y).
 DENSITY_EXPR = (
     "datum.weight * exp(-0.5 * pow((datum.x - datum.mean) / datum.sd, 2))"
@@ -184,10 +187,15 @@ def frame_charts(
     y_max: float,
     title: str,
     x_title: str = "x",
+    rows: bool = False,
 ) -> tuple[Layered, alt.Chart]:
     """Screen 2, one iteration: weighted components (solid, a colour each) and their
     mixture (dashed) over the histogram, under the heading ``title``; below, the points
     coloured by their most responsible component.
+
+    With ``rows``, the curves are read, not computed: the named datasets ``CURVES`` (a row
+    per component and grid point: ``component``, ``x``, ``density``) and ``MIXTURE`` (a
+    row per grid point), as the browser's player fills them.
 
     What changes from frame to frame lives in the named datasets ``FRAME_DATASETS``,
     the heading included (a text mark in the title's band), so consecutive frames have
@@ -195,7 +203,11 @@ def frame_charts(
     building a new one.
     """
     k = len(params)
-    base = curves_base(alt.NamedData("params"), domain)
+    if rows:
+        base, summed = alt.Chart(alt.NamedData(CURVES)), alt.Chart(alt.NamedData(MIXTURE))
+    else:
+        base = curves_base(alt.NamedData("params"), domain)
+        summed = base.transform_aggregate(density="sum(density)", groupby=["x"])
     legend = component_legend()
     colour = alt.Color("label:N", scale=colour_scale(k), title=None, legend=legend)
     components = (
@@ -204,8 +216,7 @@ def frame_charts(
         .encode(x=_x(domain, labelled=False), y=_y(y_max), color=colour)
     )
     mixture = (
-        base.transform_aggregate(density="sum(density)", groupby=["x"])
-        .transform_calculate(label="'mixture'")
+        summed.transform_calculate(label="'mixture'")
         .mark_line(clip=True, strokeWidth=2.5, strokeDash=DASH)
         .encode(x=_x(domain, labelled=False), y=_y(y_max), color=colour)
     )

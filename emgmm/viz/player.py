@@ -23,9 +23,16 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..history import iteration_table, models_by_iteration
-from ..teaching import RESPONSIBILITY_GRID, HalfStep, half_steps, parameter_paths, responsibility_grid
-from . import charts, frames, screens, trace
+from ..history import iteration_table, model_at, models_by_iteration
+from ..teaching import (
+    RESPONSIBILITY_GRID,
+    HalfStep,
+    half_steps,
+    parameter_paths,
+    responsibility_curves,
+    responsibility_grid,
+)
+from . import charts, frames, plotdata, screens, trace
 from . import teaching as views
 
 #: The player's files, served by the app as a Streamlit component (``index.html``).
@@ -54,15 +61,18 @@ def _without_heading(top: dict[str, Any]) -> dict[str, Any]:
 def templates(history: pd.DataFrame, view: screens.DataView, y_max: float) -> dict[str, dict[str, Any]]:
     """The Vega-Lite specs the player fills, built once by Altair: ``top``, ``panel``,
     ``strip`` (by component), ``strip_uncertainty``, ``paths``, ``loglik``. The strips
-    read one row per point (``x``, ``jitter``, ``component`` or ``uncertainty``, and
-    ``r1`` .. ``rK`` for the tooltip: a point's value and every r_i(x))."""
-    steps = frames.iteration_steps(history)
-    top, panel, _ = frames.half_step_charts(steps[0], history, view, y_max)
+    read one row per point (``x``, ``jitter``, ``component`` or ``uncertainty``); their
+    tooltip shows the point's value, to which the player adds every r_i(x) under the frame's
+    parameters (computed when a point is hovered, not for every point of every frame)."""
     k = int(history.attrs["n_components"])
-    # one row per point, filled by the player with each point's r_i(x) for the tooltip:
-    # no expression per point in the browser
+    first = model_at(history, 0)
+    top, _ = charts.frame_charts(
+        view.hist, plotdata.params_table(first), {}, view.domain, y_max, "", view.x_title, rows=True
+    )
+    top = views.with_previous_curves(top, None, view.domain, y_max, rows=True)
+    curves = responsibility_curves(first, *view.domain, n_grid=RESPONSIBILITY_GRID)
+    panel = views.responsibility_chart(curves, view.domain, None, rows=True)
     tooltip = [alt.Tooltip("x:Q", title=view.x_title, format=".4~g")]
-    tooltip += [alt.Tooltip(f"r{i}:Q", title=f"r_{i}(x)", format=".2f") for i in range(1, k + 1)]
     strips = {
         "strip": charts.strip_chart({}, view.domain, k, named=True, x_title=view.x_title, split=False),
         "strip_uncertainty": views.uncertainty_strip_chart({}, view.domain, k, view.x_title, split=False),
@@ -82,7 +92,7 @@ def templates(history: pd.DataFrame, view: screens.DataView, y_max: float) -> di
 
 
 #: The datasets the player fills for each frame (``player.js``'s ``frameDatasets``).
-SWAPPED = ("params", views.PREVIOUS, "strip", views.RESPONSIBILITIES, views.CURRENT)
+SWAPPED = (charts.CURVES, charts.MIXTURE, views.PREVIOUS, "strip", views.RESPONSIBILITIES, views.CURRENT)
 
 
 def _emptied(spec: dict[str, Any]) -> dict[str, Any]:
@@ -158,7 +168,8 @@ def payload(
             "values": np.asarray(view.strip_x, dtype=np.float64).tolist(),
             "jitter": np.round(view.jitter, 3).tolist(),
         },
-        "grid": {"values": grid.tolist(), "text": views.grid_text(lo, hi, RESPONSIBILITY_GRID)},
+        "grid": grid.tolist(),
+        "density_grid": plotdata.grid(view.domain).tolist(),
         "colours": list(views.component_colours(k)),
         "templates": templates(history, view, y_max),
         "rows": [list(row) for row in ROWS],

@@ -112,7 +112,7 @@ def component_colours(n_components: int) -> tuple[str, ...]:
 
 
 def responsibility_chart(
-    curves: pd.DataFrame, domain: tuple[float, float], x_title: str | None = "x"
+    curves: pd.DataFrame, domain: tuple[float, float], x_title: str | None = "x", rows: bool = False
 ) -> alt.Chart:
     """Stacked areas of each component's responsibility r_k(x), in the components' colours,
     from 0 to 1: at each x, how a point there is shared out.
@@ -120,10 +120,14 @@ def responsibility_chart(
     ``curves`` is ``teaching.responsibility_curves``; it is stored in the named dataset
     ``RESPONSIBILITIES``. The x axis is the density chart's (``domain``, fixed, and the
     same y-axis width), so the panel lines up under it; labelled ``x_title``, or bare if None.
+    With ``rows``, the dataset holds a row per component and x (as the browser's player
+    fills it), not a record of series per component.
     """
     k = int(curves["component"].max())
     heading = _heading("Responsibilities r_i(x) = p(y = i | x): each component's share of a point at x")
-    base = _split(alt.Chart(alt.NamedData(RESPONSIBILITIES), title=heading), "x", "responsibility")
+    base = alt.Chart(alt.NamedData(RESPONSIBILITIES), title=heading)
+    if not rows:
+        base = _split(base, "x", "responsibility")
     base = base.transform_calculate(label=label_expr("component"))
     chart = base.mark_area(clip=True, opacity=0.85).encode(
         x=charts._x(domain, x_title or "x", labelled=x_title is not None),
@@ -265,15 +269,17 @@ def previous_records(model: GMM | None) -> list[dict[str, Any]]:
 
 
 def with_previous_curves(
-    top: Layered, previous: GMM | None, domain: tuple[float, float], y_max: float
+    top: Layered, previous: GMM | None, domain: tuple[float, float], y_max: float, rows: bool = False
 ) -> Layered:
     """The frame chart ``top`` (``screens.frame_screen``) with the weighted components of
     ``previous`` drawn faint and dotted behind its own, in their colours: where the M-step
-    moved them from. The named dataset ``PREVIOUS`` (``previous_records``) holds them."""
+    moved them from. The named dataset ``PREVIOUS`` (``previous_records``) holds them; with
+    ``rows``, their curves (``component``, ``x``, ``density``, ``colour``), as the browser's
+    player fills them."""
     # the colours are data (scale None): no second legend, no clash with the frame's scale
     colour = alt.Color("colour:N", scale=None)
     faint = (
-        charts.curves_base(alt.NamedData(PREVIOUS), domain)
+        (alt.Chart(alt.NamedData(PREVIOUS)) if rows else charts.curves_base(alt.NamedData(PREVIOUS), domain))
         .mark_line(clip=True, strokeWidth=1.5, opacity=0.45, strokeDash=[2, 3])
         .encode(x=charts._x(domain, labelled=False), y=charts._y(y_max), color=colour, detail="component:N")
     )

@@ -119,13 +119,23 @@
       return { r, component, uncertainty };
     },
 
-    /** The grid the responsibilities panel is drawn on (numpy's linspace). */
-    grid(lo, hi, n) {
-      const step = (hi - lo) / (n - 1);
-      const out = new Array(n);
-      for (let j = 0; j < n; j++) out[j] = lo + j * step;
-      out[n - 1] = hi;
-      return out;
+    /** w_i N(x | mu_i, sd_i) of each component on `grid`, component by component (K x G
+        values), and their sum, the mixture (G values). */
+    densities(grid, model) {
+      const k = model.w.length;
+      const g = grid.length;
+      const each = new Float64Array(k * g);
+      const mixture = new Float64Array(g);
+      for (let i = 0; i < k; i++) {
+        const scale = model.w[i] / (model.s[i] * Math.sqrt(2 * Math.PI));
+        for (let j = 0; j < g; j++) {
+          const z = (grid[j] - model.m[i]) / model.s[i];
+          const d = scale * Math.exp(-0.5 * z * z);
+          each[i * g + j] = d;
+          mixture[j] += d;
+        }
+      }
+      return { each, mixture };
     },
   };
 
@@ -134,44 +144,82 @@
     return { w: p.weights[iteration], m: p.means[iteration], s: p.sds[iteration] };
   }
 
-  function paramsRecords(m) {
-    return m.w.map((w, i) => ({ component: i + 1, weight: w, mean: m.m[i], sd: m.s[i] }));
+  /** What a frame draws, as numbers: the curves of its parameters (and of the faint ones
+      an M-step moved from), the responsibilities panel and the strip's points under the
+      parameters its responsibilities come from, and the iteration the paths mark.
+      ``cache`` keeps what an iteration's parameters give, made once. */
+  function frameValues(payload, step, cache) {
+    const made = (iteration) => {
+      if (!cache.has(iteration)) {
+        const m = model(payload, iteration);
+        const curves = maths.densities(payload.density_grid, m);
+        const grid = payload.grid;
+        const panel = new Float64Array(m.w.length * grid.length);
+        grid.forEach((x, j) => maths.responsibilities(x, m).forEach((r, i) => { panel[i * grid.length + j] = r; }));
+        cache.set(iteration, { curves, panel, points: maths.classify(payload.strip.values, m) });
+      }
+      return cache.get(iteration);
+    };
+    const params = made(step.params);
+    const resp = made(step.resp);
+    return {
+      curves: params.curves.each,
+      mixture: params.curves.mixture,
+      previous: step.faint === null ? null : made(step.faint).curves.each,
+      responsibilities: resp.panel,
+      points: resp.points,
+      current: step.params,
+    };
   }
 
-  /** Every dataset a frame swaps into the specs: the frame's parameters, the faint
-      curves an M-step moved from, the strip's points (each with its colour and its r_i for
-      the tooltip), the responsibilities panel and the paths' current iteration.
-      ``cache`` keeps what an iteration's responsibilities give, made once. */
-  function frameDatasets(payload, step, cache) {
-    const resp = model(payload, step.resp);
-    if (!cache.has(step.resp)) {
-      const curves = payload.grid.values.map((x) => maths.responsibilities(x, resp));
-      cache.set(step.resp, {
-        points: maths.classify(payload.strip.values, resp),
-        responsibilities: resp.w.map((_, i) => ({
-          component: i + 1,
-          x: payload.grid.text,
-          responsibility: curves.map((r) => r[i].toFixed(4)).join(" "),
-        })),
-      });
-    }
-    const made = cache.get(step.resp);
-    const { values, jitter } = payload.strip;
-    const strip = values.map((x, n) => {
-      // new objects each frame: Vega marks the rows it is given
-      const row = { x: x, jitter: jitter[n], component: made.points.component[n], uncertainty: made.points.uncertainty[n] };
-      made.points.r[n].forEach((r, i) => { row["r" + (i + 1)] = r; });
-      return row;
-    });
-    const faint = step.faint === null ? [] : paramsRecords(model(payload, step.faint))
-      .map((row, i) => Object.assign(row, { colour: payload.colours[i] }));
-    return {
-      params: paramsRecords(model(payload, step.params)),
-      previous: faint,
-      strip: strip,
-      responsibilities: made.responsibilities.map((row) => Object.assign({}, row)),
-      current: [{ iteration: step.params }],
+  /** The rows each view's datasets hold, made once per fit: each frame changes their
+      values in place (``apply``), so Vega updates its marks instead of making new ones. */
+  function frameRows(payload) {
+    const k = payload.k;
+    const curveRows = (extra) => {
+      const out = [];
+      for (let i = 0; i < k; i++) {
+        payload.density_grid.forEach((x, j) => out.push(Object.assign({ n: i * payload.density_grid.length + j, component: i + 1, x: x, density: 0 }, extra(i))));
+      }
+      return out;
     };
+    const strip = payload.strip.values.map((x, n) => ({ n: n, x: x, jitter: payload.strip.jitter[n], component: 0, uncertainty: 0 }));
+    const responsibilities = [];
+    for (let i = 0; i < k; i++) {
+      payload.grid.forEach((x, j) => responsibilities.push({ n: i * payload.grid.length + j, component: i + 1, x: x, responsibility: 0 }));
+    }
+    return {
+      curves: curveRows(() => ({})),
+      mixture: payload.density_grid.map((x, j) => ({ n: j, x: x, density: 0 })),
+      previous: curveRows((i) => ({ colour: payload.colours[i], density: null })),
+      responsibilities: responsibilities,
+      strip: strip,
+      current: [{ iteration: 0 }],
+    };
+  }
+
+  /** What each frame dataset shows in frame ``step`` (the iteration whose parameters make
+      it): a dataset whose source is unchanged is left as it is. */
+  function frameSources(step) {
+    return {
+      curves: step.params, mixture: step.params, previous: step.faint, current: step.params,
+      responsibilities: step.resp, strip: step.resp,
+    };
+  }
+
+  /** The changes that turn the rows of dataset ``name`` into frame ``values``'s: a list of
+      [field, value of a row, which rows]. The strip's colour field changes only where it
+      differs from ``before`` (the values on screen), so Vega redraws only those points. */
+  function frameChanges(name, values, colourBy, before) {
+    const all = () => true;
+    if (name === "curves") return [["density", (t) => values.curves[t.n], all]];
+    if (name === "mixture") return [["density", (t) => values.mixture[t.n], all]];
+    // no faint curves: no values, so nothing drawn
+    if (name === "previous") return [["density", values.previous ? (t) => values.previous[t.n] : () => null, all]];
+    if (name === "responsibilities") return [["responsibility", (t) => values.responsibilities[t.n], all]];
+    if (name === "current") return [["iteration", () => values.current, all]];
+    const now = values.points[colourBy];
+    return [[colourBy, (t) => now[t.n], before ? (t) => before[t.n] !== now[t.n] : all]];
   }
 
   // ------------------------------------------------------------------ Player
@@ -289,6 +337,7 @@
       });
       host.append(this.root);
       this.showSettings();
+      this.watch();
     }
 
     showSettings() {
@@ -313,13 +362,40 @@
       return this.colourBy === "uncertainty" ? "strip_uncertainty" : "strip";
     }
 
+    /** Embed `spec` in view `name`, its frame datasets filled with this fit's rows (the
+        spec carries them empty). */
     async embedView(name, spec, opts) {
       const v = this.views[name];
       if (v.view) v.view.finalize();
       v.box.textContent = "";
-      const result = await root.vegaEmbed(v.box, spec, opts);
+      const rows = frameRows(this.payload);
+      const datasets = Object.assign({}, spec.datasets);
+      for (const key of Object.keys(datasets)) if (key in rows) datasets[key] = rows[key];
+      const tooltip = name === "strip" ? { tooltip: (handler, event, item, value) => this.tip(event, item, value) } : {};
+      const result = await root.vegaEmbed(v.box, Object.assign({}, spec, { datasets }), Object.assign({}, opts, tooltip));
       v.view = result.view;
-      v.names = new Set(Object.keys(spec.datasets || {}));
+      v.names = new Set(Object.keys(datasets).filter((key) => key in rows));
+      v.sources = {};
+      v.shownPoints = null;
+      if (this.values) await this.update(v);
+    }
+
+    /** The strip's tooltip: the point's value, and every r_i(x) under the parameters of the
+        frame on screen (computed for the hovered point only). */
+    tip(event, item, value) {
+      if (!this.tipBox) {
+        this.tipBox = element("div", { class: "tip", role: "tooltip" });
+        document.body.append(this.tipBox);
+      }
+      if (!value || !item || !item.datum) {
+        this.tipBox.style.display = "none";
+        return;
+      }
+      const r = maths.responsibilities(item.datum.x, model(this.payload, this.step.resp));
+      const lines = Object.entries(value).map(([k, v]) => k + ": " + v);
+      r.forEach((ri, i) => lines.push("r_" + (i + 1) + "(x): " + ri.toFixed(2)));
+      this.tipBox.textContent = lines.join("\n");
+      Object.assign(this.tipBox.style, { display: "block", left: event.clientX + 12 + "px", top: event.clientY + 12 + "px" });
     }
 
     // ---- frames
@@ -337,17 +413,46 @@
     async drawNow(index) {
       this.index = Math.min(Math.max(index, 0), this.frames.length - 1);
       const step = this.step;
-      const data = frameDatasets(this.payload, step, this.cache);
-      await Promise.all(Object.values(this.views).map((v) => {
-        for (const [name, rows] of Object.entries(data)) if (v.names.has(name)) v.view.data(name, rows);
-        return v.view.runAsync();
-      }));
+      this.values = frameValues(this.payload, step, this.cache);
+      const shown = Object.values(this.views).filter((v) => v.view && (v.visible || this.afterDraw));
+      await Promise.all(shown.map((v) => this.update(v)));
       // the heading changes once the charts show the frame: what it says is on screen
       this.heading.textContent = step.title;
       this.slider.value = String(this.index);
       this.counterText.textContent = rules.counter(this.frames, this.index, this.half, this.payload.n_iter);
       this.slider.setAttribute("aria-valuetext", this.counterText.textContent);
       if (this.afterDraw) this.afterDraw();
+    }
+
+    /** View `v` showing the frame on screen: only the datasets whose source changed. A view
+        out of sight is left until it comes into sight (`watch`). */
+    update(v) {
+      const sources = frameSources(this.step);
+      let changed = false;
+      for (const name of v.names) {
+        if (v.sources[name] === sources[name]) continue;
+        const change = root.vega.changeset();
+        const before = name === "strip" ? v.shownPoints : null;
+        for (const [field, value, which] of frameChanges(name, this.values, this.colourBy, before)) change.modify(which, field, value);
+        v.view.change(name, change);
+        v.sources[name] = sources[name];
+        if (name === "strip") v.shownPoints = this.values.points[this.colourBy];
+        changed = true;
+      }
+      return changed ? v.view.runAsync() : Promise.resolve();
+    }
+
+    /** Draw each view when it comes into sight (a view out of sight is not drawn: on a
+        projector the paths are below the fold while the frame plays). */
+    watch() {
+      const observer = new IntersectionObserver((entries) => {
+        for (const entry of entries) {
+          const v = Object.values(this.views).find((view) => view.box === entry.target);
+          v.visible = entry.isIntersecting;
+          if (v.visible && this.values && v.view) this.drawing = this.drawing.then(() => this.update(v));
+        }
+      });
+      for (const v of Object.values(this.views)) observer.observe(v.box);
     }
 
     // ---- the clock
@@ -598,5 +703,5 @@
     root.player = await start(host, payload, { settings: payload.settings, mode: "first" });
   }
 
-  root.EmgmmPlayer = { rules, maths, frameDatasets, Player, start, streamlit, standalone };
+  root.EmgmmPlayer = { rules, maths, frameValues, frameRows, Player, start, streamlit, standalone };
 })(window);
