@@ -227,7 +227,10 @@ def frame_charts(
     )
     top = alt.layer(histogram_layer(hist, domain, y_max), components, mixture, heading).properties(
         title=alt.TitleParams(" ", fontSize=HEADING_SIZE),  # reserves the band the heading is drawn in
-        datasets={"params": params.to_dict("records"), "heading": [{"text": title}]},
+        datasets={
+            **({CURVES: [], MIXTURE: []} if rows else {"params": params.to_dict("records")}),
+            "heading": [{"text": title}],
+        },
         height=TOP_HEIGHT,
         width="container",
     )

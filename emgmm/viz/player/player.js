@@ -219,7 +219,9 @@
     if (name === "responsibilities") return [["responsibility", (t) => values.responsibilities[t.n], all]];
     if (name === "current") return [["iteration", () => values.current, all]];
     const now = values.points[colourBy];
-    return [[colourBy, (t) => now[t.n], before ? (t) => before[t.n] !== now[t.n] : all]];
+    // the component scale's domain is the numbers as text (style.component_number_scale)
+    const value = colourBy === "component" ? (t) => String(now[t.n]) : (t) => now[t.n];
+    return [[colourBy, value, before ? (t) => before[t.n] !== now[t.n] : all]];
   }
 
   // ------------------------------------------------------------------ Player
@@ -235,6 +237,29 @@
     }
     for (const c of children || []) e.append(c);
     return e;
+  }
+
+  // The controls' icons (24 x 24 paths: Material Design's shapes, drawn here, no font).
+  const ICONS = {
+    start: "M6 6h2v12H6zm3.5 6 8.5 6V6z",
+    back: "M15.41 7.41 14 6l-6 6 6 6 1.41-1.41L10.83 12z",
+    play: "M8 5v14l11-7z",
+    pause: "M6 19h4V5H6v14zm8-14v14h4V5h-4z",
+    forward: "M10 6 8.59 7.41 13.17 12l-4.58 4.59L10 18l6-6z",
+    end: "M6 18l8.5-6L6 6v12zM16 6v12h2V6h-2z",
+    replay: "M12 5V1L7 6l5 5V7c3.31 0 6 2.69 6 6s-2.69 6-6 6-6-2.69-6-6H4c0 4.42 3.58 8 8 8s8-3.58 8-8-3.58-8-8-8z",
+  };
+
+  function svgIcon(name) {
+    const ns = "http://www.w3.org/2000/svg";
+    const svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("class", "icon");
+    const path = document.createElementNS(ns, "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.append(path);
+    return svg;
   }
 
   function codegenAllowed() {
@@ -275,10 +300,12 @@
     // ---- the page
     build(host) {
       const bounds = this.payload.bounds;
-      const button = (label, action, icon) =>
-        element("button", { type: "button", "aria-label": label, title: label, onclick: () => this.act(action) },
-          [element("span", { "aria-hidden": "true", text: icon }), element("span", { class: "label", text: " " + label })]);
-      this.playButton = button("Play", "toggle", "\u25B6");
+      const button = (label, action, icon, text) => {
+        const b = element("button", { type: "button", "aria-label": label, title: label, onclick: () => this.act(action) }, [svgIcon(icon)]);
+        if (text) b.append(element("span", { class: "label", text: text }));
+        return b;
+      };
+      this.playButton = button("Play", "toggle", "play", "Play");
       this.slider = element("input", {
         type: "range", min: "0", value: "0", step: "1", "aria-label": "Frame",
         oninput: () => this.goTo(Number(this.slider.value)),
@@ -298,22 +325,22 @@
       this.colourInput = element("select", {
         "aria-label": "Colour the points by", onchange: () => this.setSettings({ colour_by: this.colourInput.value }),
       }, Object.entries(this.payload.colour_labels).map(([v, t]) => element("option", { value: v, text: t })));
-      this.recordButton = element("button", { type: "button", onclick: () => this.toggleRecording(), title: "Play from the start and record it as a WebM video" }, [document.createTextNode("Record video")]);
+      this.recordButton = element("button", { type: "button", onclick: () => this.toggleRecording(), title: "Play from the start and save it as a WebM video" }, [document.createTextNode("Record video")]);
       const exportButton = element("button", { type: "button", onclick: () => this.exportHtml(), title: "One HTML file that plays offline, with these controls" }, [document.createTextNode("Download HTML")]);
+      this.transport = [
+        button("To the start", "start", "start"), button("Step back", "back", "back"), this.playButton,
+        button("Step forward", "forward", "forward"), button("Skip to the end", "end", "end"),
+        button("Replay", "replay", "replay"),
+      ];
       this.heading = element("div", { class: "heading", role: "status", "aria-live": "polite", "aria-atomic": "true" });
       this.root = element("section", { class: "player", tabindex: "0", "aria-label": "Playback: Space plays or pauses, Left and Right step, Home and End go to the start and the end" }, [
-        element("div", { class: "controls" }, [
-          button("To the start", "start", "\u23EE"), button("Step back", "back", "\u25C0"), this.playButton,
-          button("Step forward", "forward", "\u25B6|"), button("Skip to the end", "end", "\u23ED"),
-          button("Replay", "replay", "\u21BB"),
-        ]),
-        element("div", { class: "scrub" }, [this.slider, this.counterText]),
+        element("div", { class: "controls" }, [...this.transport, this.slider, this.counterText]),
         element("div", { class: "settings" }, [
-          element("label", {}, [document.createTextNode("fps "), this.fpsInput]),
-          element("label", {}, [document.createTextNode("every "), this.everyInput]),
+          element("label", {}, [document.createTextNode("Frames per second "), this.fpsInput]),
+          element("label", {}, [document.createTextNode("Every n-th iteration "), this.everyInput]),
           element("label", {}, [this.halfInput, document.createTextNode(" E- and M-steps")]),
-          element("label", {}, [document.createTextNode("colour "), this.colourInput]),
-          this.recordButton, exportButton,
+          element("label", {}, [document.createTextNode("Colour points by "), this.colourInput]),
+          element("span", { class: "gap" }), this.recordButton, exportButton,
         ]),
         this.heading,
       ]);
@@ -477,8 +504,8 @@
       const label = this.playing ? "Pause" : "Play";
       this.playButton.setAttribute("aria-label", label);
       this.playButton.title = label;
-      this.playButton.firstChild.textContent = this.playing ? "\u23F8" : "\u25B6";
-      this.playButton.lastChild.textContent = " " + label;
+      this.playButton.firstChild.replaceWith(svgIcon(this.playing ? "pause" : "play"));
+      this.playButton.lastChild.textContent = label;
     }
 
     /** The clock: ``this.due`` is when the frame on screen was due, ``this.drawnAt`` when
