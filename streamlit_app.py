@@ -25,7 +25,6 @@ from emgmm import datasets, goodness, selection
 from emgmm.app import custom, exports, parsing, settings, text
 from emgmm.app.cache import BoundedStore
 from emgmm.app.links import DATA_PARAM, decode_paste, encode_paste
-from emgmm.app.logs import quiet_gone_fragments
 from emgmm.app.settings import CUSTOM, Settings
 from emgmm.app.text import COLOUR_LABELS, EXAMPLE_TEXT, INIT_LABELS, MATCH_LABELS, SOURCE_LABELS
 from emgmm.app.weighting import NO_WEIGHTS, weighted_values
@@ -47,7 +46,6 @@ from emgmm.viz.style import component_label
 
 T = TypeVar("T")
 
-quiet_gone_fragments()
 
 st.set_page_config(page_title="EM for a 1-D Gaussian mixture", page_icon=":bar_chart:", layout="wide")
 

@@ -1,18 +1,14 @@
-"""Cost of the dashboard's frames: build time, spec size, Fit to first frame, Explore starts.
+"""Cost of the dashboard's playback on the server: the payload, Fit to first frame, Explore starts.
 
 Run: python -m benchmarks.bench_app [--repeats 15]
 
 For 2,000 and 1,000,000 points (default settings otherwise: 5 true and 5 fitted
-components) it prints, for the plain playback and for "Show E- and M-steps", with the
-strip coloured by component and by uncertainty:
+components) it prints:
 
-- the time to build a fit's frame set once (``frames.frame_set``: Altair builds the
-  specs), and the median time to make one playing frame's specs as the playback does
-  (``FrameSet.specs(i, moving=True)``: the density chart, responsibilities, strip and
-  parameter paths, by swapping datasets), over frames spread across the fit;
-- the largest size of those specs as compact JSON, what the server sends per frame: the
-  frame (density, responsibilities, strip) while playing, the same still (paused or
-  scrubbed: its strip has the responsibilities tooltip), and the paths chart beside it;
+- the time to build a fit's playback payload once (``player.payload``: Altair builds the
+  specs; the browser then draws every frame from it, so the server does nothing per
+  frame), median of the repeats, and its size as the JSON the page sends, with the number
+  of frames it holds (iterations and E- and M-steps: every setting plays from it);
 - the median time from pressing Fit to the first frame's charts (``frames.live_frame``,
   drawn from the fit's callback at iteration 0);
 
@@ -25,13 +21,23 @@ import argparse
 import contextlib
 import json
 import time
+from typing import Any
 
 import numpy as np
 
 from emgmm import fit_em
+from emgmm.app.text import COLOUR_LABELS
 from emgmm.em import fit_starts
 from emgmm.sampling import simulate
-from emgmm.viz import frames, screens
+from emgmm.viz import frames, player, screens
+
+#: The page's arguments at its defaults.
+PAYLOAD_ARGS: dict[str, Any] = {
+    "title": "EM fitting 5 Gaussians",
+    "settings": {"every": 1, "fps": 8, "half_steps": False, "colour_by": "component"},
+    "bounds": {"every": (1, 50), "fps": (1, 30)},
+    "colour_labels": COLOUR_LABELS,
+}
 
 
 class FirstFrame(Exception):
@@ -49,46 +55,30 @@ def fit_to_first_frame(x, view, y_max) -> float:
     return time.perf_counter() - t0
 
 
-def compact_kb(spec: dict) -> float:
-    return len(json.dumps(spec, separators=(",", ":"))) / 1000
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
-    print(f"# medians of {args.repeats} frames or runs")
-    print(
-        "| points | playback | strip | frame set, once (ms) | a playing frame's specs (ms) "
-        "| playing frame (KB) | still frame (KB) | paths (KB) |"
-    )
-    print("|---:|---|---|---:|---:|---:|---:|---:|")
+    print(f"# medians of {args.repeats} runs")
+    print("| points | iterations | payload, once (ms) | payload (KB) | frames it holds |")
+    print("|---:|---:|---:|---:|---:|")
     first_frames = {}
     for n in (2_000, 1_000_000):
         true, x = simulate(5, 1.5, n, 1)
         view = screens.data_view(x, 1)
         y_max = screens.y_ceiling(view, [true])
         history = fit_em(x, 5, rng=1)
-        for half in (False, True):
-            for colour_by in frames.COLOUR_BY:
-                t0 = time.perf_counter()
-                frame_set = frames.frame_set(history, view, y_max, half, colour_by)
-                once = time.perf_counter() - t0
-                picks = np.linspace(0, len(frame_set.steps) - 1, args.repeats).astype(int)
-                times, sizes, stills, paths = [], [], [], []
-                for i in picks:
-                    t0 = time.perf_counter()
-                    specs = frame_set.specs(int(i), moving=True)
-                    times.append(time.perf_counter() - t0)
-                    sizes.append(sum(compact_kb(specs[k]) for k in ("top", "panel", "strip")))
-                    still = frame_set.specs(int(i))
-                    stills.append(sum(compact_kb(still[k]) for k in ("top", "panel", "strip")))
-                    paths.append(compact_kb(specs["paths"]))
-                print(
-                    f"| {n:,} | {'E and M steps' if half else 'iterations'} | {colour_by} | {once * 1e3:.0f} | "
-                    f"{np.median(times) * 1e3:.1f} | {max(sizes):.1f} | {max(stills):.1f} | {max(paths):.1f} |",
-                    flush=True,
-                )
+        times = []
+        for _ in range(args.repeats):
+            t0 = time.perf_counter()
+            made = player.payload(history, view, y_max, **PAYLOAD_ARGS)
+            times.append(time.perf_counter() - t0)
+        size = len(json.dumps(made)) / 1000
+        held = len(made["frames"]["iterations"]) + len(made["frames"]["half_steps"])
+        print(
+            f"| {n:,} | {made['n_iter']} | {np.median(times) * 1e3:.0f} | {size:.0f} | {held} |",
+            flush=True,
+        )
         first_frames[n] = np.median([fit_to_first_frame(x, view, y_max) for _ in range(args.repeats)])
     for n, seconds in first_frames.items():
         print(f"Fit to the first frame at {n:,} points: {seconds * 1e3:.0f} ms (median)")

@@ -119,17 +119,15 @@ def strip_chart(
     into one row per point. The values stay text: Vega's scales and formats read them as
     numbers, so no expression runs per point in the browser (Streamlit's Vega interprets
     expressions). ``named`` puts the record in the dataset ``"strip"``. Drawn on a canvas.
-    Unless ``split``: then the dataset ``"strip"`` holds one row per point, as the
-    browser's player fills it (``strip`` is not read).
+    Unless ``split``: the dataset then holds a row per point, as the browser's player fills it.
     """
     data = alt.NamedData("strip") if named else alt.Data(values=[strip])
     heading = alt.TitleParams(title, fontSize=12, fontWeight="normal", anchor="start", color="#2E2E3A")
     fields = list(strip)
     base = alt.Chart(data, title=heading)
     if split:
-        base = base.transform_calculate(
-            **{f"{f}_s": f"split(datum['{f}'], ' ')" for f in fields}
-        ).transform_flatten([f"{f}_s" for f in fields], as_=fields)
+        series = base.transform_calculate(**{f"{f}_s": f"split(datum['{f}'], ' ')" for f in fields})
+        base = series.transform_flatten([f"{f}_s" for f in fields], as_=fields)
     colour: alt.Color | alt.ColorValue = (
         alt.Color("component:N", scale=component_number_scale(n_components), legend=None)
         if n_components

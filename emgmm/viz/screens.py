@@ -101,40 +101,6 @@ def frame_screen(view: DataView, model: GMM, title: str, y_max: float):
     return charts.frame_charts(view.hist, params, view.strip(model), view.domain, y_max, title, view.x_title)
 
 
-@dataclass(frozen=True, eq=False)
-class FrameTemplate:
-    """The Vega-Lite specs of a playback frame, built once per fit by Altair."""
-
-    top: dict
-    bottom: dict
-
-
-def frame_template(view: DataView, n_components: int, y_max: float) -> FrameTemplate:
-    """Specs of a frame with placeholder parameters, for ``frame_specs`` to fill in."""
-    k = n_components
-    top, bottom = frame_screen(view, GMM(np.full(k, 1.0 / k), np.zeros(k), np.ones(k)), "", y_max)
-    return FrameTemplate(top.to_dict(), bottom.to_dict())
-
-
-def frame_specs(template: FrameTemplate, view: DataView, model: GMM, title: str) -> tuple[dict, dict]:
-    """The specs ``frame_screen`` builds for ``model``, made from the template by
-    swapping in the frame's datasets (``charts.FRAME_DATASETS``).
-
-    The same dictionaries (a test checks), at a fraction of the cost: Altair's building
-    and schema validation (about 45 ms a frame) happen once per fit, not per frame.
-    """
-    top = {
-        **template.top,
-        "datasets": {
-            **template.top["datasets"],
-            "params": plotdata.params_table(model).to_dict("records"),
-            "heading": [{"text": title}],
-        },
-    }
-    bottom = {**template.bottom, "datasets": {**template.bottom["datasets"], "strip": [view.strip(model)]}}
-    return top, bottom
-
-
 def final_screen(view: DataView, fitted: GMM, true: GMM | None = None):
     """Screen 3: fitted (and, if known, true) mixture over the histogram; below, each
     weighted component, the fit drawn with its own weights."""

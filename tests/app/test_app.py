@@ -11,6 +11,8 @@ from tests.support.apptest import (
     fit,
     no_exception,
     number_value,
+    player_args,
+    player_says,
     set_number,
     skip_to_end,
     start,
@@ -30,25 +32,32 @@ def test_defaults_draw_the_data_view_without_exception():
     assert widgets["spread"] == 1.5 and number_value(at, "n_points") == 2000 and widgets["every"] == 1
 
 
-def test_fit_plays_then_steps_and_skips_to_the_final_view():
+def test_fit_sends_the_whole_playback_once_then_the_end_shows_the_final_view():
     at = fit(start())
     no_exception(at)
-    assert any(t and t.startswith("Iteration 0: -LL = ") for t in titles(at))
-    assert at.get("progress")[0].proto.text.startswith("Frame 1 of ")
-    button(at, "Step forward").click().run()
-    assert any(t and t.startswith("Iteration 1: -LL = ") for t in titles(at))
-    button(at, "Step forward").click().run()
-    button(at, "Step back").click().run()
-    assert any(t and t.startswith("Iteration 1: -LL = ") for t in titles(at))
+    args = player_args(at)
+    assert args["mode"] == "play" and args["settings"] == {
+        "every": 1,
+        "fps": 8,
+        "half_steps": False,
+        "colour_by": "component",
+    }
+    payload = args["payload"]
+    headings = [frame["title"] for frame in payload["frames"]["iterations"]]
+    assert len(headings) == payload["n_iter"] + 1 and headings[0].startswith("Iteration 0: -LL = ")
+    assert len(payload["frames"]["half_steps"]) == 2 * payload["n_iter"] + 1
+    at.run()  # a rerun (any click elsewhere) sends the same playback, not a new one
+    assert player_args(at)["payload"]["fit"] == payload["fit"] and player_args(at)["token"] == args["token"]
     skip_to_end(at)
     no_exception(at)
     assert at.success and at.success[0].value.startswith("Converged after ")
-    assert "-Log-likelihood by iteration" in titles(at)
     assert "True & EM-fit mixture densities, p(x)" in titles(at)
     assert at.get("download_button")
-    # the scrub slider moves the frame's title
-    at.slider(key="scrub").set_value(3).run()
-    assert any(t and t.startswith("Iteration 3: -LL = ") for t in titles(at))
+    # the scrub: the same playback, still on its last frame
+    still = player_args(at)
+    assert still["mode"] == "still" and still["payload"]["fit"] == payload["fit"]
+    button(at, "Replay").click().run()
+    assert player_args(at)["mode"] == "play" and player_args(at)["token"] > args["token"]
 
 
 def test_changing_a_control_after_fit_clears_the_fit():
@@ -58,7 +67,7 @@ def test_changing_a_control_after_fit_clears_the_fit():
     set_number(at, "n_points", 3000)
     no_exception(at)
     assert not at.success and "The data" in titles(at)
-    assert "play" not in at.session_state
+    assert "shown" not in at.session_state
 
 
 def test_stopped_at_max_iterations_is_said():
@@ -68,18 +77,17 @@ def test_stopped_at_max_iterations_is_said():
     assert at.warning and "Stopped at max iterations without converging" in at.warning[0].value
 
 
-def test_chart_specs_have_expected_layers_and_at_most_5000_rows():
+def test_the_playback_of_a_million_points_is_small_and_its_views_are_layered():
     at = fit(start({"n_points": "1000000"}))
     no_exception(at)
-    specs = charts_of(at)
-    # histogram, the curves an M-step moved from (faint), components, mixture, heading
-    frame = next(s for s in specs if "layer" in s and len(s["layer"]) == 5)
-    assert [layer["mark"]["type"] for layer in frame["layer"]] == ["rect", "line", "line", "line", "text"]
-    for c in at.get("vega_lite_chart"):
-        for ds in c.proto.datasets:
-            import pyarrow as pa
-
-            assert pa.ipc.open_stream(ds.data.data).read_all().num_rows <= 5000
+    payload = player_args(at)["payload"]
+    # histogram, the curves an M-step moved from (faint), components, mixture
+    top = payload["templates"]["top"]
+    assert [layer["mark"]["type"] for layer in top["layer"]] == ["rect", "line", "line", "line"]
+    assert len(payload["strip"]["values"]) == 2000  # the strip's subsample, not the data
+    assert len(json.dumps(payload)) < 1_000_000
+    for spec in payload["templates"].values():
+        assert all(len(rows) <= 5000 for rows in spec.get("datasets", {}).values())
     assert any("showing 2,000 of 1,000,000 points" in c.value for c in at.caption)
 
 
@@ -196,15 +204,21 @@ def test_switching_data_source_keeps_the_hidden_settings():
     assert number_value(at, "n_real") == 3
 
 
-def test_play_switch_pauses_and_resumes_the_playback():
+def test_the_players_settings_reach_the_sidebar_and_the_link_and_the_sidebars_reach_the_player():
     at = fit(start())
-    assert at.toggle(key="play_switch").value is True and at.session_state["play"].playing
-    assert at.toggle(key="play_switch").label == "Pause"  # says what a press will do
-    at.toggle(key="play_switch").set_value(False).run()
+    before = player_args(at)
+    player_says(at, every=5, fps=24, half_steps=True, colour_by="uncertainty")
     no_exception(at)
-    assert at.session_state["play"].playing is False
-    assert at.toggle(key="play_switch").label == "Play"
-    button(at, "Step forward").click().run()
-    assert at.toggle(key="play_switch").value is False
-    at.toggle(key="play_switch").set_value(True).run()
-    assert at.session_state["play"].playing is True
+    assert number_value(at, "every") == 5 and number_value(at, "fps") == 24
+    assert at.toggle(key="half_steps").value is True and at.selectbox(key="colour_by").value == "uncertainty"
+    assert at.query_params["every"] == "5" and at.query_params["colour_by"] == "uncertainty"
+    after = player_args(at)
+    # the player already shows them: not sent back as a change from the page
+    assert after["settings"]["every"] == 5 and after["settings_seq"] == before["settings_seq"]
+    assert after["mode"] == "play" and after["token"] == before["token"]  # still playing, not restarted
+    set_number(at, "fps", 12)
+    changed = player_args(at)
+    assert changed["settings"]["fps"] == 12 and changed["settings_seq"] > before["settings_seq"]
+    assert changed["token"] == before["token"]
+    player_says(at, every=500)  # outside the bounds: not taken
+    assert number_value(at, "every") == 5

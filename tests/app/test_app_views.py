@@ -9,7 +9,16 @@ import pyarrow as pa
 import pytest
 
 from emgmm.app import text
-from tests.support.apptest import button, charts_of, fit, no_exception, skip_to_end, start, titles
+from tests.support.apptest import (
+    button,
+    charts_of,
+    fit,
+    no_exception,
+    player_args,
+    skip_to_end,
+    start,
+    titles,
+)
 
 pytestmark = pytest.mark.slow  # each test runs the whole page (AppTest)
 
@@ -40,11 +49,14 @@ def pasted(numbers: str, query: dict[str, str] | None = None):
 def test_every_frame_has_the_responsibilities_and_the_paths_under_it():
     at = fit(start({"max_iter": "30"}))
     no_exception(at)
-    (curves,) = datasets_of(at, "responsibilities")
-    assert [r["component"] for r in curves] == [1, 2, 3, 4, 5]
-    share = np.sum([np.array(r["responsibility"].split(), dtype=float) for r in curves], axis=0)
-    np.testing.assert_allclose(share, 1.0, atol=5 * 0.5e-4)  # 5 components, each to 4 decimals
-    assert datasets_of(at, "current") == [[{"iteration": 0}]]
+    payload = player_args(at)["payload"]
+    assert [row for row in payload["rows"]] == [["top"], ["panel"], ["strip"], ["paths", "loglik"]]
+    assert "responsibilities" in payload["templates"]["panel"]["datasets"]
+    assert "current" in payload["templates"]["paths"]["datasets"]
+    # each frame draws its own iteration's parameters and the responsibilities they give
+    steps = payload["frames"]["iterations"]
+    assert [(s["params"], s["resp"], s["faint"]) for s in steps] == [(i, i, None) for i in range(len(steps))]
+    assert len(payload["models"]["means"]) == len(steps) and len(payload["models"]["means"][0]) == 5
 
 
 def test_show_e_and_m_steps_alternates_titles_and_plays_twice_the_frames():
@@ -52,22 +64,27 @@ def test_show_e_and_m_steps_alternates_titles_and_plays_twice_the_frames():
     fit(at)
     no_exception(at)
     assert any(t and t.startswith("Start: ") for t in titles(at))
-    button(at, "Step forward").click().run()
-    assert any(t and t.startswith("E-step 1: ") for t in titles(at))
-    assert datasets_of(at, "previous") == [[]]  # an E-step moves no curve
-    button(at, "Step forward").click().run()
-    assert any(t and t.startswith("M-step 1: ") for t in titles(at))
-    (previous,) = datasets_of(at, "previous")
-    assert len(previous) == 5  # the curves the M-step moved from, faint
-    assert any("M-step 1 of 30" in p.text or "M-step 1 of" in p.text for p in at.get("progress"))
+    args = player_args(at)
+    assert args["settings"]["half_steps"] is True
+    _, e1, m1 = args["payload"]["frames"]["half_steps"][:3]
+    assert e1["title"].startswith("E-step 1: ") and m1["title"].startswith("M-step 1: ")
+    assert e1["faint"] is None  # an E-step moves no curve
+    assert (m1["params"], m1["resp"], m1["faint"]) == (
+        1,
+        0,
+        0,
+    )  # new curves, old responsibilities, old curves faint
 
 
 def test_colouring_the_points_by_uncertainty():
     at = fit(start({"max_iter": "30", "colour_by": "uncertainty"}))
     no_exception(at)
-    (strip,) = datasets_of(at, "strip")
-    values = np.array(strip[0]["uncertainty"].split(), dtype=float)
-    assert values.size == 2000 and values.min() >= 0 and values.max() <= 1 - 1 / 5 + 1e-9
+    args = player_args(at)
+    assert args["settings"]["colour_by"] == "uncertainty"
+    strip = args["payload"]["templates"]["strip_uncertainty"]
+    assert strip["encoding"]["color"]["field"] == "uncertainty"
+    assert strip["encoding"]["color"]["scale"]["domain"] == [0, 1 - 1 / 5]
+    assert args["payload"]["colour_labels"]["uncertainty"] == text.COLOUR_LABELS["uncertainty"]
     assert text.COLOUR_LABELS["uncertainty"] in [o for o in at.selectbox(key="colour_by").options]
 
 
@@ -143,8 +160,8 @@ def test_your_start_from_a_table_edit_is_where_em_starts_bit_for_bit():
     assert given.means[0] == -2.5 and given.weights[0] == pytest.approx(3 / 3.5, rel=1e-6)
     expected = fit_em(x, 2, max_iter=20, init_params=given, rng=1)
     assert key[-1] == (link[0] if isinstance(link, list) else link)
-    (params,) = datasets_of(at, "params")
-    assert [r["mean"] for r in params] == expected[expected["iteration"] == 0]["mean"].tolist()
+    means = player_args(at)["payload"]["models"]["means"][0]
+    assert means == expected[expected["iteration"] == 0]["mean"].tolist()
 
 
 def test_a_click_on_the_data_places_the_next_mean_and_the_link_carries_it():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,8 @@ def charts_of(at: AppTest) -> list[dict[str, Any]]:
 
 
 def titles(at: AppTest) -> list[str | None]:
-    """Chart titles, and the headings playback frames carry as data."""
+    """Chart titles, and the heading of the frame the browser's player starts on (the
+    first when it plays, the last when still)."""
     out = []
     for element in at.get("vega_lite_chart"):
         title = json.loads(element.proto.spec).get("title")
@@ -39,6 +41,15 @@ def titles(at: AppTest) -> list[str | None]:
         for ds in element.proto.datasets:
             if ds.name == "heading":
                 out.append(pa.ipc.open_stream(ds.data.data).read_all().column("text")[0].as_py())
+    for player in [e for e in at.get("component_instance") if e.proto.component_name.endswith(".player")]:
+        args = json.loads(player.proto.json_args)
+        frames = args["payload"]["frames"]["half_steps" if args["settings"]["half_steps"] else "iterations"]
+        out.append(frames[0 if args["mode"] == "play" else -1]["title"])
+        out += [
+            spec.get("title", {}).get("text")
+            for spec in args["payload"]["templates"].values()
+            if isinstance(spec.get("title"), dict)
+        ]
     return out
 
 
@@ -69,6 +80,28 @@ def number_value(at: AppTest, key: str) -> float:
     return float(value)
 
 
+#: Numbers the reports ``player_says`` makes up, so each is new to the page.
+REPORTS = itertools.count(1)
+
+
+def player_args(at: AppTest) -> dict[str, Any]:
+    """What the page sent the browser's player (``emgmm/viz/player``) on its last run:
+    ``payload``, ``settings``, ``settings_seq``, ``mode`` ("play" or "still"), ``token``."""
+    (player,) = [e for e in at.get("component_instance") if e.proto.component_name.endswith(".player")]
+    return json.loads(player.proto.json_args)
+
+
+def player_says(at: AppTest, **report: Any) -> AppTest:
+    """Run the page as after the browser's player reported ``report`` about the fit on
+    screen (its settings, ``finished=True``): what the player sends, for a page that AppTest
+    runs without a browser."""
+    payload = at.session_state["payload"][1]
+    number = next(REPORTS)
+    settings_now = {key: at.session_state[key] for key in ("every", "fps", "half_steps", "colour_by")}
+    at.session_state["player"] = {**settings_now, "fit": payload["fit"], "id": f"apptest-{number}", **report}
+    return at.run()
+
+
 def skip_to_end(at: AppTest) -> AppTest:
-    """From a playing fit to the final view, as the playback's "Skip to the end" does."""
-    return button(at, "Skip to the end").click().run()
+    """From a playing fit to the final view, as the player's "Skip to the end" does."""
+    return player_says(at, finished=True)

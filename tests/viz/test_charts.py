@@ -230,26 +230,6 @@ def test_frame_spec_stays_small_at_a_million_points():
     assert size < 100_000
 
 
-def test_playback_frames_from_the_template_equal_freshly_built_charts(view):
-    """The playback fills one Altair-built template per fit; it must draw the same frame."""
-    template = screens.frame_template(view, 3, 0.8)
-    x, _ = sample(MODEL, 800, rng=4)
-    h = fit_em(x, 3, rng=0, max_iter=6)
-    it = iteration_table(h)
-    for i in (0, 3, 6):
-        from emgmm import model_at
-
-        model = model_at(h, i)
-        title = screens.history_title(it, i)
-        fresh = [c.to_dict() for c in screens.frame_screen(view, model, title, 0.8)]
-        filled = screens.frame_specs(template, view, model, title)
-        assert list(filled) == fresh
-        # consecutive frames differ in their datasets only
-        assert {k: v for k, v in filled[0].items() if k != "datasets"} == {
-            k: v for k, v in template.top.items() if k != "datasets"
-        }
-
-
 @pytest.mark.parametrize(
     ("offset", "spread"), [(0.0, 1.0), (1e100, 1e90), (1e12, 10.0), (0.0, 1e-320), (1e300, 1e299)]
 )

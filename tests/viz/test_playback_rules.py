@@ -4,6 +4,8 @@ Chromium (``tests/e2e/test_player_rules.py``)."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -85,7 +87,7 @@ def test_every_frame_is_drawn_in_order_and_only_a_slow_browser_lowers_the_rate(f
         drawn_at.append(now)
         due = next_due(due, now, frame_time)
     assert drawn == list(shown)
-    gaps = [b - a for a, b in zip(drawn_at, drawn_at[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(drawn_at)]
     assert min(gaps) == pytest.approx(max(frame_time, render))
     assert drawn_at[-1] - drawn_at[0] == pytest.approx((len(shown) - 1) * max(frame_time, render))
 

@@ -1,12 +1,14 @@
 """The teaching charts, checked without a browser: layers, encodings, colours, the data
 they carry (read back as Vega splits it), sizes, and frames made by swapping datasets."""
 
+import json
+
 import numpy as np
 import pytest
 
 from emgmm import GMM, fit_em, model_at, random_model, sample
 from emgmm.history import history_table
-from emgmm.teaching import half_steps, parameter_paths, responsibility_curves, uncertainty
+from emgmm.teaching import parameter_paths, responsibility_curves, uncertainty
 from emgmm.viz import charts, screens, style
 from emgmm.viz import frames as fr
 from emgmm.viz import teaching as tv
@@ -95,9 +97,6 @@ def test_parameter_paths_chart_has_three_panels_with_a_swappable_rule(history):
         assert line["encoding"]["x"]["field"] == rule["encoding"]["x"]["field"] == "iteration"
         assert line["encoding"]["color"]["scale"]["range"] == component_colours(3)
     assert spec["datasets"][tv.CURRENT] == [{"iteration": 3}]
-    # playback: another iteration is a swap of one dataset, not a new chart
-    other = tv.parameter_paths_chart(paths, current=5).to_dict()
-    assert fr.swap_datasets(spec, {tv.CURRENT: tv.current_records(5)}) == other
 
 
 def read_paths(records: list[dict]) -> dict[tuple[str, int], tuple[np.ndarray, np.ndarray]]:
@@ -179,40 +178,13 @@ def test_faint_previous_curves_sit_behind_the_current_ones_in_their_colours(view
     assert tv.with_previous_curves(top, None, view.domain, 1.0).to_dict()["datasets"][tv.PREVIOUS] == []
 
 
-def test_every_half_step_frame_is_the_first_with_its_datasets_swapped(view, history):
-    """Built once by Altair, each frame is a swap (as screens.frame_specs): the same specs
-    as a fresh build, for the start, an E frame, an M frame and the last frame."""
-    frames = half_steps(history)
-    template = [c.to_dict() for c in fr.half_step_charts(frames[0], history, view, 0.8)]
-    for frame in (frames[0], frames[3], frames[4], frames[-1]):
-        fresh = [c.to_dict() for c in fr.half_step_charts(frame, history, view, 0.8)]
-        data = fr.half_step_datasets(frame, history, view)
-        assert set(data) == {*charts.FRAME_DATASETS, *tv.FRAME_DATASETS}
-        assert [fr.swap_datasets(spec, data) for spec in template] == fresh
-    assert template[0]["datasets"]["heading"] == [{"text": frames[0].title}]
-
-
-def test_half_step_datasets_follow_the_frame(view, history):
-    frames = half_steps(history)
-    m_frame = frames[4]  # M-step 2: curves of 2, responsibilities of 1, iteration 1 faint
-    data = fr.half_step_datasets(m_frame, history, view)
-    assert [r["mean"] for r in data["params"]] == model_at(history, 2).means.tolist()
-    assert [r["mean"] for r in data[tv.PREVIOUS]] == model_at(history, 1).means.tolist()
-    curves = responsibility_curves(model_at(history, 1), *view.domain)
-    assert data[tv.RESPONSIBILITIES] == tv.responsibility_records(curves)
-    assert data["strip"] == [tv.uncertainty_record(view, model_at(history, 1))]
-    assert data[tv.CURRENT] == [{"iteration": 2}] and data["heading"] == [{"text": m_frame.title}]
-    assert fr.half_step_datasets(frames[3], history, view)[tv.PREVIOUS] == []  # an E frame
-
-
-def test_half_step_frame_stays_small_at_a_million_points_and_ten_components():
+def test_live_frame_stays_small_at_a_million_points_and_ten_components():
     x, _ = sample(random_model(10, rng=2), 1_000_000, rng=2)
     view = screens.data_view(x, 2)
     history = fit_em(x[:5000], 10, rng=0, max_iter=3)
-    stacked = fr.half_step_charts(half_steps(history)[2], history, view, 1.0)
-    assert sum(len(c.to_json()) for c in stacked) < 100_000
-    for chart in stacked:
-        spec = chart.to_dict()
+    stacked = fr.live_frame(view, model_at(history, 2), "Iteration 2", 1.0, "uncertainty")
+    assert sum(len(json.dumps(spec)) for spec in stacked) < 100_000
+    for spec in stacked:
         assert all(len(rows) <= 5000 for rows in spec["datasets"].values())
         assert all(len(rows) <= 5000 for rows in inline_data(spec))
 
@@ -227,27 +199,3 @@ def inline_data(spec) -> list[list]:
     elif isinstance(spec, list):
         found += [rows for value in spec for rows in inline_data(value)]
     return found
-
-
-@pytest.mark.parametrize(
-    ("half", "colour_by"),
-    # the schema's validation takes about 2 s a case: one in the fast tier, all in the full suite
-    [
-        (half, c) if (half, c) == (False, "component") else pytest.param(half, c, marks=pytest.mark.slow)
-        for half in (False, True)
-        for c in fr.COLOUR_BY
-    ],
-)
-def test_frame_specs_are_valid_vega_lite(view, history, half, colour_by):
-    """Frames are built without Altair's validation (a third of the build time on the
-    server): their specs, and the live frame's, are validated here against the schema."""
-    from altair.vegalite.v6.schema.core import Root
-
-    frame_set = fr.frame_set(history, view, 1.0, half, colour_by)
-    live = fr.live_frame(view, model_at(history, 0), "Iteration 0", 1.0, colour_by)
-    last = len(frame_set.steps) - 1
-    for spec in [*frame_set.specs(last).values(), *frame_set.specs(last, moving=True).values(), *live]:
-        Root.from_dict(spec, validate=True)
-    broken = {**frame_set.templates["top"], "mark": {"type": "no such mark"}}
-    with pytest.raises(Exception, match=r"no such mark|is not valid|Additional properties"):
-        Root.from_dict(broken, validate=True)
