@@ -16,12 +16,17 @@ import pytest
 from tests.support.browser import (
     ARTIFACTS,
     CHROMIUM_ARGS,
-    RECORD_ITERATIONS_JS,
+    PLAYER_FRAME,
+    RECORD_HEADINGS_JS,
     chromium_path,
     free_port,
+    process_cpu_seconds,
     start_server,
     stop_server,
 )
+
+#: A plain playback's heading.
+ITERATION_HEADING = re.compile(r"Iteration (\d+): -LL = ")
 
 #: What the final view says first.
 STOP_MESSAGE = re.compile("Converged after|Stopped at max iterations")
@@ -62,13 +67,26 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def app_url(browser):
+def server(browser):
+    """The app's server process, on a free port (its ``url`` set on it)."""
     port = free_port()
     proc = start_server(port)
+    proc.url = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield proc
     finally:
         stop_server(proc)
+
+
+@pytest.fixture(scope="session")
+def app_url(server):
+    return server.url
+
+
+@pytest.fixture
+def server_cpu(server):
+    """The server's CPU seconds so far (from /proc): call it before and after."""
+    return lambda: process_cpu_seconds(server.pid)
 
 
 class Page:
@@ -112,25 +130,52 @@ class Page:
         """No Streamlit exception box (console messages allowed, e.g. a refused upload)."""
         assert self.page.get_by_test_id("stException").count() == 0, "Streamlit exception on the page"
 
+    @property
+    def player(self):
+        """The playback player (its frame): the controls, the heading, the charts."""
+        return self.page.frame_locator(PLAYER_FRAME).first
+
+    def player_frame(self):
+        """The player's frame as a Playwright Frame, to evaluate script in."""
+        handle = self.page.locator(PLAYER_FRAME).first.element_handle(timeout=60_000)
+        frame = handle.content_frame()
+        assert frame is not None
+        return frame
+
+    def press_player(self, name: str) -> None:
+        """Press one of the player's buttons ("Play", "Pause", "Step forward", ...)."""
+        self.player.get_by_role("button", name=name, exact=True).click()
+
     def record_iterations(self) -> None:
-        """From now on, record in the page each iteration a frame heading shows, as the
-        browser draws it (a MutationObserver on the charts' text; no polling)."""
-        self.page.evaluate(RECORD_ITERATIONS_JS)
+        """From now on, record in the page each frame heading the player shows, as the
+        browser draws it (a MutationObserver on the heading; no polling)."""
+        self.page.evaluate(RECORD_HEADINGS_JS)
+
+    def headings(self) -> list[tuple[str, float]]:
+        """The frame headings drawn since ``record_iterations``, with the time (ms) each appeared."""
+        return [(str(h), float(t)) for h, t in self.page.evaluate("window.__drawn")]
 
     def drawn(self) -> list[tuple[int, float]]:
-        """The iterations drawn since ``record_iterations``, with the time (ms) each appeared."""
-        return [(int(i), float(t)) for i, t in self.page.evaluate("window.__drawn")]
+        """The iterations drawn since ``record_iterations`` ("Iteration i" headings), with their times."""
+        out = []
+        for heading, t in self.headings():
+            found = ITERATION_HEADING.match(heading)
+            if found:
+                out.append((int(found.group(1)), t))
+        return out
 
     def wait_drawn(self, iteration: int, timeout_s: float = 60) -> None:
         """Wait until a frame at or past ``iteration`` has been drawn (``record_iterations``)."""
+        found = "(d => /^Iteration (\\d+):/.exec(d[0]))"
         self.page.wait_for_function(
-            f"window.__drawn.some(d => d[0] >= {int(iteration)})", timeout=timeout_s * 1000
+            f"window.__drawn.some(d => {found}(d) && Number({found}(d)[1]) >= {int(iteration)})",
+            timeout=timeout_s * 1000,
         )
 
     def wait_showing(self, iteration: int, timeout_s: float = 30) -> None:
         """Wait until the last frame drawn (``record_iterations``) is ``iteration``."""
         self.page.wait_for_function(
-            f"window.__drawn.length && window.__drawn[window.__drawn.length - 1][0] === {int(iteration)}",
+            f"window.__drawn.length && window.__drawn[window.__drawn.length - 1][0].startsWith('Iteration {int(iteration)}:')",
             timeout=timeout_s * 1000,
         )
 

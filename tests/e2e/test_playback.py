@@ -1,23 +1,42 @@
-"""What the browser draws during a playback: every iteration, in order, at the chosen rate.
+"""What the browser draws during a playback: every frame, in order, at the chosen rate,
+with the clock in the browser (the server does nothing per frame).
 
-Each test records, in the page, the sequence of "Iteration i" headings the frame chart
-shows (a MutationObserver; see ``Page.record_iterations``), then checks it.
+Each test records, in the page, the sequence of frame headings the player shows (a
+MutationObserver on its heading, which changes once the frame's charts are drawn; see
+``Page.record_iterations``), then checks it. The figures each measures are printed and
+written to ``artifacts/playback_figures.txt``.
 """
 
 from __future__ import annotations
 
+import base64
 import itertools
 import re
 import statistics
+import time
 
 import pytest
-from playwright.sync_api import expect
+
+from tests.support.browser import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
 
-#: Bound for a whole playback: 117 frames at 8 frames a second is 15 s; a loaded CI
-#: machine may take several times that, and the policy is to slow down, never to skip.
+#: Bound for a whole playback: a loaded CI machine may take longer; the policy is to
+#: slow down, never to skip a frame.
 PLAYBACK_TIMEOUT_S = 240
+
+#: How much longer than nominal a playback may take on this 2-core machine (issue 19).
+WITHIN = {8: 1.15, 24: 1.3}
+#: The server's share of a core from the first frame to the last, at most.
+SERVER_CPU = 0.03
+
+
+def figures(line: str) -> None:
+    """A measured figure: in the test's log and in artifacts/playback_figures.txt."""
+    print(line)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with open(ARTIFACTS / "playback_figures.txt", "a") as f:
+        f.write(line + "\n")
 
 
 def last_iteration(app) -> int:
@@ -31,34 +50,65 @@ def iterations(app) -> list[int]:
     return [i for i, _ in app.drawn()]
 
 
-def test_fit_at_the_defaults_draws_every_iteration_in_order(app):
+def expected_headings(n_iter: int, half: bool) -> list[str]:
+    """The start of each heading the playback shows, in order (every frame)."""
+    if not half:
+        return [f"Iteration {i}: " for i in range(n_iter + 1)]
+    steps = [[f"E-step {i}: ", f"M-step {i}: "] for i in range(1, n_iter + 1)]
+    return ["Start: ", *itertools.chain.from_iterable(steps)]
+
+
+def play_and_measure(app, server_cpu, fps: int, half: bool, label: str) -> None:
+    """Fit, record every heading to the last frame, and check: every frame in order, the
+    playback within ``WITHIN`` of nominal, the server under ``SERVER_CPU`` of a core from
+    the first frame to the last."""
     app.record_iterations()
     app.click("Fit")
-    app.final_view(PLAYBACK_TIMEOUT_S)
-    last = last_iteration(app)
-    assert iterations(app) == list(range(last + 1))
+    app.page.wait_for_function("window.__drawn.length > 0", timeout=120_000)
+    cpu0, t0 = server_cpu(), time.monotonic()
+    frame = app.player_frame()
+    frame.wait_for_function(
+        "window.player && window.player.index === window.player.frames.length - 1",
+        timeout=PLAYBACK_TIMEOUT_S * 1000,
+    )
+    cpu1, t1 = server_cpu(), time.monotonic()
+    n_iter = frame.evaluate("window.player.payload.n_iter")
+    drawn = app.headings()
+    wanted = expected_headings(n_iter, half)
+    shown = [h for h, _ in drawn]
+    assert len(shown) == len(wanted) and all(h.startswith(w) for h, w in zip(shown, wanted, strict=True)), (
+        shown[:5],
+        len(shown),
+        len(wanted),
+    )
+    span = (drawn[-1][1] - drawn[0][1]) / 1000
+    nominal = (len(drawn) - 1) / fps
+    share = (cpu1 - cpu0) / (t1 - t0)
+    figures(
+        f"{label}: {len(drawn)} frames at {fps} fps in {span:.2f} s, nominal {nominal:.2f} s "
+        f"({span / nominal:.3f}x); server {cpu1 - cpu0:.3f} CPU s over {t1 - t0:.2f} s = {share:.4f} of a core"
+    )
+    assert span <= WITHIN[fps] * nominal
+    assert share < SERVER_CPU
+    app.final_view(60)
     app.assert_healthy()
 
 
-def test_every_fifth_iteration_then_replay_from_zero(app):
-    app.set_number("Show every n-th iteration", 5)
-    app.set_number("Frames per second", 30)
-    app.record_iterations()
-    app.click("Fit")
-    app.final_view(PLAYBACK_TIMEOUT_S)
-    last = last_iteration(app)
-    expected = [*range(0, last + 1, 5)]
-    if expected[-1] != last:
-        expected.append(last)
-    assert iterations(app) == expected
-    app.record_iterations()
-    app.click("Replay")
-    app.page.get_by_role("button", name="Skip to the end", exact=True).wait_for(timeout=30_000)
-    app.final_view(PLAYBACK_TIMEOUT_S)
-    drawn = iterations(app)
-    # the final view's scrub frame shows the last iteration before Replay starts at 0
-    assert drawn[drawn.index(0) :] == expected
-    app.assert_healthy()
+@pytest.mark.viewport(1280, 720)
+@pytest.mark.parametrize("fps", [8, 24])
+def test_a_default_fit_plays_every_iteration_in_order_at_its_rate_with_the_server_idle(
+    app, app_url, server_cpu, fps
+):
+    app.page.goto(f"{app_url}?fps={fps}")
+    app.idle()
+    play_and_measure(app, server_cpu, fps, False, f"default fit, 1280x720, {fps} fps")
+
+
+@pytest.mark.viewport(1280, 720)
+def test_half_steps_coloured_by_uncertainty_play_every_frame_at_24_fps(app, app_url, server_cpu):
+    app.page.goto(f"{app_url}?fps=24&half_steps=true&colour_by=uncertainty")
+    app.idle()
+    play_and_measure(app, server_cpu, 24, True, "E- and M-steps by uncertainty, 1280x720, 24 fps")
 
 
 def gaps_after(drawn: list[tuple[int, float]], start_ms: float) -> list[float]:
@@ -66,110 +116,103 @@ def gaps_after(drawn: list[tuple[int, float]], start_ms: float) -> list[float]:
     return [(b - a) / 1000 for a, b in itertools.pairwise(times)]
 
 
-def test_changing_fps_mid_playback_leaves_no_gap_and_the_rate_follows(app):
-    """1 -> 3 -> 1 frames a second: rates this machine's headless browser can draw (it
-    needs about 0.25 s a frame), so the gaps measure the playback's rule, not the browser.
-
-    Each phase waits for a number of frames drawn after the change (not for a fixed
-    iteration), so a change that reaches the server late still leaves gaps to measure.
-    """
-    app.set_number("Frames per second", 1)
+@pytest.mark.viewport(1280, 720)
+def test_a_speed_change_continues_from_the_frame_on_screen_at_the_new_rate(app, app_url, server_cpu):
+    """2 -> 24 frames a second in the player's own box (no server), then 24 -> 4 in the
+    sidebar (a rerun tells the player): the playback goes on from the frame on screen,
+    every frame drawn, each phase at its rate."""
+    app.page.goto(f"{app_url}?fps=2")
+    app.idle()
     app.record_iterations()
     app.click("Fit")
-    app.wait_drawn(4)
+    app.wait_drawn(3)
     raised_at = app.page.evaluate("performance.now()")
-    app.set_number("Frames per second", 3, settle=False)
-    app.wait_drawn(iterations(app)[-1] + 8)
+    cpu0 = server_cpu()
+    box = app.player.get_by_label("Frames per second")
+    box.fill("24")
+    box.press("Enter")
+    app.wait_drawn(iterations(app)[-1] + 30)
+    assert server_cpu() - cpu0 < 0.5  # the change and 30 frames: no rerun per frame
     lowered_at = app.page.evaluate("performance.now()")
-    app.set_number("Frames per second", 1, settle=False)
+    app.set_number("Frames per second", 4, settle=False)
     last_slow = iterations(app)[-1] + 8
     app.wait_drawn(last_slow)
-    app.click("Skip to the end")
+    app.press_player("Skip to the end")
     app.final_view(60)
     drawn = [d for d in app.drawn() if d[0] <= last_slow]
     shown = [i for i, _ in drawn]
-    assert shown == list(range(last_slow + 1)), shown
-    first_fast = min(t for _, t in drawn if t >= raised_at)
-    assert (first_fast - raised_at) / 1000 < 1.0 + 1 / 3  # the new rate within a second
-    fast = gaps_after([d for d in drawn if d[1] < lowered_at], raised_at + 1000)
+    assert shown[: last_slow + 1] == list(range(last_slow + 1)), shown
+    fast = gaps_after([d for d in drawn if d[1] < lowered_at], raised_at + 500)
     slow = gaps_after(drawn, lowered_at + 1500)
-    assert len(fast) >= 3 and len(slow) >= 3, (fast, slow)
-    assert 0.25 < statistics.median(fast) < 0.55, fast
-    assert 0.8 < statistics.median(slow) < 1.4, slow
-
-
-def test_changing_every_mid_playback_continues_from_the_nearest_frame(app):
-    app.set_number("Frames per second", 6)
-    app.record_iterations()
-    app.click("Fit")
-    app.wait_drawn(13)
-    app.set_number("Show every n-th iteration", 10, settle=False)
-    app.final_view(PLAYBACK_TIMEOUT_S)
-    last = last_iteration(app)
-    shown = iterations(app)
-    # one step at a time until the change, then by tens from the nearest frame at or
-    # before the iteration on screen when it came
-    j = next(i for i in range(len(shown) - 1) if shown[i + 1] != shown[i] + 1)
-    assert shown[: j + 1] == list(range(shown[j] + 1))
-    at_change, start = shown[j], shown[j + 1]
-    assert start == 10 * (at_change // 10) or (at_change % 10 == 0 and start == at_change + 10)
-    expected = [*range(start, last + 1, 10)]
-    if expected[-1] != last:
-        expected.append(last)
-    assert shown[j + 1 :] == expected
-
-
-def test_pause_step_and_resume_leave_no_gap(app):
-    app.set_number("Frames per second", 10)
-    app.record_iterations()
-    app.click("Fit")
-    app.wait_drawn(5)
-    app.page.locator("label").filter(has_text="Pause").first.click()
-    expect(app.page.get_by_test_id("stMain").get_by_role("switch")).not_to_be_checked(timeout=10_000)
-    app.idle()
-    paused_on = iterations(app)[-1]
-    app.click("Step forward")
-    app.wait_showing(paused_on + 1)
-    app.click("Step back")
-    app.wait_showing(paused_on)
-    app.page.locator("label").filter(has_text="Play").first.click()
-    app.final_view(PLAYBACK_TIMEOUT_S)
-    last = last_iteration(app)
-    shown = iterations(app)
-    back = shown.index(paused_on + 1) + 1  # the step back to paused_on
-    assert shown[:back] == list(range(paused_on + 2))
-    assert shown[back:] == list(range(paused_on, last + 1))
+    assert len(fast) >= 10 and len(slow) >= 3, (fast, slow)
+    figures(
+        f"speed change: median gap {statistics.median(fast):.3f} s at 24 fps, {statistics.median(slow):.3f} s at 4"
+    )
+    assert statistics.median(fast) < 1.3 / 24, fast
+    assert 0.2 < statistics.median(slow) < 0.35, slow
+    app.assert_healthy()
 
 
 @pytest.mark.viewport(1280, 720)
-def test_a_projector_sees_frame_strip_counter_and_controls_then_the_whole_final_view(app):
+def test_keys_and_the_scrub_move_the_frame_without_the_server(app, server_cpu):
+    """Space pauses and plays, Left and Right step, Home and End go to the ends; the
+    final view's slider scrubs; none of it reruns the page."""
     app.record_iterations()
     app.click("Fit")
-    charts = app.page.get_by_test_id("stVegaLiteChart")
     app.wait_drawn(3)
-    app.page.locator("label").filter(has_text="Pause").first.click()
-    app.idle()
-    app.shot("playback_1280x720")
-    inside = app.page.evaluate(
-        """() => {
-          // the frame (density, responsibilities, strip); the parameters' paths come after, below the fold
-          const boxes = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")].slice(0, 3)
-            // the controls shown (the buttons of closed expanders below are not)
-            .concat([...document.querySelectorAll("[data-testid='stMain'] [data-testid='stButton']")]
-              .filter(e => e.innerText.trim()))
-            .concat([...document.querySelectorAll("[data-testid='stMain'] [data-testid='stProgress']")])
-            .concat([...document.querySelectorAll("[data-testid='stMain'] [data-testid='stCheckbox']")]);
-          return boxes.map(e => { const r = e.getBoundingClientRect();
-            return [e.dataset.testid, r.top >= 0 && r.bottom <= innerHeight + 1 && r.right <= innerWidth + 1]; });
-        }"""
-    )
-    kinds = [k for k, _ in inside]
-    assert kinds.count("stVegaLiteChart") == 3 and kinds.count("stButton") >= 3, inside
-    assert all(ok for _, ok in inside), inside
-    app.click("Skip to the end")
+    player = app.player.locator("section.player")
+    player.focus()
+    player.press(" ")  # pause
+    frame = app.player_frame()
+    frame.wait_for_function("!window.player.playing", timeout=10_000)
+    on = iterations(app)[-1]
+    cpu0 = server_cpu()
+    player.press("ArrowRight")
+    app.wait_showing(on + 1)
+    player.press("ArrowLeft")
+    player.press("ArrowLeft")
+    app.wait_showing(on - 1)
+    player.press("Home")
+    app.wait_showing(0)
+    figures(f"keys: four frames stepped, server {server_cpu() - cpu0:.3f} CPU s")
+    assert server_cpu() - cpu0 < 0.2  # no rerun: a run of the page costs more
+    player.press(" ")  # play on from 0
+    app.wait_drawn(3)
+    player.press("End")  # the end: the final view
     app.final_view(60)
     app.idle()
-    expect(charts.first).to_be_visible()
+    last = last_iteration(app)
+    app.record_iterations()
+    slider = app.player.get_by_role("slider", name="Frame")
+    slider.fill("5")
+    app.wait_showing(5)
+    heading = app.player.locator(".heading")
+    assert heading.get_attribute("aria-live") == "polite"
+    assert heading.inner_text().startswith("Iteration 5: -LL = ")
+    assert app.player.locator(".counter").inner_text() == f"Frame 6 of {last + 1}: iteration 5 of {last}"
+    app.player.locator("section.player").press("End")
+    app.wait_showing(last)
+    app.assert_healthy()
+
+
+@pytest.mark.viewport(1280, 720)
+def test_a_projector_sees_heading_frame_and_controls_then_the_whole_final_view(app):
+    app.record_iterations()
+    app.click("Fit")
+    app.wait_drawn(3)
+    app.press_player("Pause")
+    app.shot("playback_1280x720")
+    frame_box = app.page.locator("iframe[title$='.player']").first.bounding_box()
+    inside = app.player_frame().evaluate(
+        """(top) => [...document.querySelectorAll('.controls, .heading, .view-top, .view-panel, .view-strip')]
+             .map(e => { const r = e.getBoundingClientRect();
+               return [e.className, top + r.top >= 0 && top + r.bottom <= 720 + 1, r.width > 100]; })""",
+        frame_box["y"] if frame_box else 0,
+    )
+    assert len(inside) == 5 and all(ok and wide for _, ok, wide in inside), inside
+    app.press_player("Skip to the end")
+    app.final_view(60)
+    app.idle()
     app.shot("final_1280x720")
     visible = app.page.evaluate(
         """() => {
@@ -185,9 +228,101 @@ def test_a_projector_sees_frame_strip_counter_and_controls_then_the_whole_final_
     assert "mixture densit" in titles and "weighted components" in titles
 
 
+@pytest.mark.viewport(1280, 720)
+def test_the_downloaded_html_plays_every_frame_offline(app, browser, tmp_path):
+    app.set_number("Show every n-th iteration", 10)
+    app.click("Fit")
+    app.player.locator(".heading").filter(has_text="Iteration").wait_for(timeout=60_000)
+    with app.page.expect_download() as info:
+        app.player.get_by_role("button", name="Download HTML").click()
+    path = tmp_path / "playback.html"
+    info.value.save_as(path)
+    html = path.read_text()
+    assert not re.search(r"""(src|href)=["']?https?:""", html)  # nothing fetched from elsewhere
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, offline=True)
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.player && document.querySelector('.heading').textContent", timeout=60_000)
+    page.evaluate(
+        """() => { window.__drawn = []; const h = document.querySelector('.heading');
+          new MutationObserver(() => window.__drawn.push(h.textContent))
+            .observe(h, {childList: true, characterData: true, subtree: true}); }"""
+    )
+    page.locator("section.player").press(" ")
+    page.wait_for_function(
+        "!window.player.playing && window.player.index === window.player.frames.length - 1", timeout=120_000
+    )
+    n_iter = page.evaluate("window.player.payload.n_iter")
+    shown = [int(re.match(r"Iteration (\d+):", h).group(1)) for h in page.evaluate("window.__drawn")]  # type: ignore[union-attr]
+    wanted = [*range(0, n_iter + 1, 10)]
+    if wanted[-1] != n_iter:
+        wanted.append(n_iter)
+    assert shown == wanted  # every 10th, as it was set when downloaded
+    page.screenshot(path=str(ARTIFACTS / "downloaded_html.png"))
+    assert errors == [] and all(r.split(":")[0] in ("file", "blob", "data") for r in requests), (
+        errors,
+        requests,
+    )
+    context.close()
+
+
+def webm_duration_and_size(page, data: bytes) -> tuple[float, int, int]:
+    """Decode a WebM in Chromium: its duration (s), and its width and height."""
+    page.set_content("<video muted></video>")
+    return tuple(
+        page.evaluate(
+            """async (b64) => {
+              const v = document.querySelector('video');
+              const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+              v.src = URL.createObjectURL(new Blob([bytes], {type: 'video/webm'}));
+              await new Promise((ok, no) => { v.onloadeddata = ok; v.onerror = () => no(v.error.message); });
+              // MediaRecorder writes no duration: seeking past the end makes the decoder find it
+              v.currentTime = 1e9;
+              await new Promise(ok => { v.ontimeupdate = () => { v.ontimeupdate = null; ok(); }; });
+              return [v.duration, v.videoWidth, v.videoHeight];
+            }""",
+            base64.b64encode(data).decode(),
+        )
+    )
+
+
+@pytest.mark.viewport(1280, 720)
+def test_record_video_saves_a_webm_of_the_playbacks_length(app, browser, tmp_path):
+    app.set_number("Show every n-th iteration", 10)
+    app.set_number("Frames per second", 6)
+    app.click("Fit")
+    app.player.locator(".heading").filter(has_text="Iteration").wait_for(timeout=60_000)
+    app.press_player("Pause")
+    with app.page.expect_download(timeout=120_000) as info:
+        app.player.get_by_role("button", name="Record video").click()
+    path = tmp_path / "playback.webm"
+    info.value.save_as(path)
+    assert info.value.suggested_filename.endswith(".webm")
+    data = path.read_bytes()
+    assert data[:4] == b"\x1a\x45\xdf\xa3" and b"webm" in data[:64]  # EBML, DocType webm
+    frames = app.player_frame().evaluate("window.player.frames.length")
+    page = browser.new_page()
+    duration, width, height = webm_duration_and_size(page, data)
+    page.close()
+    nominal = frames / 6  # each frame held a frame time, the last included
+    figures(
+        f"video: {frames} frames at 6 fps, {len(data) / 1000:.0f} KB, {duration:.2f} s "
+        f"(nominal {nominal:.2f} s), {width}x{height}"
+    )
+    assert 0.8 * nominal <= duration <= 1.5 * nominal + 0.5
+    assert width >= 600 and height >= 400
+    app.assert_healthy()
+
+
 @pytest.mark.viewport(390, 844)
-def test_on_a_phone_fit_closes_the_sidebar_and_the_legend_fits_the_screen(app):
+def test_on_a_phone_fit_closes_the_sidebar_and_the_playback_fits_the_screen(app):
     """On a phone the sidebar covers the page: Fit closes it so the playback is in view."""
+    from playwright.sync_api import expect
+
     sidebar = app.page.get_by_test_id("stSidebar")
     app.page.get_by_test_id("stExpandSidebarButton").click()
     expect(sidebar).to_have_attribute("data-collapsed", "false")
@@ -196,14 +331,8 @@ def test_on_a_phone_fit_closes_the_sidebar_and_the_legend_fits_the_screen(app):
     expect(sidebar).to_have_attribute("data-collapsed", "true", timeout=30_000)
     app.wait_drawn(2)
     app.shot("playback_390x844")
-    overflow = app.page.evaluate(
-        """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart'] svg g.role-legend")]
-             .map(e => e.getBoundingClientRect())
-             .filter(r => r.width > 0 && (r.left < 0 || r.right > innerWidth + 1))
-             .map(r => [r.left, r.right, innerWidth])"""
-    )
-    legends = app.page.locator("[data-testid='stVegaLiteChart'] svg g.role-legend").count()
-    assert legends >= 1 and overflow == [], overflow
+    widths = app.player_frame().evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert widths[0] <= widths[1] + 1, widths  # nothing wider than the screen
     app.assert_healthy()
 
 
@@ -244,4 +373,8 @@ def test_clicks_on_the_data_place_the_start_means_em_then_starts_from(app, app_u
     app.record_iterations()
     app.click("Fit")
     app.wait_drawn(0)
+    payload_means = app.player_frame().evaluate("window.player.payload.models.means[0]")
+    assert sorted(payload_means) == pytest.approx(
+        sorted(means), rel=1e-4
+    )  # EM starts where the clicks put it
     app.assert_healthy()

@@ -23,24 +23,45 @@ CHROMIUM_ARGS = [
 ]
 
 
-#: Records each new "Iteration i" heading drawn in a chart, in order, with its time.
-RECORD_ITERATIONS_JS = """
+#: The playback player's frame (a Streamlit component's iframe, titled by its name).
+PLAYER_FRAME = "iframe[title$='.player']"
+
+#: Records each new frame heading the player shows, in order, with the time (the page's
+#: clock, ms) it appeared: ``window.__drawn``, a list of [heading, time]. The heading
+#: changes once the frame's charts are drawn (emgmm/viz/player/player.js), so this is the
+#: sequence of frames a person saw. It follows the player into a new frame (the final view).
+RECORD_HEADINGS_JS = """
 () => {
   window.__drawn = [];
-  const pattern = /Iteration (\\d+): -LL = /;
-  const record = () => {
-    for (const t of document.querySelectorAll("[data-testid='stVegaLiteChart'] svg text")) {
-      const m = pattern.exec(t.textContent);
-      if (!m) continue;
-      const i = Number(m[1]);
+  const seen = new WeakSet();
+  const watch = (doc) => {
+    if (!doc || seen.has(doc)) return;
+    seen.add(doc);
+    const record = () => {
+      const h = doc.querySelector('.heading');
+      if (!h || !h.textContent) return;
       const d = window.__drawn;
-      if (!d.length || d[d.length - 1][0] !== i) d.push([i, performance.now()]);
-    }
+      if (!d.length || d[d.length - 1][0] !== h.textContent) d.push([h.textContent, performance.now()]);
+    };
+    new MutationObserver(record).observe(doc, {subtree: true, childList: true, characterData: true});
+    record();
   };
-  new MutationObserver(record).observe(document.body, {subtree: true, childList: true, characterData: true});
-  record();
+  const frames = new WeakSet();
+  const scan = () => document.querySelectorAll("PLAYER_FRAME").forEach((f) => {
+    watch(f.contentDocument);
+    if (!frames.has(f)) { frames.add(f); f.addEventListener('load', () => watch(f.contentDocument)); }
+  });
+  new MutationObserver(scan).observe(document.body, {subtree: true, childList: true});
+  scan();
 }
-"""
+""".replace("PLAYER_FRAME", PLAYER_FRAME)
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used, from /proc (Linux)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
