@@ -696,7 +696,8 @@ def downloads(history: pd.DataFrame, data: Data, values: Settings) -> None:
 def final_view(
     history: pd.DataFrame, data: Data, view: screens.DataView, y_max: float, values: Settings
 ) -> None:
-    """Fit against the data (and the truth when known), side by side, then scrubbing."""
+    """Fit against the data (and the truth when known), side by side, over the playback
+    (the scrub: the player, still on its last frame)."""
     status, replay_col, download_col = st.columns([3, 1, 3], vertical_alignment="center")
     with status:
         stop_message(history)
@@ -718,9 +719,6 @@ def final_view(
     right.altair_chart(components, width="stretch")
     final_table(fitted, data.true, health)
     st.subheader("Scrub through the iterations")
-    player(history, data, view, y_max, values)
-    goodness_of_fit(data, history, view)
-    uncertainty(data, history, view, values)
 
 
 def fit_health(data: Data, history: pd.DataFrame) -> pd.DataFrame:
@@ -1207,10 +1205,18 @@ if history is None:
         show(screens.data_screen(view))
 else:
     y_max = screens.y_ceiling(view, [*truth, model_at(history, 0), final_model(history)])
+    # The player keeps its place on the page whether the playback plays or the final view
+    # shows around it: a frame that moved would load again, its state lost.
+    above, playback, below = st.container(), st.container(), st.container()
     if st.session_state.shown.final:
-        final_view(history, data, view, y_max, values)
-    else:
+        with above:
+            final_view(history, data, view, y_max, values)
+    with playback:
         player(history, data, view, y_max, values)
+    if st.session_state.shown.final:
+        with below:
+            goodness_of_fit(data, history, view)
+            uncertainty(data, history, view, values)
 
 choose_k(data, values)
 explore_starts(data, values, view)

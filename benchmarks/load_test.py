@@ -39,7 +39,8 @@ import time
 
 from tests.support.browser import (
     CHROMIUM_ARGS,
-    RECORD_ITERATIONS_JS,
+    PLAYER_FRAME,
+    RECORD_HEADINGS_JS,
     chromium_path,
     free_port,
     rss_mib,
@@ -161,7 +162,7 @@ async def set_up(page, url: str, seed: int) -> None:
     await page.wait_for_selector(
         "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=SET_UP_TIMEOUT_S * 1000
     )
-    await page.evaluate(RECORD_ITERATIONS_JS)
+    await page.evaluate(RECORD_HEADINGS_JS)
 
 
 async def session(
@@ -194,7 +195,12 @@ async def session(
         final = page.get_by_text(FINAL).first
         await final.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
         elapsed = time.monotonic() - t0
-        drawn = await page.evaluate("window.__drawn")
+        # the player's headings ("Iteration i: ..."), each as the browser drew it
+        drawn = [
+            (int(m.group(1)), t)
+            for h, t in await page.evaluate("window.__drawn")
+            if (m := re.match(r"Iteration (\d+):", h))
+        ]
         found = re.search(r"(\d+) iteration", await final.inner_text())
         last = int(found.group(1)) if found else -1
         shown = [int(i) for i, _ in drawn]
@@ -284,8 +290,14 @@ async def heavy_session(browser, url: str, kind: str, upload_path: str) -> tuple
             await page.get_by_test_id("stSidebar").locator("input[type='file']").set_input_files(upload_path)
             await page.get_by_text(re.compile("column 'c")).first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
         await page.get_by_role("button", name="Fit", exact=True).click()
-        skip = page.get_by_role("button", name="Skip to the end", exact=True)
-        await page.get_by_text(FINAL).or_(skip).first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
+        skip = page.frame_locator(PLAYER_FRAME).first.get_by_role(
+            "button", name="Skip to the end", exact=True
+        )
+        await (
+            page.get_by_text(FINAL)
+            .or_(page.locator(PLAYER_FRAME))
+            .first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)
+        )
         with contextlib.suppress(Exception):
             await skip.click(timeout=5_000)
         await page.get_by_text(FINAL).first.wait_for(timeout=SESSION_TIMEOUT_S * 1000)

@@ -18,7 +18,8 @@ from playwright.sync_api import sync_playwright
 
 from tests.support.browser import (
     CHROMIUM_ARGS,
-    RECORD_ITERATIONS_JS,
+    PLAYER_FRAME,
+    RECORD_HEADINGS_JS,
     chromium_path,
     free_port,
     start_server,
@@ -40,17 +41,15 @@ def views(page, port: int) -> None:
     page.goto(f"http://127.0.0.1:{port}/?fps=4&half_steps=true&colour_by=uncertainty")
     page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)
     page.wait_for_selector(IDLE)
-    page.evaluate("() => { window.__steps = []; }")
     page.get_by_role("button", name="Fit", exact=True).click()
-    page.get_by_text(re.compile("Frame 1[0-9] of")).first.wait_for(timeout=60_000)
-    page.locator("label").filter(has_text="Pause").first.click()
-    page.wait_for_selector(IDLE)
-    if page.get_by_text(re.compile(r"E-step \d+ of")).count():
-        page.get_by_role("button", name="Step forward", exact=True).click()  # an M-step: the curves move
-        page.wait_for_selector(IDLE)
+    player = page.frame_locator(PLAYER_FRAME).first
+    player.get_by_text(re.compile("Frame 1[0-9] of")).first.wait_for(timeout=60_000)
+    player.get_by_role("button", name="Pause", exact=True).click()
+    if player.get_by_text(re.compile(r"E-step \d+ of")).count():
+        player.get_by_role("button", name="Step forward", exact=True).click()  # an M-step: the curves move
     page.wait_for_timeout(800)
     page.screenshot(path=str(DOCS / "screen_half_steps.png"))
-    page.get_by_role("button", name="Skip to the end", exact=True).click()
+    player.get_by_role("button", name="Skip to the end", exact=True).click()
     page.get_by_text(re.compile("Converged after|Stopped")).first.wait_for(timeout=60_000)
     page.wait_for_selector(IDLE)
     page.set_viewport_size({"width": 1280, "height": 1600})  # each analysis whole, drawn
@@ -92,14 +91,16 @@ def main() -> None:
             page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)
             page.wait_for_selector(IDLE)
             page.screenshot(path=str(DOCS / "screen_data.png"))
-            page.evaluate(RECORD_ITERATIONS_JS)
+            page.evaluate(RECORD_HEADINGS_JS)
             page.get_by_role("button", name="Fit", exact=True).click()
-            page.wait_for_function("window.__drawn.some(d => d[0] >= 6)", timeout=60_000)
-            page.locator("label").filter(has_text="Pause").first.click()
-            page.wait_for_selector(IDLE)
+            page.wait_for_function(
+                "window.__drawn.some(d => d[0].startsWith('Iteration 6:'))", timeout=60_000
+            )
+            player = page.frame_locator(PLAYER_FRAME).first
+            player.get_by_role("button", name="Pause", exact=True).click()
             page.wait_for_timeout(500)
             page.screenshot(path=str(DOCS / "screen_playback.png"))
-            page.get_by_role("button", name="Skip to the end", exact=True).click()
+            player.get_by_role("button", name="Skip to the end", exact=True).click()
             page.get_by_text(re.compile("Converged after|Stopped")).first.wait_for(timeout=60_000)
             page.wait_for_selector(IDLE)
             page.wait_for_timeout(1000)

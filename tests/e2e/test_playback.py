@@ -135,21 +135,28 @@ def test_a_speed_change_continues_from_the_frame_on_screen_at_the_new_rate(app, 
     assert server_cpu() - cpu0 < 0.5  # the change and 30 frames: no rerun per frame
     lowered_at = app.page.evaluate("performance.now()")
     app.set_number("Frames per second", 4, settle=False)
-    last_slow = iterations(app)[-1] + 8
+    last_slow = iterations(app)[-1] + 16
     app.wait_drawn(last_slow)
     app.press_player("Skip to the end")
     app.final_view(60)
-    drawn = [d for d in app.drawn() if d[0] <= last_slow]
+    everything = app.drawn()
+    drawn = [d for d in everything if d[0] <= last_slow]
     shown = [i for i, _ in drawn]
-    assert shown[: last_slow + 1] == list(range(last_slow + 1)), shown
+    assert shown == list(range(last_slow + 1)), [(i, round(t - lowered_at)) for i, t in everything]
     fast = gaps_after([d for d in drawn if d[1] < lowered_at], raised_at + 500)
-    slow = gaps_after(drawn, lowered_at + 1500)
-    assert len(fast) >= 10 and len(slow) >= 3, (fast, slow)
+    # the sidebar's change reaches the player through a rerun: from its first slow frame on
+    after = [t for _, t in drawn if t > lowered_at]
+    first_slow = next(b for a, b in itertools.pairwise(after) if b - a > 1000 / 8)
+    slow = gaps_after(drawn, first_slow)
+    assert len(fast) >= 10 and len(slow) >= 5, (fast, slow)
     figures(
-        f"speed change: median gap {statistics.median(fast):.3f} s at 24 fps, {statistics.median(slow):.3f} s at 4"
+        f"speed change: median gap {statistics.median(fast):.3f} s at 24 fps (the player's box), "
+        f"{statistics.median(slow):.3f} s at 4 (the sidebar's, in effect {(first_slow - lowered_at) / 1000:.2f} s "
+        "after the change)"
     )
     assert statistics.median(fast) < 1.3 / 24, fast
-    assert 0.2 < statistics.median(slow) < 0.35, slow
+    assert 0.24 < statistics.median(slow) < 0.3, slow
+    assert (first_slow - lowered_at) / 1000 < 3.0  # one rerun, not a restart
     app.assert_healthy()
 
 
@@ -184,7 +191,10 @@ def test_keys_and_the_scrub_move_the_frame_without_the_server(app, server_cpu):
     last = last_iteration(app)
     app.record_iterations()
     slider = app.player.get_by_role("slider", name="Frame")
-    slider.fill("5")
+    slider.focus()
+    slider.press("Home")  # the slider's own keys, as a person scrubs with a keyboard
+    for _ in range(5):
+        slider.press("ArrowRight")
     app.wait_showing(5)
     heading = app.player.locator(".heading")
     assert heading.get_attribute("aria-live") == "polite"

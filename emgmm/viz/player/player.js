@@ -333,15 +333,18 @@
         button("Replay", "replay", "replay"),
       ];
       this.heading = element("div", { class: "heading", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+      this.settings = element("div", { class: "settings" }, [
+        element("label", {}, [document.createTextNode("Frames per second "), this.fpsInput]),
+        element("label", {}, [document.createTextNode("Every n-th iteration "), this.everyInput]),
+        element("label", {}, [this.halfInput, document.createTextNode(" E- and M-steps")]),
+        element("label", {}, [document.createTextNode("Colour points by "), this.colourInput]),
+        element("span", { class: "gap" }), this.recordButton, exportButton,
+      ]);
+      this.caption = element("p", { class: "caption" });
+      // the controls, the heading and the frame first (a projector's 720 pixels hold them),
+      // the settings under the frame, the paths of the parameters last
       this.root = element("section", { class: "player", tabindex: "0", "aria-label": "Playback: Space plays or pauses, Left and Right step, Home and End go to the start and the end" }, [
         element("div", { class: "controls" }, [...this.transport, this.slider, this.counterText]),
-        element("div", { class: "settings" }, [
-          element("label", {}, [document.createTextNode("Frames per second "), this.fpsInput]),
-          element("label", {}, [document.createTextNode("Every n-th iteration "), this.everyInput]),
-          element("label", {}, [this.halfInput, document.createTextNode(" E- and M-steps")]),
-          element("label", {}, [document.createTextNode("Colour points by "), this.colourInput]),
-          element("span", { class: "gap" }), this.recordButton, exportButton,
-        ]),
         this.heading,
       ]);
       for (const row of this.payload.rows) {
@@ -351,9 +354,8 @@
           line.append(this.views[name].box);
         }
         this.root.append(line);
+        if (row.includes("strip")) this.root.append(this.caption, this.settings);
       }
-      this.caption = element("p", { class: "caption" });
-      this.root.append(this.caption);
       this.root.addEventListener("keydown", (e) => {
         const tag = e.target.tagName;
         if (tag === "INPUT" || tag === "SELECT") return; // the box's own keys
@@ -697,12 +699,14 @@
     let player = null;
     let seen = {};
     let seq = 0;
+    let rendered = false;
     const instance = Math.random().toString(36).slice(2); // a new player's reports are new
     const host = document.getElementById("player");
     const report = (value) =>
       send("streamlit:setComponentValue", { value: Object.assign(value, { id: instance + "-" + ++seq }), dataType: "json" });
     window.addEventListener("message", async (event) => {
       if (!event.data || event.data.type !== "streamlit:render") return;
+      rendered = true;
       const args = event.data.args;
       if (!player || args.payload.fit !== seen.fit || args.token !== seen.token) {
         if (player) player.pause();
@@ -716,9 +720,17 @@
         player.setSettings(args.settings, true);
       }
     });
-    new ResizeObserver(() => send("streamlit:setFrameHeight", { height: document.documentElement.scrollHeight }))
-      .observe(document.body);
-    send("streamlit:componentReady", { apiVersion: 1 });
+    const resized = () => send("streamlit:setFrameHeight", { height: document.documentElement.scrollHeight });
+    new ResizeObserver(resized).observe(document.body);
+    // Said again until the page answers: a frame that moves on the page (the playback into
+    // the final view) can load before Streamlit listens to it, and its first word is lost.
+    const ready = () => {
+      if (player || rendered) return;
+      send("streamlit:componentReady", { apiVersion: 1 });
+      resized();
+      setTimeout(ready, 500);
+    };
+    ready();
   }
 
   // ------------------------------------------------------------------ from a file
