@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from emgmm.app.parsing import parse_table
-from emgmm.app.weighting import weighted_values
+from emgmm.io.parsing import parse_table
+from emgmm.io.weighting import weighted_values
 
 
 def test_rows_with_a_bad_value_or_weight_are_dropped_and_the_rest_weighted():

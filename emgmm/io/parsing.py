@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from emgmm.app import cells, reading, sniff
-from emgmm.app.sniff import SEPARATORS
+from emgmm.io import cells, reading, sniff
+from emgmm.io.sniff import SEPARATORS
 
 __all__ = [
     "MAX_COLUMNS",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from emgmm.app.sniff import DECIMAL, THOUSANDS
+from emgmm.io.sniff import DECIMAL, THOUSANDS
 
 # kinds of a cell holding a comma
 THOUSANDS_ONLY, DECIMAL_ONLY, EITHER, NEITHER = 0, 1, 2, 3

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from emgmm.app import cells
-from emgmm.app.sniff import Layout, line_end
-from emgmm.app.text import count as plural  # one way to say "1 row", "1,204 rows"
+from emgmm.io import cells
+from emgmm.io.sniff import Layout, line_end
 
 #: Text decoded and split into lines at a time.
 CHUNK_BYTES = 1 << 20
@@ -24,6 +23,11 @@ CHUNK_CELLS = 500_000
 #: Separators of a list of numbers (a paste, or a file of one line), besides the comma.
 LIST_SEPARATORS = b" \t\r\n\x0b\x0c;"
 _CLOSE_QUOTE_HELP = "close it, or remove it, and upload the file again."
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 value', '2,000 values': the one way the readers and the page count things."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def rows_error(max_rows: int, unit: str = "rows") -> ValueError:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .parsing import ParsedTable, Values
-from .text import count as plural
+from .reading import plural
 
 #: The weight picker's choice for "each row once".
 NO_WEIGHTS = "(none: each row once)"
