@@ -1,0 +1,29 @@
+"""Issue 20's reader cases: each was refused with an internal message, misread or
+silently left out; each reads, or is refused with a message naming the line, the cell or
+the encoding and saying what to do."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from emgmm.io.parsing import column_values, parse_numbers, parse_table
+
+
+@pytest.mark.parametrize(
+    ("digit", "name"),
+    [("\uff17", "full-width"), ("\u0667", "Arabic-Indic"), ("\u06f7", "Eastern Arabic-Indic")],
+)
+def test_a_non_ascii_digit_among_many_numbers_reads_as_its_digit(digit, name):
+    rows = ["1.5"] * 100_000
+    rows[50_000] = f"1{digit}.25"  # 17.25 written with one digit of another script
+    table = parse_table(("v\n" + "\n".join(rows) + "\n").encode())
+    values = column_values(table, "v")
+    assert values.n_dropped == 0, name
+    assert values.x[50_000] == 17.25 and values.x.sum() == 99_999 * 1.5 + 17.25
+
+
+def test_full_width_and_arabic_indic_numbers_in_a_paste_and_a_comma_cell():
+    assert parse_numbers("\uff11\uff12, \u0663.\u0665").x.tolist() == [12.0, 3.5]
+    table = parse_table("a;b\n\u0661,\u0665;2\n3,0;4\n".encode())
+    np.testing.assert_array_equal(table.columns["a"], [1.5, 3.0])
