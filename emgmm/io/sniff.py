@@ -31,20 +31,21 @@ _TEXT_HELP = "upload a CSV or plain-text file (for a spreadsheet, save it as CSV
 def decode(content: bytes) -> bytes:
     """The content as UTF-8 bytes without a byte-order mark (no copy for UTF-8 input).
 
-    UTF-8 (with or without a BOM) and UTF-16 with a BOM are read as such; other 8-bit
-    text as Windows-1252 or Latin-1.
+    UTF-8 (with or without a BOM), UTF-32 and UTF-16 with a BOM, and UTF-16 without one
+    (told by its zero bytes) are read as such; other 8-bit text as Windows-1252 or Latin-1.
     """
+    head = content[:8192]
     if content.startswith(codecs.BOM_UTF8):
         data = content[len(codecs.BOM_UTF8) :]
         _check_utf8(data)
+    # UTF-32's little-endian mark (FF FE 00 00) starts with UTF-16's (FF FE): test it first
+    elif content.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        data = _transcode(content, "utf-32", "UTF-32")
     elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            data = content.decode("utf-16").encode("utf-8")
-        except UnicodeError:
-            raise ValueError(
-                "This file starts like UTF-16 text but is damaged: save it again as CSV (UTF-8)."
-            ) from None
-    elif b"\x00" in content[:8192]:
+        data = _transcode(content, "utf-16", "UTF-16")
+    elif order := _utf16_without_bom(head):
+        data = _transcode(content, order, "UTF-16")
+    elif b"\x00" in head:
         raise ValueError(f"This file holds binary data, not text: {_TEXT_HELP}")
     elif content.isascii():
         data = content
@@ -53,6 +54,32 @@ def decode(content: bytes) -> bytes:
     if not _NOT_SPACE.search(data):
         raise ValueError("The file is empty: upload a CSV file with a column of numbers.")
     return data
+
+
+def _transcode(content: bytes, codec: str, name: str) -> bytes:
+    try:
+        return content.decode(codec).encode("utf-8")
+    except UnicodeError as err:
+        where = f" (at byte {err.start:,})" if isinstance(err, UnicodeDecodeError) else ""
+        raise ValueError(
+            f"This file starts like {name} text but is damaged{where}: save it again as CSV (UTF-8)."
+        ) from None
+
+
+def _utf16_without_bom(head: bytes) -> str:
+    """ "utf-16-le" or "utf-16-be" when the first bytes are text of two bytes a character
+    without a byte-order mark, else "". Numbers, separators and most names are ASCII, so in
+    UTF-16 one byte of each pair is zero (the high one: second in little-endian, first in
+    big-endian), and the other never is; binary data has its zeros anywhere."""
+    n = len(head) // 2
+    if n < 2:
+        return ""
+    even, odd = head[0 : 2 * n : 2], head[1 : 2 * n : 2]
+    if odd.count(0) >= 0.4 * n and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) >= 0.4 * n and odd.count(0) == 0:
+        return "utf-16-be"
+    return ""
 
 
 def _is_utf8(content: bytes) -> bool:

@@ -4,6 +4,8 @@ the encoding and saying what to do."""
 
 from __future__ import annotations
 
+import codecs
+
 import numpy as np
 import pytest
 
@@ -27,3 +29,27 @@ def test_full_width_and_arabic_indic_numbers_in_a_paste_and_a_comma_cell():
     assert parse_numbers("\uff11\uff12, \u0663.\u0665").x.tolist() == [12.0, 3.5]
     table = parse_table("a;b\n\u0661,\u0665;2\n3,0;4\n".encode())
     np.testing.assert_array_equal(table.columns["a"], [1.5, 3.0])
+
+
+@pytest.mark.parametrize("byte_order", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_as_utf16(byte_order):
+    table = parse_table("x;y\n1,5;2\n2,5;3\n".encode(byte_order))
+    np.testing.assert_array_equal(table.columns["x"], [1.5, 2.5])
+
+
+def test_binary_content_with_zero_bytes_is_still_refused_as_binary():
+    with pytest.raises(ValueError, match="binary data, not text"):
+        parse_table(bytes(range(256)) * 8)
+
+
+@pytest.mark.parametrize(
+    ("bom", "encoding"), [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")]
+)
+def test_a_utf32_byte_order_mark_reads_as_utf32(bom, encoding):
+    table = parse_table(bom + "v\n1.5\n\u20ac\n2\n".encode(encoding))
+    np.testing.assert_array_equal(table.columns["v"], [1.5, np.nan, 2.0])
+
+
+def test_a_damaged_utf32_file_names_its_encoding():
+    with pytest.raises(ValueError, match=r"UTF-32 text but is damaged \(at byte 8\): save it again as CSV"):
+        parse_table(codecs.BOM_UTF32_LE + b"\x31\x00\x00\x00\xff\xff\xff\xff\n\x00\x00\x00")
