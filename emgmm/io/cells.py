@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from emgmm.io.sniff import DECIMAL, THOUSANDS
+from emgmm.io.sniff import DECIMAL, SPACE_GROUPED, THOUSANDS
 
 # kinds of a cell holding a comma
 THOUSANDS_ONLY, DECIMAL_ONLY, EITHER, NEITHER = 0, 1, 2, 3
@@ -90,8 +90,13 @@ def convert(column: pd.Series, offset: int = 0) -> Cells:
     text = column.astype("str").str.strip(_STRIP)
     other = ~text.str.isascii().to_numpy(dtype=bool, na_value=True) & text.notna().to_numpy()
     if other.any():  # rare: a Python loop over these cells only
-        text = text.copy()
         text[other] = text[other].map(_ascii_digits)
+    # thousands grouped by spaces (NFKC made the no-break ones plain): "1 250,5" is "1250,5"
+    spaced = text.str.contains(" ", regex=False).to_numpy(dtype=bool, na_value=False)
+    if spaced.any():
+        grouped = text[spaced].str.fullmatch(SPACE_GROUPED).to_numpy(dtype=bool, na_value=False)
+        rows = np.flatnonzero(spaced)[grouped]
+        text.iloc[rows] = text.iloc[rows].str.replace(" ", "", regex=False)
     comma = text.str.contains(",", regex=False).to_numpy(dtype=bool, na_value=False)
     if not comma.any():
         return Cells(_numbers(text))

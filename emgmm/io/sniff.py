@@ -23,7 +23,11 @@ MISSING = frozenset({"", "-", "na", "n/a", "nan", "null", "none", "#n/a"})
 THOUSANDS = r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?"
 #: A comma as decimal mark: 2,5 or 0,125.
 DECIMAL = r"[+-]?\d+,\d+"
-_COMMA_NUMBER = re.compile(f"{THOUSANDS}|{DECIMAL}")
+#: Spaces people group digits with: space, no-break space, narrow no-break space (French).
+GROUP_SPACES = " \u00a0\u202f"
+#: Thousands grouped by spaces, with a decimal point or comma: 1 250, 12 000 000,5.
+SPACE_GROUPED = rf"[+-]?[1-9]\d{{0,2}}(?:[{GROUP_SPACES}]\d{{3}})+(?:[.,]\d+)?"
+_COMMA_NUMBER = re.compile(f"{THOUSANDS}|{DECIMAL}|{SPACE_GROUPED}")
 _NOT_SPACE = re.compile(rb"\S")
 _TEXT_HELP = "upload a CSV or plain-text file (for a spreadsheet, save it as CSV UTF-8 first)."
 

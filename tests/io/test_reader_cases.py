@@ -53,3 +53,18 @@ def test_a_utf32_byte_order_mark_reads_as_utf32(bom, encoding):
 def test_a_damaged_utf32_file_names_its_encoding():
     with pytest.raises(ValueError, match=r"UTF-32 text but is damaged \(at byte 8\): save it again as CSV"):
         parse_table(codecs.BOM_UTF32_LE + b"\x31\x00\x00\x00\xff\xff\xff\xff\n\x00\x00\x00")
+
+
+@pytest.mark.parametrize("group", [" ", "\u00a0", "\u202f"])
+def test_french_numbers_with_grouped_thousands_in_a_semicolon_file(group):
+    content = f"poids;n\n1{group}250,5;3\n980,25;4\n12{group}000;1\n".encode()
+    table = parse_table(content)
+    values = column_values(table, "poids")
+    np.testing.assert_array_equal(values.x, [1250.5, 980.25, 12000.0])
+    assert values.n_dropped == 0 and "decimal commas" in values.read_as
+
+
+def test_french_numbers_only_in_the_first_lines_still_make_a_numeric_column():
+    table = parse_table("a;b\n1\u202f250,5;x\n2\u202f000,25;y\n".encode())
+    assert list(table.columns) == ["a"]
+    np.testing.assert_array_equal(table.columns["a"], [1250.5, 2000.25])
