@@ -101,8 +101,8 @@ class Values:
 
 
 def parse_table(content: bytes, max_rows: int = MAX_ROWS) -> ParsedTable:
-    """Parse CSV bytes: comma, semicolon or tab separated, header optional, UTF-8 or UTF-16
-    (with a byte-order mark) or 8-bit text, any line ends.
+    """Parse CSV bytes: comma, semicolon or tab separated (or as Excel's first line
+    ``sep=;`` says), header optional, UTF-8, UTF-16, UTF-32 or 8-bit text, any line ends.
 
     Numbers may hold commas: decimal commas ("1,5" in a semicolon-separated file, or in a
     file of one column) and thousands separators ("1,250", quoted in a comma-separated
@@ -121,13 +121,13 @@ def parse_table(content: bytes, max_rows: int = MAX_ROWS) -> ParsedTable:
             f"The file is {len(content) / 2**20:.0f} MB; at most {MAX_UPLOAD_BYTES // 2**20} MB can be read: "
             "keep the column to fit, or a random sample of the rows."
         )
-    data = sniff.decode(content)
+    declared, data = sniff.declared_separator(sniff.decode(content))
     if not sniff.first_line(data)[2]:
         values, n_total, how = _number_list(data, max_rows, "file")
         name = "column 1"
         return ParsedTable({name: values}, n_total, "", False, "value", {name: how} if how else {})
     _check_lines(data, max_rows)
-    shape = sniff.layout(data, MAX_COLUMNS)
+    shape = sniff.layout(data, MAX_COLUMNS, declared)
     if not shape.numeric:
         raise ValueError(_NO_COLUMN)
     remarks: tuple[str, ...] = ()

@@ -29,6 +29,8 @@ GROUP_SPACES = " \u00a0\u202f"
 SPACE_GROUPED = rf"[+-]?[1-9]\d{{0,2}}(?:[{GROUP_SPACES}]\d{{3}})+(?:[.,]\d+)?"
 _COMMA_NUMBER = re.compile(f"{THOUSANDS}|{DECIMAL}|{SPACE_GROUPED}")
 _NOT_SPACE = re.compile(rb"\S")
+#: Excel's first line naming the separator: sep=; (sometimes quoted).
+_SEP_LINE = re.compile(rb'"?sep=([^"\r\n])"?', re.IGNORECASE)
 _TEXT_HELP = "upload a CSV or plain-text file (for a spreadsheet, save it as CSV UTF-8 first)."
 
 
@@ -157,8 +159,19 @@ def first_line(data: bytes) -> tuple[int, int, bool]:
     return start, end, _NOT_SPACE.search(data, end) is not None
 
 
-def layout(data: bytes, max_columns: int) -> Layout:
-    """The separator, header and numeric columns of a file with at least two lines.
+def declared_separator(data: bytes) -> tuple[str, bytes]:
+    """The separator named by Excel's first line ``sep=;``, and the data with that line
+    left blank (so lines keep their numbers in messages); "" and the data if there is none."""
+    start, end, _ = first_line(data)
+    found = _SEP_LINE.fullmatch(data, start, end)
+    if not found:
+        return "", data
+    return found[1].decode(), data[:start] + data[end:]
+
+
+def layout(data: bytes, max_columns: int, separator: str = "") -> Layout:
+    """The separator (``separator`` if the file declares one), header and numeric columns
+    of a file with at least two lines.
 
     Raises
     ------
@@ -173,12 +186,12 @@ def layout(data: bytes, max_columns: int) -> Layout:
     # the first lines: at least two, at most about 1 MB past the first
     cut = min(line_end(data, max(end + 1, start + HEAD_BYTES)), end + 16 * HEAD_BYTES)
     head = data[start:cut].decode("utf-8", errors="replace")
-    rows = {sep: _rows(head, sep) for sep in SEPARATORS}
-    sep = _separator(rows, head)
+    rows = {sep: _rows(head, sep) for sep in {*SEPARATORS, separator or ","}}
+    sep = separator or _separator(rows, head)
     lines = rows[sep or ","]
     has_header = not any(is_number_like(cell) for cell in lines[0] if cell.strip())
     body = lines[1:] if has_header else lines
-    if sep and not has_header and _one_column_with_commas(sep, head, lines):
+    if sep and not (has_header or separator) and _one_column_with_commas(sep, head, lines):
         sep = ""
     if not sep:
         width = 1

@@ -68,3 +68,15 @@ def test_french_numbers_only_in_the_first_lines_still_make_a_numeric_column():
     table = parse_table("a;b\n1\u202f250,5;x\n2\u202f000,25;y\n".encode())
     assert list(table.columns) == ["a"]
     np.testing.assert_array_equal(table.columns["a"], [1250.5, 2000.25])
+
+
+@pytest.mark.parametrize("line", ["sep=;", '"sep=;"', "sep=\t"])
+def test_excels_sep_line_sets_the_separator_and_is_not_the_header(line):
+    sep = line.strip('"')[-1]
+    content = f"{line}\r\nheight{sep}weight\r\n1,5{sep}60\r\n2,5{sep}70\r\nx{sep}y{sep}z\r\n".encode()
+    with pytest.raises(ValueError, match=r"Line 5 has 3 fields but the header has 2"):
+        parse_table(content)  # lines counted as in the file, the sep= line included
+    table = parse_table(content.rsplit(b"x", 1)[0])
+    assert table.separator == sep and table.has_header
+    np.testing.assert_array_equal(table.columns["height"], [1.5, 2.5])
+    np.testing.assert_array_equal(table.columns["weight"], [60.0, 70.0])
