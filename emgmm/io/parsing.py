@@ -69,6 +69,9 @@ class ParsedTable:
         For a column whose numbers hold commas, how they were read.
     remarks : tuple of str
         Malformed rows, e.g. "2 rows have fewer fields than the header (lines 4, 9)".
+    negatives : dict of str to (int, float)
+        For a column holding a number below 0, the line of the first and that number
+        (which a column of counts cannot hold).
     """
 
     columns: dict[str, np.ndarray] = field(default_factory=dict)
@@ -78,6 +81,7 @@ class ParsedTable:
     unit: str = "row"
     read_as: dict[str, str] = field(default_factory=dict)
     remarks: tuple[str, ...] = ()
+    negatives: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,8 @@ def parse_table(content: bytes, max_rows: int = MAX_ROWS) -> ParsedTable:
                 read_as[name] = note
     if not columns:
         raise ValueError(_NO_COLUMN)
-    return ParsedTable(columns, n_rows, shape.separator, shape.has_header, "row", read_as, remarks)
+    negatives = reading.first_negatives(data, shape, columns)
+    return ParsedTable(columns, n_rows, shape.separator, shape.has_header, "row", read_as, remarks, negatives)
 
 
 def _check_lines(data: bytes, max_rows: int) -> None:

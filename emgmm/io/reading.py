@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from emgmm.io import cells
@@ -128,6 +129,19 @@ def line_numbers(data: bytes, sep: str, has_header: bool, rows: Sequence[int]) -
             if len(found) == len(wanted):
                 break
     return found
+
+
+def first_negatives(
+    data: bytes, shape: Layout, columns: dict[str, np.ndarray]
+) -> dict[str, tuple[int, float]]:
+    """For each column holding a number below 0 (which a column of counts cannot hold), the
+    line of the first one and that number; the lines are found in one pass that stops there."""
+    first = {name: int(np.argmax(values < 0)) for name, values in columns.items() if (values < 0).any()}
+    if not first:
+        return {}
+    sep = "" if shape.one_column else shape.separator
+    lines = line_numbers(data, sep, shape.has_header, list(first.values()))
+    return {name: (lines.get(row, row + 1), float(columns[name][row])) for name, row in first.items()}
 
 
 def _absent(data: bytes) -> str:

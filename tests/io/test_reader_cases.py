@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from emgmm.io.parsing import column_values, parse_numbers, parse_table
+from emgmm.io.weighting import weighted_values
 
 
 @pytest.mark.parametrize(
@@ -80,3 +81,14 @@ def test_excels_sep_line_sets_the_separator_and_is_not_the_header(line):
     assert table.separator == sep and table.has_header
     np.testing.assert_array_equal(table.columns["height"], [1.5, 2.5])
     np.testing.assert_array_equal(table.columns["weight"], [60.0, 70.0])
+
+
+def test_a_negative_count_is_refused_naming_its_line():
+    table = parse_table(b"v,count\n1,3\n\n2,1\n-5,2\n3,-1\n4,2\n")
+    with pytest.raises(ValueError, match=r"Line 6 has a count of -1 in 'count': counts cannot be negative"):
+        weighted_values(table, "v", "count")
+
+
+def test_negative_values_are_fine_beside_non_negative_counts():
+    table = parse_table(b"v,count\n-1,3\n-2.5,1\n")
+    np.testing.assert_array_equal(weighted_values(table, "v", "count").weights, [3.0, 1.0])
