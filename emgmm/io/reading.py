@@ -49,6 +49,19 @@ def fields_error(line: int, n_fields: int, width: int, has_header: bool, n_lines
     )
 
 
+def csv_error(line: int, err: csv.Error) -> ValueError:
+    """The csv module's refusal of the row starting at ``line``, in words: a cell over its
+    size limit (into which a quote that never closes also runs), or a character it refuses."""
+    if "field limit" in str(err):
+        return ValueError(
+            f'Line {line:,} has a cell of more than {csv.field_size_limit():,} characters (or a quote (") '
+            "opened there never closes): shorten the cell, or close the quote, and upload the file again."
+        )
+    return ValueError(
+        f"Line {line:,} could not be read as CSV ({err}): correct it, or save the file again as CSV."
+    )
+
+
 @dataclass(frozen=True)
 class Census:
     """The rows of a file with a separator: how many, and those shorter than the header."""
@@ -83,28 +96,33 @@ def census(data: bytes, shape: Layout, max_rows: int) -> Census:
     reader = csv.reader(_lines(data, sep, width, has_header), delimiter=sep)
     header_pending, n_rows, n_short, extra, n_extra = has_header, 0, 0, (0, 0), 0
     short: list[int] = []
-    for row in reader:
-        n = len(row)
-        if n == width and (n > 1 or row[0].strip()) and not header_pending:
+    last = 0  # the line the previous row ended on: a row the csv module refuses starts after it
+    try:
+        for row in reader:
+            last = reader.line_num
+            n = len(row)
+            if n == width and (n > 1 or row[0].strip()) and not header_pending:
+                n_rows += 1
+                if n_rows > max_rows:
+                    raise rows_error(max_rows)
+                continue
+            if n <= 1 and (not row or not row[0].strip()):
+                continue  # a blank line, as pandas skips it
+            if header_pending:
+                header_pending = False
+                continue
             n_rows += 1
             if n_rows > max_rows:
                 raise rows_error(max_rows)
-            continue
-        if n <= 1 and (not row or not row[0].strip()):
-            continue  # a blank line, as pandas skips it
-        if header_pending:
-            header_pending = False
-            continue
-        n_rows += 1
-        if n_rows > max_rows:
-            raise rows_error(max_rows)
-        if n < width:
-            n_short += 1
-            if len(short) < 5:
-                short.append(reader.line_num)
-        elif n > width and any(cell.strip() for cell in row[width:]):
-            n_extra += 1
-            extra = extra if n_extra > 1 else (reader.line_num, n)
+            if n < width:
+                n_short += 1
+                if len(short) < 5:
+                    short.append(last)
+            elif n > width and any(cell.strip() for cell in row[width:]):
+                n_extra += 1
+                extra = extra if n_extra > 1 else (last, n)
+    except csv.Error as err:
+        raise csv_error(last + 1, err) from None
     if n_extra:
         raise fields_error(extra[0], extra[1], width, has_header, n_extra)
     if not n_short:
@@ -120,14 +138,19 @@ def line_numbers(data: bytes, sep: str, has_header: bool, rows: Sequence[int]) -
     """The line of each data row (numbered from 0, as pandas counts them) in ``rows``."""
     wanted, found, row_index = set(rows), {}, -1 - int(has_header)
     reader = csv.reader(_lines(data, sep or "\x1f"), delimiter=sep or "\x1f")
-    for row in reader:
-        if len(row) <= 1 and (not row or not row[0].strip()):
-            continue
-        row_index += 1
-        if row_index in wanted:
-            found[row_index] = reader.line_num
-            if len(found) == len(wanted):
-                break
+    last = 0
+    try:
+        for row in reader:
+            last = reader.line_num
+            if len(row) <= 1 and (not row or not row[0].strip()):
+                continue
+            row_index += 1
+            if row_index in wanted:
+                found[row_index] = last
+                if len(found) == len(wanted):
+                    break
+    except csv.Error as err:
+        raise csv_error(last + 1, err) from None
     return found
 
 

@@ -217,12 +217,15 @@ def _check_columns(width: int, max_columns: int) -> None:
 
 def _rows(head: str, sep: str) -> list[list[str]]:
     reader = csv.reader(io.StringIO(head, newline=""), delimiter=sep)
-    rows = []
-    for row in reader:
-        if len(row) > 1 or (row and row[0].strip()):
-            rows.append(row)
-            if len(rows) == HEAD_LINES:
-                break
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            if len(row) > 1 or (row and row[0].strip()):
+                rows.append(row)
+                if len(rows) == HEAD_LINES:
+                    break
+    except csv.Error:  # e.g. a cell over csv's size limit: the rows before it say enough here,
+        pass  # and the pass over the whole file names its line
     return rows
 
 

@@ -5,6 +5,7 @@ the encoding and saying what to do."""
 from __future__ import annotations
 
 import codecs
+import csv
 
 import numpy as np
 import pytest
@@ -92,3 +93,12 @@ def test_a_negative_count_is_refused_naming_its_line():
 def test_negative_values_are_fine_beside_non_negative_counts():
     table = parse_table(b"v,count\n-1,3\n-2.5,1\n")
     np.testing.assert_array_equal(weighted_values(table, "v", "count").weights, [3.0, 1.0])
+
+
+@pytest.mark.parametrize(("n_rows", "row"), [(2, 1), (40_000, 30_000)])  # in the first lines, or past them
+def test_a_cell_over_the_csv_field_limit_is_a_message_naming_its_line(n_rows, row):
+    rows = ["1,x"] * n_rows
+    rows[row] = "2," + "a" * (csv.field_size_limit() + 10)
+    content = ("v,note\n" + "\n".join(rows) + "\n").encode()
+    with pytest.raises(ValueError, match=rf"Line {row + 2:,} has a cell of more than 131,072 characters"):
+        parse_table(content)
