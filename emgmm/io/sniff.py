@@ -31,6 +31,7 @@ _COMMA_NUMBER = re.compile(f"{THOUSANDS}|{DECIMAL}|{SPACE_GROUPED}")
 _NOT_SPACE = re.compile(rb"\S")
 #: Excel's first line naming the separator: sep=; (sometimes quoted).
 _SEP_LINE = re.compile(rb'"?sep=([^"\r\n])"?', re.IGNORECASE)
+_EMPTY = "The file is empty: upload a CSV file with a column of numbers."
 _TEXT_HELP = "upload a CSV or plain-text file (for a spreadsheet, save it as CSV UTF-8 first)."
 
 
@@ -58,7 +59,7 @@ def decode(content: bytes) -> bytes:
     else:
         data = content if _is_utf8(content) else _from_8bit(content)
     if not _NOT_SPACE.search(data):
-        raise ValueError("The file is empty: upload a CSV file with a column of numbers.")
+        raise ValueError(_EMPTY)
     return data
 
 
@@ -189,6 +190,8 @@ def layout(data: bytes, max_columns: int, separator: str = "") -> Layout:
     rows = {sep: _rows(head, sep) for sep in {*SEPARATORS, separator or ","}}
     sep = separator or _separator(rows, head)
     lines = rows[sep or ","]
+    if not lines:  # only spaces the bytes' test took for text: no-break, ideographic, ...
+        raise ValueError(_EMPTY)
     has_header = not any(is_number_like(cell) for cell in lines[0] if cell.strip())
     body = lines[1:] if has_header else lines
     if sep and not (has_header or separator) and _one_column_with_commas(sep, head, lines):

@@ -102,3 +102,9 @@ def test_a_cell_over_the_csv_field_limit_is_a_message_naming_its_line(n_rows, ro
     content = ("v,note\n" + "\n".join(rows) + "\n").encode()
     with pytest.raises(ValueError, match=rf"Line {row + 2:,} has a cell of more than 131,072 characters"):
         parse_table(content)
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u3000"])
+def test_a_file_of_unicode_spaces_is_empty_not_an_index_error(space):
+    with pytest.raises(ValueError, match="The file is empty: upload a CSV file"):
+        parse_table(f"{space}\n\n{space}{space}\n".encode())
