@@ -1,6 +1,7 @@
 """Reading people's numbers: uploaded files, pasted text, a count column, numbers typed in
-a box. Engine level (numpy, pandas, the standard library): the page, the command line and
-the Dask backend read user data through here, so a file reads the same everywhere.
+a box. Engine level (numpy, pandas, the standard library), so that every reader of user
+data can share it: the page does; the command line's ``classify`` and the Dask backend's
+``read_column`` still read CSV with pandas' own rules.
 
 Text is parsed, never executed or unpickled. A refusal is a ``ValueError`` whose message
 is for the person who gave the data: it names the line, the cell or the encoding and says
