@@ -22,16 +22,17 @@ import streamlit.components.v1 as components
 
 import emgmm.app
 from emgmm import datasets, goodness, selection
-from emgmm.app import custom, exports, parsing, settings, text
+from emgmm.app import custom, exports, settings, text
 from emgmm.app.cache import BoundedStore
 from emgmm.app.links import DATA_PARAM, decode_paste, encode_paste
 from emgmm.app.settings import CUSTOM, Settings
 from emgmm.app.text import COLOUR_LABELS, EXAMPLE_TEXT, INIT_LABELS, MATCH_LABELS, SOURCE_LABELS
-from emgmm.app.weighting import NO_WEIGHTS, weighted_values
 from emgmm.bootstrap import KINDS, bootstrap
 from emgmm.degeneracy import MIN_EFFECTIVE_POINTS, component_health
 from emgmm.em import fit_em, fit_starts
 from emgmm.history import final_model, model_at
+from emgmm.io import parsing
+from emgmm.io.weighting import NO_WEIGHTS, weighted_values
 from emgmm.lrt import bootstrap_lrt
 from emgmm.matching import match_components
 from emgmm.model import GMM

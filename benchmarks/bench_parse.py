@@ -176,7 +176,7 @@ def _reset_peak() -> bool:
 
 def child(path: str, kind: str) -> dict[str, Any]:
     """Parse one input in this process; the measurements as a dict."""
-    from emgmm.app import parsing
+    from emgmm.io import parsing
 
     parsing.parse_table(b"v\n1.5\n2,5\n")  # warm up imports and pandas' parser
     content = Path(path).read_bytes()

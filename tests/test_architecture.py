@@ -1,14 +1,15 @@
 """The layers, read from the imports: engine <- presentation <- dashboard support <- page.
 
-- the engine (``emgmm`` and its modules, not its sub-packages): numpy, scipy, pandas and
-  the standard library only;
+- the engine (``emgmm`` and its modules, and ``emgmm.io``, the one reader of user data):
+  numpy, scipy, pandas and the standard library only;
 - presentation (``emgmm.viz``): adds altair, never streamlit;
 - dashboard support (``emgmm.app``): pure logic for the page, never streamlit;
-- the Dask backend and the command line (``emgmm.dask``, ``emgmm.cli``): add dask and
-  distributed, imported only when a file fit runs, never by the engine;
+- the Dask backend and the command line (``emgmm.dask``, ``emgmm.cli``, ``emgmm.console``):
+  add dask and distributed, imported only when a file fit runs, never by the engine;
 - the page (``streamlit_app.py``): the only importer of streamlit.
 
-Each layer imports only from its own layer and those below it.
+Each layer imports only from its own layer and those below it, and no module imports
+itself through others (no import cycle), even inside a function.
 """
 
 from __future__ import annotations
@@ -56,25 +57,35 @@ def layer_of(module: str) -> int:
         return VIZ
     if len(parts) > 1 and parts[1] == "app":
         return APP
-    if len(parts) > 1 and parts[1] in ("dask", "cli", "__main__"):
+    if len(parts) > 1 and parts[1] in ("dask", "cli", "console", "__main__"):
         return DASK
     return ENGINE
 
 
-def imported(module: str, source: str) -> list[str]:
-    """Absolute names of what ``source`` (the text of ``module``) imports."""
+def imports(module: str, source: str) -> list[tuple[str, list[str], bool]]:
+    """What ``source`` (the text of ``module``) imports: each absolute module name, the
+    names taken from it ("from x import a, b"; none for "import x"), and whether the
+    statement names no module ("from . import charts": each name is a module)."""
     package = module.split(".") if module.endswith("__init__") else module.split(".")[:-1]
     package = [p for p in package if p != "__init__"]
-    names = []
+    found: list[tuple[str, list[str], bool]] = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            names += [a.name for a in node.names]
+            found += [(a.name, [], False) for a in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = package[: len(package) - node.level + 1] if node.level else []
             target = ".".join([*base, node.module] if node.module else base)
-            names.append(target)
-            if not node.module:  # "from . import charts": each name is a module
-                names += [f"{target}.{a.name}" for a in node.names]
+            found.append((target, [a.name for a in node.names], not node.module))
+    return found
+
+
+def imported(module: str, source: str) -> list[str]:
+    """Absolute names of what ``source`` (the text of ``module``) imports."""
+    names = []
+    for target, taken, bare in imports(module, source):
+        names.append(target)
+        if bare:
+            names += [f"{target}.{name}" for name in taken]
     return names
 
 
@@ -103,6 +114,82 @@ def project_modules() -> dict[str, str]:
     return modules
 
 
+def import_graph(modules: dict[str, str]) -> dict[str, set[str]]:
+    """Each project module and the project modules it imports: "from package import name"
+    counts the module ``name`` when it is one (its package is loaded for any of its modules,
+    so that is no edge of its own), else the package (by its ``__init__``)."""
+
+    def resolve(name: str) -> str | None:
+        if name in modules:
+            return name
+        return f"{name}.__init__" if f"{name}.__init__" in modules else None
+
+    graph: dict[str, set[str]] = {}
+    for module, source in modules.items():
+        targets: set[str | None] = set()
+        for target, taken, _ in imports(module, source):
+            submodules = [found for name in taken if (found := resolve(f"{target}.{name}"))]
+            targets.update(submodules if len(submodules) == len(taken) and taken else [resolve(target)])
+        graph[module] = {t for t in targets if t is not None and t != module}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import cycles of ``graph``: each strongly connected group of two or more modules
+    (Tarjan's algorithm), sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def test_no_import_cycle():
+    assert cycles(import_graph(project_modules())) == []
+
+
+def test_an_import_cycle_is_caught():
+    modules = {
+        "emgmm.cli": "def run():\n    from .dask.command import run_fit\n",
+        "emgmm.dask.__init__": "",
+        "emgmm.dask.command": "from ..cli import stop_line\n",
+        "emgmm.io.__init__": "from .parsing import parse_table\n",
+        "emgmm.io.parsing": "from emgmm.io import cells\n",
+        "emgmm.io.cells": "from emgmm.io.parsing import SEPARATORS\n",
+        "emgmm.model": "import numpy as np\n",
+    }
+    assert cycles(import_graph(modules)) == [
+        ["emgmm.cli", "emgmm.dask.command"],
+        ["emgmm.io.cells", "emgmm.io.parsing"],
+    ]
+
+
 def test_every_import_points_down():
     found = [v for module, source in project_modules().items() for v in violations(module, source)]
     assert found == []
@@ -119,6 +206,9 @@ def test_every_import_points_down():
         ("emgmm.viz.screens", "from ..app import settings", "imports emgmm.app (dashboard support)"),
         ("emgmm.history", "import requests", "emgmm.history imports requests, which no layer declares"),
         ("emgmm.em", "import dask.array as da", "emgmm.em (engine) imports dask"),
+        ("emgmm.io.parsing", "from ..app import text", "emgmm.io.parsing (engine) imports emgmm.app"),
+        ("emgmm.io.sniff", "import altair", "emgmm.io.sniff (engine) imports altair"),
+        ("emgmm.io.reading", "import dask.dataframe", "emgmm.io.reading (engine) imports dask"),
         (
             "emgmm.steps",
             "from .dask import fit_em_dask",
@@ -145,7 +235,8 @@ def test_engine_imports_without_the_dashboard_packages():
         "        if name.split('.')[0] in ('altair', 'streamlit', 'dask', 'distributed'):\n"
         "            raise ImportError('blocked: ' + name)\n"
         "sys.meta_path.insert(0, Block())\n"
-        "import emgmm, emgmm.cli, emgmm.selection, emgmm.matching, emgmm.datasets\n"
+        "import emgmm, emgmm.cli, emgmm.io, emgmm.selection, emgmm.matching, emgmm.datasets\n"
+        "assert emgmm.io.parse_table(b'x\\n1\\n2\\n').n_rows == 2\n"
         "x, _ = emgmm.sample(emgmm.random_model(2, rng=0), 200, rng=1)\n"
         "print(emgmm.fit_em(x, 2, rng=0).attrs['n_iter'] > 0)\n"
     )

@@ -14,9 +14,9 @@ from typing import Any
 
 from ..datasets import EXAMPLES
 from ..initialization import INIT_METHODS
+from ..io.numbers import bound_text, read_number
 from ..viz.frames import COLOUR_BY
 from .custom import decode_start
-from .numbers import bound_text, read_number
 
 #: The start a person sets: a choice of the page's, beside the engine's ``INIT_METHODS``.
 CUSTOM = "custom"

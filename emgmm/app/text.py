@@ -10,6 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..io.reading import plural
+
+#: '1 value', '2,000 values': the page counts things as the readers' messages do.
+count = plural
+
 
 @dataclass(frozen=True)
 class ExampleText:
@@ -86,8 +91,3 @@ def number_format(values: object) -> str:
         if largest > 0 and closest > 0:
             digits = max(digits, math.ceil(math.log10(largest / closest)) + 2)
     return f"%.{min(digits, 17)}g"
-
-
-def count(n: int, noun: str) -> str:
-    """'1 value', '2,000 values'."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"

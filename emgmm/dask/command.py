@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from distributed import Client, LocalCluster
 
-from ..cli import iteration_line, number_text, stop_line, write_history
+from ..console import iteration_line, number_text, stop_line, write_history
 from ..em import Callback
 from ..history import component_numbers, final_model, relative_gain
 from ..model import GMM

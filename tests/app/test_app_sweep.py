@@ -97,8 +97,22 @@ def test_junk_in_every_link_parameter_warns_and_runs_on_defaults(junk):
         (b"value\n42\n", "two distinct values"),
         (b"word\n" + b"lorem ipsum\n" * 100_000, "No column"),
         (b"v\n" + b"1\n2\n" * 600_000, "more than 1,000,000 rows"),
+        (
+            b"v,note\n1,a\n2," + b"a" * 140_000 + b"\n3,b\n",
+            "Line 3 has a cell of more than 131,072 characters",
+        ),
+        ("\u00a0\n\u00a0\n".encode(), "empty"),
     ],
-    ids=["binary", "empty", "header-only", "one-value", "100k-rows-of-text", "over-row-cap"],
+    ids=[
+        "binary",
+        "empty",
+        "header-only",
+        "one-value",
+        "100k-rows-of-text",
+        "over-row-cap",
+        "long-cell",
+        "nbsp-only",
+    ],
 )
 def test_hostile_uploads_get_a_clear_error_and_the_next_good_upload_works(content, message):
     at = start({"source": "upload", "n_fit": "2"})

@@ -23,36 +23,70 @@ MISSING = frozenset({"", "-", "na", "n/a", "nan", "null", "none", "#n/a"})
 THOUSANDS = r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?"
 #: A comma as decimal mark: 2,5 or 0,125.
 DECIMAL = r"[+-]?\d+,\d+"
-_COMMA_NUMBER = re.compile(f"{THOUSANDS}|{DECIMAL}")
+#: Spaces people group digits with: space, no-break space, narrow no-break space (French).
+GROUP_SPACES = " \u00a0\u202f"
+#: Thousands grouped by spaces, with a decimal point or comma: 1 250, 12 000 000,5.
+SPACE_GROUPED = rf"[+-]?[1-9]\d{{0,2}}(?:[{GROUP_SPACES}]\d{{3}})+(?:[.,]\d+)?"
+_COMMA_NUMBER = re.compile(f"{THOUSANDS}|{DECIMAL}|{SPACE_GROUPED}")
 _NOT_SPACE = re.compile(rb"\S")
+#: Excel's first line naming the separator: sep=; (sometimes quoted).
+_SEP_LINE = re.compile(rb'"?sep=([^"\r\n])"?', re.IGNORECASE)
+_EMPTY = "The file is empty: upload a CSV file with a column of numbers."
 _TEXT_HELP = "upload a CSV or plain-text file (for a spreadsheet, save it as CSV UTF-8 first)."
 
 
 def decode(content: bytes) -> bytes:
     """The content as UTF-8 bytes without a byte-order mark (no copy for UTF-8 input).
 
-    UTF-8 (with or without a BOM) and UTF-16 with a BOM are read as such; other 8-bit
-    text as Windows-1252 or Latin-1.
+    UTF-8 (with or without a BOM), UTF-32 and UTF-16 with a BOM, and UTF-16 without one
+    (told by its zero bytes) are read as such; other 8-bit text as Windows-1252 or Latin-1.
     """
+    head = content[:8192]
     if content.startswith(codecs.BOM_UTF8):
         data = content[len(codecs.BOM_UTF8) :]
         _check_utf8(data)
+    # UTF-32's little-endian mark (FF FE 00 00) starts with UTF-16's (FF FE): test it first
+    elif content.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        data = _transcode(content, "utf-32", "UTF-32")
     elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            data = content.decode("utf-16").encode("utf-8")
-        except UnicodeError:
-            raise ValueError(
-                "This file starts like UTF-16 text but is damaged: save it again as CSV (UTF-8)."
-            ) from None
-    elif b"\x00" in content[:8192]:
+        data = _transcode(content, "utf-16", "UTF-16")
+    elif order := _utf16_without_bom(head):
+        data = _transcode(content, order, "UTF-16")
+    elif b"\x00" in head:
         raise ValueError(f"This file holds binary data, not text: {_TEXT_HELP}")
     elif content.isascii():
         data = content
     else:
         data = content if _is_utf8(content) else _from_8bit(content)
     if not _NOT_SPACE.search(data):
-        raise ValueError("The file is empty: upload a CSV file with a column of numbers.")
+        raise ValueError(_EMPTY)
     return data
+
+
+def _transcode(content: bytes, codec: str, name: str) -> bytes:
+    try:
+        return content.decode(codec).encode("utf-8")
+    except UnicodeError as err:
+        where = f" (at byte {err.start:,})" if isinstance(err, UnicodeDecodeError) else ""
+        raise ValueError(
+            f"This file starts like {name} text but is damaged{where}: save it again as CSV (UTF-8)."
+        ) from None
+
+
+def _utf16_without_bom(head: bytes) -> str:
+    """ "utf-16-le" or "utf-16-be" when the first bytes are text of two bytes a character
+    without a byte-order mark, else "". Numbers, separators and most names are ASCII, so in
+    UTF-16 one byte of each pair is zero (the high one: second in little-endian, first in
+    big-endian), and the other never is; binary data has its zeros anywhere."""
+    n = len(head) // 2
+    if n < 2:
+        return ""
+    even, odd = head[0 : 2 * n : 2], head[1 : 2 * n : 2]
+    if odd.count(0) >= 0.4 * n and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) >= 0.4 * n and odd.count(0) == 0:
+        return "utf-16-be"
+    return ""
 
 
 def _is_utf8(content: bytes) -> bool:
@@ -126,8 +160,19 @@ def first_line(data: bytes) -> tuple[int, int, bool]:
     return start, end, _NOT_SPACE.search(data, end) is not None
 
 
-def layout(data: bytes, max_columns: int) -> Layout:
-    """The separator, header and numeric columns of a file with at least two lines.
+def declared_separator(data: bytes) -> tuple[str, bytes]:
+    """The separator named by Excel's first line ``sep=;``, and the data with that line
+    left blank (so lines keep their numbers in messages); "" and the data if there is none."""
+    start, end, _ = first_line(data)
+    found = _SEP_LINE.fullmatch(data, start, end)
+    if not found:
+        return "", data
+    return found[1].decode(), data[:start] + data[end:]
+
+
+def layout(data: bytes, max_columns: int, separator: str = "") -> Layout:
+    """The separator (``separator`` if the file declares one), header and numeric columns
+    of a file with at least two lines.
 
     Raises
     ------
@@ -142,12 +187,14 @@ def layout(data: bytes, max_columns: int) -> Layout:
     # the first lines: at least two, at most about 1 MB past the first
     cut = min(line_end(data, max(end + 1, start + HEAD_BYTES)), end + 16 * HEAD_BYTES)
     head = data[start:cut].decode("utf-8", errors="replace")
-    rows = {sep: _rows(head, sep) for sep in SEPARATORS}
-    sep = _separator(rows, head)
+    rows = {sep: _rows(head, sep) for sep in {*SEPARATORS, separator or ","}}
+    sep = separator or _separator(rows, head)
     lines = rows[sep or ","]
+    if not lines:  # only spaces the bytes' test took for text: no-break, ideographic, ...
+        raise ValueError(_EMPTY)
     has_header = not any(is_number_like(cell) for cell in lines[0] if cell.strip())
     body = lines[1:] if has_header else lines
-    if sep and not has_header and _one_column_with_commas(sep, head, lines):
+    if sep and not (has_header or separator) and _one_column_with_commas(sep, head, lines):
         sep = ""
     if not sep:
         width = 1
@@ -173,12 +220,15 @@ def _check_columns(width: int, max_columns: int) -> None:
 
 def _rows(head: str, sep: str) -> list[list[str]]:
     reader = csv.reader(io.StringIO(head, newline=""), delimiter=sep)
-    rows = []
-    for row in reader:
-        if len(row) > 1 or (row and row[0].strip()):
-            rows.append(row)
-            if len(rows) == HEAD_LINES:
-                break
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            if len(row) > 1 or (row and row[0].strip()):
+                rows.append(row)
+                if len(rows) == HEAD_LINES:
+                    break
+    except csv.Error:  # e.g. a cell over csv's size limit: the rows before it say enough here,
+        pass  # and the pass over the whole file names its line
     return rows
 
 

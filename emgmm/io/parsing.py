@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from emgmm.app import cells, reading, sniff
-from emgmm.app.sniff import SEPARATORS
+from emgmm.io import cells, reading, sniff
+from emgmm.io.sniff import SEPARATORS
 
 __all__ = [
     "MAX_COLUMNS",
@@ -69,6 +69,9 @@ class ParsedTable:
         For a column whose numbers hold commas, how they were read.
     remarks : tuple of str
         Malformed rows, e.g. "2 rows have fewer fields than the header (lines 4, 9)".
+    negatives : dict of str to (int, float)
+        For a column holding a number below 0, the line of the first and that number
+        (which a column of counts cannot hold).
     """
 
     columns: dict[str, np.ndarray] = field(default_factory=dict)
@@ -78,6 +81,7 @@ class ParsedTable:
     unit: str = "row"
     read_as: dict[str, str] = field(default_factory=dict)
     remarks: tuple[str, ...] = ()
+    negatives: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,8 @@ class Values:
 
 
 def parse_table(content: bytes, max_rows: int = MAX_ROWS) -> ParsedTable:
-    """Parse CSV bytes: comma, semicolon or tab separated, header optional, UTF-8 or UTF-16
-    (with a byte-order mark) or 8-bit text, any line ends.
+    """Parse CSV bytes: comma, semicolon or tab separated (or as Excel's first line
+    ``sep=;`` says), header optional, UTF-8, UTF-16, UTF-32 or 8-bit text, any line ends.
 
     Numbers may hold commas: decimal commas ("1,5" in a semicolon-separated file, or in a
     file of one column) and thousands separators ("1,250", quoted in a comma-separated
@@ -121,13 +125,13 @@ def parse_table(content: bytes, max_rows: int = MAX_ROWS) -> ParsedTable:
             f"The file is {len(content) / 2**20:.0f} MB; at most {MAX_UPLOAD_BYTES // 2**20} MB can be read: "
             "keep the column to fit, or a random sample of the rows."
         )
-    data = sniff.decode(content)
+    declared, data = sniff.declared_separator(sniff.decode(content))
     if not sniff.first_line(data)[2]:
         values, n_total, how = _number_list(data, max_rows, "file")
         name = "column 1"
         return ParsedTable({name: values}, n_total, "", False, "value", {name: how} if how else {})
     _check_lines(data, max_rows)
-    shape = sniff.layout(data, MAX_COLUMNS)
+    shape = sniff.layout(data, MAX_COLUMNS, declared)
     if not shape.numeric:
         raise ValueError(_NO_COLUMN)
     remarks: tuple[str, ...] = ()
@@ -153,7 +157,8 @@ def parse_table(content: bytes, max_rows: int = MAX_ROWS) -> ParsedTable:
                 read_as[name] = note
     if not columns:
         raise ValueError(_NO_COLUMN)
-    return ParsedTable(columns, n_rows, shape.separator, shape.has_header, "row", read_as, remarks)
+    negatives = reading.first_negatives(data, shape, columns)
+    return ParsedTable(columns, n_rows, shape.separator, shape.has_header, "row", read_as, remarks, negatives)
 
 
 def _check_lines(data: bytes, max_rows: int) -> None:

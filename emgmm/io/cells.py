@@ -5,19 +5,21 @@ whole file or paste agree on, or neither when they disagree."""
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from emgmm.app.sniff import DECIMAL, THOUSANDS
+from emgmm.io.sniff import DECIMAL, SPACE_GROUPED, THOUSANDS
 
 # kinds of a cell holding a comma
 THOUSANDS_ONLY, DECIMAL_ONLY, EITHER, NEITHER = 0, 1, 2, 3
 _STRIP = ' \t\r\n"'
-#: A number as pandas' C parser reads it (infinities and NaN are dropped anyway).
-_PLAIN = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+#: A number as pandas' C parser reads it (infinities and NaN are dropped anyway): ASCII
+#: digits only, as the parser wants them (other digits are made ASCII first, `_ascii_digits`).
+_PLAIN = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 #: Cells turned into Python strings at a time.
 _SLICE = 250_000
 
@@ -74,11 +76,27 @@ def _numbers(text: pd.Series, mode: str = "") -> np.ndarray:
     return values
 
 
+def _ascii_digits(cell: str) -> str:
+    """The cell with full-width forms made plain (NFKC: "１７．５" is "17.5") and every other
+    decimal digit written in ASCII (Arabic-Indic "١٧" is "17"): the digits they are."""
+    plain = unicodedata.normalize("NFKC", cell)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in plain)
+
+
 def convert(column: pd.Series, offset: int = 0) -> Cells:
     """The cells of one column (as pandas read them) as numbers; ``offset`` numbers the rows."""
     if column.dtype.kind in "fiub":
         return Cells(column.to_numpy(dtype=np.float64, copy=True))
     text = column.astype("str").str.strip(_STRIP)
+    other = ~text.str.isascii().to_numpy(dtype=bool, na_value=True) & text.notna().to_numpy()
+    if other.any():  # rare: a Python loop over these cells only
+        text[other] = text[other].map(_ascii_digits)
+    # thousands grouped by spaces (NFKC made the no-break ones plain): "1 250,5" is "1250,5"
+    spaced = text.str.contains(" ", regex=False).to_numpy(dtype=bool, na_value=False)
+    if spaced.any():
+        grouped = text[spaced].str.fullmatch(SPACE_GROUPED).to_numpy(dtype=bool, na_value=False)
+        rows = np.flatnonzero(spaced)[grouped]
+        text.iloc[rows] = text.iloc[rows].str.replace(" ", "", regex=False)
     comma = text.str.contains(",", regex=False).to_numpy(dtype=bool, na_value=False)
     if not comma.any():
         return Cells(_numbers(text))

@@ -5,7 +5,7 @@ not, and the note says how they were read; pastes follow the same rules as uploa
 import numpy as np
 import pytest
 
-from emgmm.app.parsing import column_values, parse_numbers, parse_table
+from emgmm.io.parsing import column_values, parse_numbers, parse_table
 
 
 def only_column(content: bytes):

@@ -8,8 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from emgmm.app import parsing
-from emgmm.app.parsing import Values, column_values, parse_numbers, parse_table, plural
+from emgmm.io import parsing
+from emgmm.io.parsing import Values, column_values, parse_numbers, parse_table, plural
 
 
 @pytest.mark.parametrize(

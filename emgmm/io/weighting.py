@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .parsing import ParsedTable, Values
-from .text import count as plural
+from .reading import plural
 
 #: The weight picker's choice for "each row once".
 NO_WEIGHTS = "(none: each row once)"
@@ -30,18 +30,25 @@ class Weighted:
 
 
 def weighted_values(table: ParsedTable, column: str, weight_column: str) -> Weighted:
-    """The rows of ``column`` whose value is a finite number and whose weight in
-    ``weight_column`` is a finite number of 0 or more, and those weights.
+    """The rows of ``column`` whose value and weight in ``weight_column`` are finite
+    numbers, and those weights.
 
     Raises
     ------
     ValueError
-        When the two columns are the same, or no row has a positive weight: saying what to pick.
+        When the two columns are the same, a weight is negative (naming its line), or no
+        row has a positive weight: saying what to correct or pick.
     """
     if weight_column == column:
         raise ValueError(f"'{column}' is both the values and their weights: pick another weight column.")
+    if weight_column in table.negatives:
+        line, weight = table.negatives[weight_column]
+        raise ValueError(
+            f"Line {line:,} has a count of {weight:g} in '{weight_column}': counts cannot be negative: "
+            "correct it (and any line like it), or pick another weight column."
+        )
     values, weights = table.columns[column], table.columns[weight_column]
-    keep = np.isfinite(values) & np.isfinite(weights) & (weights >= 0)
+    keep = np.isfinite(values) & np.isfinite(weights)
     if not np.any(weights[keep] > 0):
         raise ValueError(
             f"No row has a positive weight in '{weight_column}': pick the column of counts, or no weights."

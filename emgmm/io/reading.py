@@ -10,11 +10,11 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from emgmm.app import cells
-from emgmm.app.sniff import Layout, line_end
-from emgmm.app.text import count as plural  # one way to say "1 row", "1,204 rows"
+from emgmm.io import cells
+from emgmm.io.sniff import Layout, line_end
 
 #: Text decoded and split into lines at a time.
 CHUNK_BYTES = 1 << 20
@@ -24,6 +24,11 @@ CHUNK_CELLS = 500_000
 #: Separators of a list of numbers (a paste, or a file of one line), besides the comma.
 LIST_SEPARATORS = b" \t\r\n\x0b\x0c;"
 _CLOSE_QUOTE_HELP = "close it, or remove it, and upload the file again."
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 value', '2,000 values': the one way the readers and the page count things."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def rows_error(max_rows: int, unit: str = "rows") -> ValueError:
@@ -41,6 +46,19 @@ def fields_error(line: int, n_fields: int, width: int, has_header: bool, n_lines
     return ValueError(
         f"Line {line:,} has {n_fields:,} fields but {than}{more}: check the separator, or put "
         'cells that hold a separator in quotes ("1,250").'
+    )
+
+
+def csv_error(line: int, err: csv.Error) -> ValueError:
+    """The csv module's refusal of the row starting at ``line``, in words: a cell over its
+    size limit (into which a quote that never closes also runs), or a character it refuses."""
+    if "field limit" in str(err):
+        return ValueError(
+            f'Line {line:,} has a cell of more than {csv.field_size_limit():,} characters (or a quote (") '
+            "opened there never closes): shorten the cell, or close the quote, and upload the file again."
+        )
+    return ValueError(
+        f"Line {line:,} could not be read as CSV ({err}): correct it, or save the file again as CSV."
     )
 
 
@@ -78,28 +96,33 @@ def census(data: bytes, shape: Layout, max_rows: int) -> Census:
     reader = csv.reader(_lines(data, sep, width, has_header), delimiter=sep)
     header_pending, n_rows, n_short, extra, n_extra = has_header, 0, 0, (0, 0), 0
     short: list[int] = []
-    for row in reader:
-        n = len(row)
-        if n == width and (n > 1 or row[0].strip()) and not header_pending:
+    last = 0  # the line the previous row ended on: a row the csv module refuses starts after it
+    try:
+        for row in reader:
+            last = reader.line_num
+            n = len(row)
+            if n == width and (n > 1 or row[0].strip()) and not header_pending:
+                n_rows += 1
+                if n_rows > max_rows:
+                    raise rows_error(max_rows)
+                continue
+            if n <= 1 and (not row or not row[0].strip()):
+                continue  # a blank line, as pandas skips it
+            if header_pending:
+                header_pending = False
+                continue
             n_rows += 1
             if n_rows > max_rows:
                 raise rows_error(max_rows)
-            continue
-        if n <= 1 and (not row or not row[0].strip()):
-            continue  # a blank line, as pandas skips it
-        if header_pending:
-            header_pending = False
-            continue
-        n_rows += 1
-        if n_rows > max_rows:
-            raise rows_error(max_rows)
-        if n < width:
-            n_short += 1
-            if len(short) < 5:
-                short.append(reader.line_num)
-        elif n > width and any(cell.strip() for cell in row[width:]):
-            n_extra += 1
-            extra = extra if n_extra > 1 else (reader.line_num, n)
+            if n < width:
+                n_short += 1
+                if len(short) < 5:
+                    short.append(last)
+            elif n > width and any(cell.strip() for cell in row[width:]):
+                n_extra += 1
+                extra = extra if n_extra > 1 else (last, n)
+    except csv.Error as err:
+        raise csv_error(last + 1, err) from None
     if n_extra:
         raise fields_error(extra[0], extra[1], width, has_header, n_extra)
     if not n_short:
@@ -115,15 +138,33 @@ def line_numbers(data: bytes, sep: str, has_header: bool, rows: Sequence[int]) -
     """The line of each data row (numbered from 0, as pandas counts them) in ``rows``."""
     wanted, found, row_index = set(rows), {}, -1 - int(has_header)
     reader = csv.reader(_lines(data, sep or "\x1f"), delimiter=sep or "\x1f")
-    for row in reader:
-        if len(row) <= 1 and (not row or not row[0].strip()):
-            continue
-        row_index += 1
-        if row_index in wanted:
-            found[row_index] = reader.line_num
-            if len(found) == len(wanted):
-                break
+    last = 0
+    try:
+        for row in reader:
+            last = reader.line_num
+            if len(row) <= 1 and (not row or not row[0].strip()):
+                continue
+            row_index += 1
+            if row_index in wanted:
+                found[row_index] = last
+                if len(found) == len(wanted):
+                    break
+    except csv.Error as err:
+        raise csv_error(last + 1, err) from None
     return found
+
+
+def first_negatives(
+    data: bytes, shape: Layout, columns: dict[str, np.ndarray]
+) -> dict[str, tuple[int, float]]:
+    """For each column holding a number below 0 (which a column of counts cannot hold), the
+    line of the first one and that number; the lines are found in one pass that stops there."""
+    first = {name: int(np.argmax(values < 0)) for name, values in columns.items() if (values < 0).any()}
+    if not first:
+        return {}
+    sep = "" if shape.one_column else shape.separator
+    lines = line_numbers(data, sep, shape.has_header, list(first.values()))
+    return {name: (lines.get(row, row + 1), float(columns[name][row])) for name, row in first.items()}
 
 
 def _absent(data: bytes) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 import re
 
+from .sniff import GROUP_SPACES
+
 #: Digit groups a person types in a large number: 1,000,000, 1 000 000 or 1_000_000.
-_GROUPED = re.compile(r"[+-]?\d{1,3}(?:([,_ \u00a0\u202f])\d{3})(?:\1\d{3})*(?:\.\d*)?")
+_GROUPED = re.compile(rf"[+-]?\d{{1,3}}(?:([,_{GROUP_SPACES}])\d{{3}})(?:\1\d{{3}})*(?:\.\d*)?")
 
 
 def bound_text(value: float) -> str:
@@ -21,7 +23,7 @@ def read_number(text: str, whole: bool) -> float:
     when ``whole``, ``nan`` or ``inf``."""
     text = text.strip()
     if _GROUPED.fullmatch(text):
-        text = re.sub(r"[,_ \u00a0\u202f]", "", text)
+        text = re.sub(f"[,_{GROUP_SPACES}]", "", text)
     elif not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
         raise ValueError(text)
     value = float(text)

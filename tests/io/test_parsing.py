@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from emgmm import datasets
-from emgmm.app.parsing import column_values, default_column, parse_numbers, parse_table
+from emgmm.io.parsing import column_values, default_column, parse_numbers, parse_table
 
 
 @pytest.mark.parametrize(
