@@ -107,8 +107,15 @@ def weighted_quantiles(values: FloatArray, weights: FloatArray, probs: FloatArra
     return out
 
 
+def float_step(magnitude: float) -> float:
+    """The float64 step at ``magnitude`` (``numpy.spacing``), also at the largest float,
+    where numpy's is infinite (the next float up is inf): there it is the step below, 2**971."""
+    magnitude = abs(float(magnitude))
+    return float(np.spacing(magnitude)) if magnitude < _MAX else _MAX - float(np.nextafter(_MAX, 0.0))
+
+
 def _floor(robust: float, max_abs: float) -> float:
-    return max(SD_FLOOR_FRACTION * robust, SD_FLOOR_ULPS * float(np.spacing(max_abs)))
+    return max(SD_FLOOR_FRACTION * robust, SD_FLOOR_ULPS * float_step(max_abs))
 
 
 def sd_floor_for(x: FloatArray) -> float:
