@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 
 from ..history import component_numbers
 from ..model import GMM, classify
-from ..scaling import float_step
+from ..scaling import evenly_spaced, float_step, span
 from ..validation import relative_weights as relative_weights_of
 
 #: Histogram bins over the widened data range (as in the original demo).
@@ -38,12 +38,6 @@ MIN_BIN_STEPS = 1
 _MAX = float(np.finfo(np.float64).max)
 
 
-def span(lo: float, hi: float) -> float:
-    """``hi - lo``, or infinity when that passes the largest float (data from -1e308 to 1e308)."""
-    with np.errstate(over="ignore"):
-        return float(np.float64(hi) - np.float64(lo))
-
-
 def x_domain(x: np.ndarray) -> tuple[float, float]:
     """The data range widened by 5 % on each side (never empty), within float64's range.
 
@@ -54,7 +48,7 @@ def x_domain(x: np.ndarray) -> tuple[float, float]:
     lo, hi = float(np.min(x)), float(np.max(x))
     width = span(lo, hi)
     # the exact difference where it exists: at 1.7e18 WIDEN * hi rounds by more than the spread
-    pad = WIDEN * width if np.isfinite(width) else WIDEN * hi - WIDEN * lo
+    pad = WIDEN * width if width < _MAX else WIDEN * hi - WIDEN * lo
     if not hi > lo:
         pad = max(abs(lo) * WIDEN, 0.5)
     return max(lo - pad, -_MAX), min(hi + pad, _MAX)
@@ -62,15 +56,8 @@ def x_domain(x: np.ndarray) -> tuple[float, float]:
 
 def grid(domain: tuple[float, float], n: int = GRID_POINTS) -> np.ndarray:
     """The x values density curves are drawn on: ``n`` evenly spaced over ``domain``
-    (ends included), finite wherever the domain is, whatever its width."""
-    lo, hi = float(domain[0]), float(domain[1])
-    if np.isfinite(span(lo, hi)):
-        return np.linspace(lo, hi, n)
-    # wider than the largest float: weigh the ends instead of stepping by the width
-    t = np.linspace(0.0, 1.0, n)
-    out = lo * (1.0 - t) + hi * t
-    out[0], out[-1] = lo, hi
-    return out
+    (``scaling.evenly_spaced``: finite whatever the domain's width)."""
+    return evenly_spaced(float(domain[0]), float(domain[1]), n)
 
 
 def bin_edges(domain: tuple[float, float], bins: int) -> np.ndarray:
@@ -161,7 +148,7 @@ def strip_values(x: np.ndarray, jitter: np.ndarray, domain) -> dict:
     lo, hi = float(domain[0]), float(domain[1])
     magnitude = max(abs(lo), abs(hi), np.finfo(np.float64).tiny)
     # a width past the largest float (-1e308 to 1e308) is capped there: the step is what matters
-    step = max(min(span(lo, hi), _MAX) * STRIP_RESOLUTION, magnitude * np.finfo(np.float64).eps)
+    step = max(span(lo, hi) * STRIP_RESOLUTION, magnitude * np.finfo(np.float64).eps)
     digits = min(17, max(1, math.ceil(math.log10(magnitude / step)) + 1))
     return {
         "x": joined(f"%.{digits}g", x),
