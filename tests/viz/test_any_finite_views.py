@@ -32,7 +32,7 @@ def check_view(view: screens.DataView, x: np.ndarray) -> None:
     else:
         widths = plotdata.bin_widths(edges)
         # shares of at most 60 points, each rounded once: mass 1 to a few float steps
-        mass = float(np.sum((density * widths)))
+        mass = float(np.sum(density * widths))
         assert mass == pytest.approx(1.0, rel=64 * np.finfo(np.float64).eps * x.size)
     assert np.isfinite(screens.y_ceiling(view, []))
     assert view.strip_text["x"]
