@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -21,14 +21,15 @@ import pandas as pd
 from ._types import FloatArray, RngLike
 from .convergence import Report, Run, Step, run_em
 from .history import history_table
+from .in_memory import in_memory
 from .model import GMM
 from .options import Options, check_options, make_start
 from .scaling import SD_FLOOR_FRACTION as SD_FLOOR_FRACTION
-from .scaling import Standardisation, standardisation_for
+from .scaling import Standardisation
 from .scaling import sd_floor_for as sd_floor_for
 from .steps import MIN_MASS as MIN_MASS
-from .steps import Pass, Stats, e_pass, m_step, m_step_from
-from .validation import check_rng, check_sample, positive_points, relative_weights
+from .steps import Pass
+from .validation import check_rng
 
 #: ``callback(start, iteration, model, log_likelihood)`` of ``fit_em``.
 Callback = Callable[[int, int, GMM, float], object]
@@ -36,43 +37,6 @@ Callback = Callable[[int, int, GMM, float], object]
 
 def _ignore(*_args: object) -> None:
     pass
-
-
-@dataclass(frozen=True)
-class _InMemory:
-    """Checked data in memory: the points of positive weight and their weights (None: each
-    once), the number of points given, the standardisation, the E-step and the M-step."""
-
-    x: FloatArray
-    weights: FloatArray | None
-    n_points: int
-    standard: Standardisation
-    passes: Pass
-    step: Step
-    weight_exponent: int = 0  # the weights given are ``weights * 2**weight_exponent``
-
-
-def _in_memory(x: object, options: Options, weights: object) -> _InMemory:
-    """``x`` and ``weights`` checked (``validation.check_sample``), ready for the loop."""
-    given, w = check_sample(x, options.n_components, weights)
-    data, w = positive_points(given, w)
-    # weights are relative: EM runs on them scaled to a largest in [1, 2), so 1e-20 or
-    # 1e300 fit as 1 does (MIN_MASS is absolute); only the log-likelihood scales back
-    w, weight_exponent = (None, 0) if w is None else relative_weights(w)
-    standard = standardisation_for(data)
-    sd_floor, tied = standard.sd_floor_z, options.tied_sd
-    total = data.size if w is None else float(w.sum())
-
-    def passes(model: GMM, shift: FloatArray | None = None, detail: bool = False) -> Stats:
-        return e_pass(data, standard, model, shift, detail, w)
-
-    def step(model: GMM, stats: Stats) -> GMM:
-        if w is None:
-            return m_step(data, standard, model, stats, sd_floor, tied)
-        # n is the total weight, and a second pass (``steps.m_step_from``) is weighted too
-        return m_step_from(model, stats, total, sd_floor, tied, lambda shift: passes(model, shift))
-
-    return _InMemory(data, w, given.size, standard, passes, step, weight_exponent)
 
 
 def fit_em(
@@ -160,7 +124,7 @@ def fit_em(
     points, each once. Weights are frequencies: a mass below ``MIN_MASS`` is empty.
     """
     options = check_options(n_components, max_iter, tol, init, init_params, n_init, tied_sd)
-    data = _in_memory(x, options, weights)
+    data = in_memory(x, options, weights)
     loop = (data.passes, data.step, data.x, data.standard, options, check_rng(rng), callback)
     return fit_passes(
         *loop, weights=data.weights, n_points=data.n_points, weight_exponent=data.weight_exponent
@@ -208,7 +172,7 @@ def fit_starts(
     options = check_options(
         n_components, max_iter, tol, init, init_params, n_starts, tied_sd, n_init_name="n_starts"
     )
-    data = _in_memory(x, options, weights)
+    data = in_memory(x, options, weights)
     loop = (data.passes, data.step, data.x, data.standard, options, check_rng(rng), callback)
     runs = list(_runs(*loop, data.weights, data.weight_exponent))
     finals = [run.lls[-1] for run in runs]
