@@ -86,7 +86,7 @@ def histogram_note(hist: pd.DataFrame, bins: int, domain: tuple[float, float]) -
     if hist.attrs.get("overflow"):
         notes.append(
             "the data is spread over so few float64 steps that its densities pass the largest float, "
-            "so bars and curves are left out; multiply the data by a power of ten to see them"
+            "so its bars are left out; multiply the data by a power of ten to see them"
         )
     return "; ".join(notes)
 
