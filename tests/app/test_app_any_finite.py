@@ -111,7 +111,7 @@ HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 
 @given(x=finite_data(max_points=12))
-@settings(max_examples=3, deadline=None, suppress_health_check=HEALTH)
+@settings(max_examples=2, deadline=None, suppress_health_check=HEALTH)
 def test_any_pasted_data_has_a_data_view(x):
     pasted_page(pasted(x))
 

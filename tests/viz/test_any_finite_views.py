@@ -103,13 +103,13 @@ def test_a_value_at_the_largest_float_has_a_domain_and_a_grid():
 
 
 @given(x=finite_data(), bins=st.integers(1, 200), seed=st.integers(0, 3))
-@settings(max_examples=60)
+@settings(max_examples=30)
 def test_every_finite_data_set_has_a_data_view(x, bins, seed):
     check_view(screens.data_view(x, seed, bins=bins), x)
 
 
 @given(data=st.data(), x=finite_data())
-@settings(max_examples=30)
+@settings(max_examples=15)
 def test_every_weighting_has_a_data_view(data, x):
     weights = data.draw(weights_for(x.size))
     view = screens.data_view(x, 0, weights=weights)
@@ -117,7 +117,7 @@ def test_every_weighting_has_a_data_view(data, x):
 
 
 @given(x=finite_data())
-@settings(max_examples=60)
+@settings(max_examples=30)
 def test_every_finite_sample_of_replicates_bins(x):
     table = analysis.value_bins(x)
     assert int(table["count"].sum()) == x.size
