@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from emgmm import GMM, fit_em, sample
+from emgmm.bootstrap import bootstrap
 from emgmm.em import fit_starts
 from emgmm.scaling import float_step, standardisation_for
 from emgmm.validation import check_weights, relative_weights
@@ -75,3 +76,13 @@ def test_a_value_at_the_largest_float_fits(x):
     history = fit_em(data, 2, rng=0)
     assert np.all(np.isfinite(history[["weight", "mean", "sd"]].to_numpy()))
     assert float_step(MAX) == 2.0**971
+
+
+@pytest.mark.parametrize("kind", ["nonparametric", "parametric"])
+def test_a_bootstrap_of_weights_standing_for_too_many_observations_is_refused_by_name(x, kind):
+    # weights of 1e20 fit as unit weights, but the bootstrap reads them as counts: 2e22
+    # observations per replicate used to raise numpy's OverflowError (a crash on the page)
+    weights = np.full(x.size, 1e20)
+    fit = fit_em(x, 2, weights=weights, rng=0)
+    with pytest.raises(ValueError, match=r"weights: sum to 2e\+22 observations, more than the 5,000,000"):
+        bootstrap(x, fit, 20, kind=kind, rng=0, weights=weights)
