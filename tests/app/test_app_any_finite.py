@@ -104,6 +104,32 @@ def test_a_weight_column_of_tiny_weights_fits_as_unit_weights():
     np.testing.assert_allclose(tables[1]["mean"], tables[0]["mean"], rtol=1e-12)
 
 
+#: The bootstrap and the likelihood-ratio test read weights as counts: they refuse, by
+#: name, weights standing for more observations than a resampled set can draw.
+COUNTS_REFUSAL = "weights: sum to"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("weight", ["5e-324", "1e-20", "1e20", "1e300"])
+def test_a_weight_column_of_any_scale_reaches_every_view(weight):
+    at = start({"source": "upload", "n_fit": "2", "init": "quantile", "max_iter": "50"})
+    rows = "\n".join(f"{v},{weight}" for v in (1.0, 1.5, 2.0, 2.2, 7.0, 7.5, 8.0, 8.1))
+    at.file_uploader(key="upload").set_value(("w.csv", f"value,w\n{rows}\n".encode(), "text/csv")).run()
+    at.selectbox(key="weight_column").set_value("w").run()
+    to_final_view(at)
+    at.number_input(key="n_boot").set_value(20).run()
+    at.button(key="run_bootstrap").click().run()
+    no_exception(at)
+    assert all(e.value.startswith(COUNTS_REFUSAL) for e in at.error), [e.value for e in at.error]
+    for key in ("select_k", "run_lrt"):
+        at.button(key=key).click().run()
+        no_exception(at)
+    at.number_input(key="n_starts").set_value(2).run()
+    at.button(key="run_starts").click().run()
+    no_exception(at)
+    assert all(e.value.startswith(COUNTS_REFUSAL) for e in at.error), [e.value for e in at.error]
+
+
 # The property: pastes across float64's range. The fast tier draws the data view of a
 # few (about a second each); the slow tier runs more through Fit, the final view and every
 # analysis.
