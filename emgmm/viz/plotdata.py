@@ -69,8 +69,8 @@ def bin_edges(domain: tuple[float, float], bins: int) -> np.ndarray:
     step = MIN_BIN_STEPS * float_step(max(abs(lo), abs(hi)))
     # how many steps the domain holds, in steps (hi / step - lo / step cannot overflow)
     room = int(min(hi / step - lo / step, float(bins)))
-    edges = grid((lo, hi), max(room, 1) + 1)
-    return edges
+    # steps of at least one float step: each edge rounds once, and none onto its neighbour
+    return grid((lo, hi), max(room, 1) + 1)
 
 
 def bin_widths(edges: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..history import relative_gain
 from ..model import GMM
+from ..scaling import float_step
 from . import charts, plotdata
 
 
@@ -78,10 +79,10 @@ def histogram_note(hist: pd.DataFrame, bins: int, domain: tuple[float, float]) -
     notes = []
     drawn = int(hist.attrs.get("bins", len(hist)))
     if drawn < bins:
-        step = plotdata.float_step(max(abs(domain[0]), abs(domain[1])))
+        magnitude = max(abs(domain[0]), abs(domain[1]))
         notes.append(
-            f"{bins} bins would be narrower than float64 resolves here (its step at {max(map(abs, domain)):.6g} "
-            f"is {step:.3g}): the histogram has {drawn}"
+            f"{bins} bins would be narrower than float64 resolves here (its step at {magnitude:.6g} "
+            f"is {float_step(magnitude):.3g}): the histogram has {drawn}"
         )
     if hist.attrs.get("overflow"):
         notes.append(
