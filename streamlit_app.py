@@ -38,7 +38,7 @@ from emgmm.matching import match_components
 from emgmm.model import GMM
 from emgmm.sampling import simulate
 from emgmm.scaling import sd_floor_for
-from emgmm.validation import check_fittable
+from emgmm.validation import check_fittable, check_weights
 from emgmm.viz import analysis, explore, frames, screens, trace
 from emgmm.viz import player as viz_player
 from emgmm.viz.plotdata import params_table
@@ -372,6 +372,8 @@ def current_data(values: Settings) -> Data | None:
         else:
             try:
                 weighted = weighted_values(table, column, weight_column)
+                # the engine's own check of weights: the page refuses what a fit would
+                check_weights(weighted.weights, weighted.values.x.size)
             except ValueError as err:
                 st.error(f"{name}: {err}")
                 return None
@@ -1161,6 +1163,8 @@ invitation = (
     else " Press **Fit** to watch EM fit it, one iteration a frame."
 )
 st.caption(f"{data.caption}; strip: {view.strip_caption}.{invitation}", help=data.about or None)
+if view.note:  # a histogram float64 cannot draw as asked: say why
+    st.caption(f":orange[Histogram: {view.note}.]")
 if values.source == "upload" or (values.source == "paste" and DATA_PARAM not in query):
     st.caption(
         ":material/link_off: This page's link does not carry the data "

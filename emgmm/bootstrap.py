@@ -107,10 +107,30 @@ def _estimate_and_refit(
     return estimate, refit
 
 
+#: The most observations a replicate (or a simulated data set of ``lrt``) draws: the
+#: page's cap on numbers read (5,000,000), so frequency weights summing to 1e20 are refused
+#: by name instead of asking numpy for an array past memory.
+MAX_SAMPLE = 5_000_000
+
+
 def sample_size(x: FloatArray, weights: FloatArray | None) -> int:
     """The number of observations that ``x`` with frequency ``weights`` stands for: ``x.size``
-    without weights, else the total weight rounded to a whole number."""
-    return x.size if weights is None else round(float(weights.sum()))
+    without weights, else the total weight rounded to a whole number.
+
+    Raises
+    ------
+    ValueError
+        When the weights stand for more than ``MAX_SAMPLE`` observations.
+    """
+    if weights is None:
+        return x.size
+    total = float(weights.sum())
+    if total > MAX_SAMPLE:
+        raise ValueError(
+            f"weights: sum to {total:.4g} observations, more than the {MAX_SAMPLE:,} a resampled data set "
+            "can draw (the bootstrap reads weights as counts); divide them by a constant to resample."
+        )
+    return round(total)
 
 
 def _replicate(

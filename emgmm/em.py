@@ -10,8 +10,9 @@ weight when points are weighted).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -20,14 +21,15 @@ import pandas as pd
 from ._types import FloatArray, RngLike
 from .convergence import Report, Run, Step, run_em
 from .history import history_table
+from .in_memory import in_memory
 from .model import GMM
 from .options import Options, check_options, make_start
 from .scaling import SD_FLOOR_FRACTION as SD_FLOOR_FRACTION
-from .scaling import Standardisation, standardisation_for
+from .scaling import Standardisation
 from .scaling import sd_floor_for as sd_floor_for
 from .steps import MIN_MASS as MIN_MASS
-from .steps import Pass, Stats, e_pass, m_step, m_step_from
-from .validation import check_rng, check_sample, positive_points
+from .steps import Pass
+from .validation import check_rng
 
 #: ``callback(start, iteration, model, log_likelihood)`` of ``fit_em``.
 Callback = Callable[[int, int, GMM, float], object]
@@ -35,39 +37,6 @@ Callback = Callable[[int, int, GMM, float], object]
 
 def _ignore(*_args: object) -> None:
     pass
-
-
-@dataclass(frozen=True)
-class _InMemory:
-    """Checked data in memory: the points of positive weight and their weights (None: each
-    once), the number of points given, the standardisation, the E-step and the M-step."""
-
-    x: FloatArray
-    weights: FloatArray | None
-    n_points: int
-    standard: Standardisation
-    passes: Pass
-    step: Step
-
-
-def _in_memory(x: object, options: Options, weights: object) -> _InMemory:
-    """``x`` and ``weights`` checked (``validation.check_sample``), ready for the loop."""
-    given, w = check_sample(x, options.n_components, weights)
-    data, w = positive_points(given, w)
-    standard = standardisation_for(data)
-    sd_floor, tied = standard.sd_floor_z, options.tied_sd
-    total = data.size if w is None else float(w.sum())
-
-    def passes(model: GMM, shift: FloatArray | None = None, detail: bool = False) -> Stats:
-        return e_pass(data, standard, model, shift, detail, w)
-
-    def step(model: GMM, stats: Stats) -> GMM:
-        if w is None:
-            return m_step(data, standard, model, stats, sd_floor, tied)
-        # n is the total weight, and a second pass (``steps.m_step_from``) is weighted too
-        return m_step_from(model, stats, total, sd_floor, tied, lambda shift: passes(model, shift))
-
-    return _InMemory(data, w, given.size, standard, passes, step)
 
 
 def fit_em(
@@ -155,9 +124,11 @@ def fit_em(
     points, each once. Weights are frequencies: a mass below ``MIN_MASS`` is empty.
     """
     options = check_options(n_components, max_iter, tol, init, init_params, n_init, tied_sd)
-    data = _in_memory(x, options, weights)
+    data = in_memory(x, options, weights)
     loop = (data.passes, data.step, data.x, data.standard, options, check_rng(rng), callback)
-    return fit_passes(*loop, weights=data.weights, n_points=data.n_points)
+    return fit_passes(
+        *loop, weights=data.weights, n_points=data.n_points, weight_exponent=data.weight_exponent
+    )
 
 
 def fit_starts(
@@ -201,9 +172,9 @@ def fit_starts(
     options = check_options(
         n_components, max_iter, tol, init, init_params, n_starts, tied_sd, n_init_name="n_starts"
     )
-    data = _in_memory(x, options, weights)
+    data = in_memory(x, options, weights)
     loop = (data.passes, data.step, data.x, data.standard, options, check_rng(rng), callback)
-    runs = list(_runs(*loop, data.weights))
+    runs = list(_runs(*loop, data.weights, data.weight_exponent))
     finals = [run.lls[-1] for run in runs]
     tables = [history_table(run.models, run.lls) for run in runs]
     table = pd.concat(tables, ignore_index=True)
@@ -214,7 +185,7 @@ def fit_starts(
         final_log_likelihoods=[float(v) for v in finals],
         n_iters=[len(run.models) - 1 for run in runs],
         last_gains=[run.last_gain for run in runs],
-        **_fit_attrs(options, data.standard, data.n_points, data.weights),
+        **_fit_attrs(options, data.standard, data.n_points, data.weights, data.weight_exponent),
     )
     return table
 
@@ -228,19 +199,38 @@ def _runs(
     rng: np.random.Generator,
     callback: Callback | None,
     weights: FloatArray | None,
+    weight_exponent: int = 0,
 ) -> Iterator[Run]:
     """EM from each of the ``options.n_init`` starts in turn (``convergence.run_em``), each
     start made (``options.make_start``, drawing from ``rng``) when the run before it has
-    ended: the loop of ``fit_em`` and ``fit_starts``."""
+    ended: the loop of ``fit_em`` and ``fit_starts``. ``weights`` are relative
+    (``validation.relative_weights``): the log-likelihoods reported and recorded are
+    scaled back by ``2**weight_exponent``; the stop test, a relative gain, is the same."""
     total = x.size if weights is None else float(weights.sum())
     for start_index in range(options.n_init):
-        report: Report = _ignore if callback is None else partial(callback, start_index)
+        report: Report = (
+            _ignore if callback is None else partial(_scaled_report, callback, start_index, weight_exponent)
+        )
         start = make_start(options, x, weights, standard, rng)
-        yield run_em(passes, step, total, standard, start, options.max_iter, options.tol, report)
+        run = run_em(passes, step, total, standard, start, options.max_iter, options.tol, report)
+        yield (
+            replace(run, lls=[math.ldexp(ll, weight_exponent) for ll in run.lls]) if weight_exponent else run
+        )
+
+
+def _scaled_report(
+    callback: Callback, start: int, weight_exponent: int, iteration: int, model: GMM, log_likelihood: float
+) -> None:
+    """``callback`` with the log-likelihood of the weights as given (``_runs``)."""
+    callback(start, iteration, model, math.ldexp(log_likelihood, weight_exponent))
 
 
 def _fit_attrs(
-    options: Options, standard: Standardisation, n_points: int, weights: FloatArray | None
+    options: Options,
+    standard: Standardisation,
+    n_points: int,
+    weights: FloatArray | None,
+    weight_exponent: int = 0,
 ) -> dict[str, object]:
     """The attrs that describe a fit's options and data, whichever start is kept."""
     return dict(
@@ -248,7 +238,9 @@ def _fit_attrs(
         max_iter=options.max_iter,
         init="given" if options.init_params is not None else options.init,
         n_points=n_points,
-        total_weight=float(n_points if weights is None else weights.sum()),
+        total_weight=float(
+            n_points if weights is None else math.ldexp(float(weights.sum()), weight_exponent)
+        ),
         n_components=options.n_components,
         n_init=options.n_init,
         tied_sd=options.tied_sd,
@@ -268,21 +260,25 @@ def fit_passes(
     *,
     weights: FloatArray | None = None,
     n_points: int | None = None,
+    weight_exponent: int = 0,
 ) -> pd.DataFrame:
     """``fit_em`` on data read through ``passes`` (E-step) and ``step`` (M-step); ``standard``
     is ``scaling.standardisation_for`` of the data, ``x`` the data as the starts read it
     (``initial_model``: size, strided subsample, points at drawn indices): the array, or a
     stand-in serving those reads from a Dask array (``emgmm.dask``); ``weights`` those of
-    ``x`` (all > 0, or None), ``n_points`` the number of points given (default ``x.size``)."""
+    ``x`` (all > 0, or None), relative (the given ones are ``weights * 2**weight_exponent``:
+    ``validation.relative_weights``), ``n_points`` the number of points given (default ``x.size``)."""
     best: Run | None = None
     finals = []
-    for run in _runs(passes, step, x, standard, options, rng, callback, weights):
+    for run in _runs(passes, step, x, standard, options, rng, callback, weights, weight_exponent):
         finals.append(run.lls[-1])
         if best is None or run.lls[-1] > best.lls[-1]:
             best = run
     assert best is not None  # n_init >= 1
     history = history_table(best.models, best.lls)
-    attrs = _fit_attrs(options, standard, int(x.size) if n_points is None else n_points, weights)
+    attrs = _fit_attrs(
+        options, standard, int(x.size) if n_points is None else n_points, weights, weight_exponent
+    )
     history.attrs.update(
         converged=best.stop_reason == "converged",
         stop_reason=best.stop_reason,

@@ -57,8 +57,8 @@ def subsample(x: FloatArray) -> FloatArray:
     return x[:: -(-x.size // SUBSAMPLE)]
 
 
-def _span(lo: float, hi: float) -> float:
-    """``hi - lo``, or the largest float64 when that difference overflows."""
+def span(lo: float, hi: float) -> float:
+    """``hi - lo``, or the largest float64 when that difference overflows (-1e308 to 1e308)."""
     with np.errstate(over="ignore"):
         d = float(np.float64(hi) - np.float64(lo))
     return d if math.isfinite(d) else _MAX
@@ -74,8 +74,8 @@ def _quartiles(x: FloatArray) -> tuple[float, float, float]:
 
 
 def _robust(q1: float, q3: float, lo: float, hi: float) -> float:
-    robust = _span(q1, q3) / IQR_PER_SD
-    return robust if robust > 0 else _span(lo, hi)
+    robust = span(q1, q3) / IQR_PER_SD
+    return robust if robust > 0 else span(lo, hi)
 
 
 def robust_scale(x: FloatArray) -> float:
@@ -107,8 +107,29 @@ def weighted_quantiles(values: FloatArray, weights: FloatArray, probs: FloatArra
     return out
 
 
+def evenly_spaced(lo: float, hi: float, n: int) -> FloatArray:
+    """``n`` values evenly spaced from ``lo`` to ``hi`` (ends included, both finite), finite
+    however wide the range: ``numpy.linspace``, which steps by ``hi - lo`` and so overflows
+    near float64's ends (-1e308 to 1e308: every value NaN); there the ends are weighed
+    instead, ``lo (1 - t) + hi t``, each term and their sum within the range."""
+    if abs(span(lo, hi)) < _MAX / 4:  # numpy's steps, i * (hi - lo) / (n - 1), stay finite
+        out: FloatArray = np.linspace(lo, hi, n)
+        return out
+    t = np.linspace(0.0, 1.0, n)
+    out = np.clip(lo * (1.0 - t) + hi * t, lo, hi)
+    out[0], out[-1] = lo, hi
+    return out
+
+
+def float_step(magnitude: float) -> float:
+    """The float64 step at ``magnitude`` (``numpy.spacing``), also at the largest float,
+    where numpy's is infinite (the next float up is inf): there it is the step below, 2**971."""
+    magnitude = abs(float(magnitude))
+    return float(np.spacing(magnitude)) if magnitude < _MAX else _MAX - float(np.nextafter(_MAX, 0.0))
+
+
 def _floor(robust: float, max_abs: float) -> float:
-    return max(SD_FLOOR_FRACTION * robust, SD_FLOOR_ULPS * float(np.spacing(max_abs)))
+    return max(SD_FLOOR_FRACTION * robust, SD_FLOOR_ULPS * float_step(max_abs))
 
 
 def sd_floor_for(x: FloatArray) -> float:
@@ -124,7 +145,7 @@ def sd_floor_for(x: FloatArray) -> float:
 def outlier_dominates(x: FloatArray) -> bool:
     """Whether a few values set the range: ``max(x) - min(x) > OUTLIER_RATIO * robust_scale(x)``
     (the page can say so: a chart of the whole range then squeezes the bulk of the data)."""
-    return _span(float(x.min()), float(x.max())) > OUTLIER_RATIO * robust_scale(x)
+    return span(float(x.min()), float(x.max())) > OUTLIER_RATIO * robust_scale(x)
 
 
 def _factors(exponent: int) -> tuple[float, ...]:
@@ -168,7 +189,7 @@ class Standardisation:
     @property
     def span(self) -> float:
         """``max(x) - min(x)`` (the largest float64 if that overflows)."""
-        return _span(self.lo, self.hi)
+        return span(self.lo, self.hi)
 
     @property
     def log_scale(self) -> float:
@@ -253,12 +274,12 @@ def standardisation_for(x: FloatArray) -> Standardisation:
     q1, centre, q3 = _quartiles(x)
     robust = _robust(q1, q3, lo, hi)
     max_abs = max(abs(lo), abs(hi))
-    span = _span(lo, hi)
+    width = span(lo, hi)
     floor = _floor(robust, max_abs)
     # float64 resolves the floor to 2**-52 of max|x| and the span is at most 2 max|x|,
     # so the bounds below leave a non-empty range
     exponent = min(
-        max(round(math.log2(robust)), math.ceil(math.log2(span)) - SPAN_BITS),
+        max(round(math.log2(robust)), math.ceil(math.log2(width)) - SPAN_BITS),
         math.floor(math.log2(floor)) + SPAN_BITS,
     )
     return Standardisation(centre, int(exponent), lo, hi, robust, floor)

@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike
 from ._types import FloatArray
 from .history import PARAMETERS, component_numbers, iteration_table
 from .model import GMM, classify, responsibilities
+from .scaling import evenly_spaced
 
 #: x values of ``responsibility_curves`` by default: smooth at a chart's width (a few
 #: pixels apart), and few enough that a frame's chart of 10 components stays small.
@@ -56,7 +57,7 @@ def responsibility_grid(lo: float, hi: float, n_grid: int = RESPONSIBILITY_GRID)
         raise ValueError(f"lo, hi: expected finite numbers with lo < hi, got {lo!r} and {hi!r}.")
     if isinstance(n_grid, bool) or not isinstance(n_grid, int | np.integer) or n_grid < 2:
         raise ValueError(f"n_grid: expected an integer >= 2, got {n_grid!r}.")
-    return np.linspace(lo, hi, n_grid)
+    return evenly_spaced(lo, hi, n_grid)  # finite from -1e308 to 1e308 too
 
 
 def responsibility_curves(

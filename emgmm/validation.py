@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
@@ -247,3 +248,18 @@ def positive_points(x: FloatArray, weights: FloatArray | None) -> tuple[FloatArr
         return x, weights
     keep = weights > 0
     return x[keep], weights[keep]
+
+
+def relative_weights(weights: FloatArray) -> tuple[FloatArray, int]:
+    """Checked weights (``check_weights``) as relative ones: ``(weights / 2**exponent,
+    exponent)``, the power of two that brings the largest into [1, 2).
+
+    Weights are relative: any positive scale describes the same data, so EM runs on these
+    (its floors, such as ``steps.MIN_MASS``, then mean the same at every scale) and only
+    the log-likelihood is scaled back, by ``2**exponent``. Dividing by a power of two is
+    exact, except for weights below 2**-1074 of the largest, which become 0; no sum of up
+    to 2**1000 of them overflows.
+    """
+    top = float(weights.max())
+    exponent = math.frexp(top)[1] - 1 if top > 0 else 0
+    return (np.ldexp(weights, -exponent) if exponent else weights), exponent

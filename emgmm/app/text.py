@@ -87,7 +87,10 @@ def number_format(values: object) -> str:
     finite = np.unique(finite[np.isfinite(finite)])
     digits = 4
     if finite.size > 1:
-        largest, closest = float(np.abs(finite).max()), float(np.diff(finite).min())
-        if largest > 0 and closest > 0:
-            digits = max(digits, math.ceil(math.log10(largest / closest)) + 2)
+        with np.errstate(over="ignore"):  # -1.8e308 to 1.8e308 are more than the largest float apart
+            gaps = np.diff(finite)
+        largest, closest = float(np.abs(finite).max()), float(gaps.min())
+        with np.errstate(over="ignore"):  # 1e300 beside 5e-324: more digits than float64 has
+            ratio = max(largest / closest, 1.0) if largest > 0 and closest > 0 else 1.0
+        digits = max(digits, math.ceil(math.log10(ratio)) + 2) if math.isfinite(ratio) else 17
     return f"%.{min(digits, 17)}g"

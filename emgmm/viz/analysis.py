@@ -42,13 +42,20 @@ PANEL_WIDTH, PANEL_HEIGHT = 300, 90
 
 def value_bins(values: ArrayLike, bins: int = REPLICATE_BINS) -> pd.DataFrame:
     """Counts of the finite ``values`` in ``bins`` equal bins over their range: one row per
-    bin, ``start, end, count``; values equal up to rounding make one bin (numpy's: a
-    constant's is its value +- 0.5)."""
+    bin, ``start, end, count``; values equal up to rounding make one bin (a constant's is
+    ``plotdata.x_domain`` of it); never a bin narrower than a float64 step (``plotdata.bin_edges``)."""
     finite = np.asarray(values, dtype=np.float64)
     finite = finite[np.isfinite(finite)]  # a failed replicate holds NaN
-    if finite.size and np.ptp(finite) <= bins * 4 * np.spacing(np.max(np.abs(finite))):
+    if not finite.size:
+        counts, edges = np.histogram(finite, bins=bins)
+        return pd.DataFrame({"start": edges[:-1], "end": edges[1:], "count": counts})
+    lo, hi = float(finite.min()), float(finite.max())
+    if hi - lo <= bins * 4 * plotdata.float_step(max(abs(lo), abs(hi))):
         bins = 1  # equal up to rounding (K = 1's weights): one bar, not bins narrower than a float step
-    counts, edges = np.histogram(finite, bins=bins)
+    # edges in the values' own units (``plotdata.bin_edges``): a constant at 1.7e18 gets a
+    # bar around it that float64 resolves, not numpy's value +- 0.5, which rounds away
+    domain = (lo, hi) if hi > lo else plotdata.x_domain(finite)
+    counts, edges = np.histogram(finite, bins=plotdata.bin_edges(domain, bins))
     return pd.DataFrame({"start": edges[:-1], "end": edges[1:], "count": counts})
 
 

@@ -16,6 +16,8 @@ from numpy.typing import ArrayLike
 
 from ..history import component_numbers
 from ..model import GMM, classify
+from ..scaling import evenly_spaced, float_step, span
+from ..validation import relative_weights as relative_weights_of
 
 #: Histogram bins over the widened data range (as in the original demo).
 HIST_BINS = 50
@@ -29,25 +31,85 @@ STRIP_MAX_POINTS = 2000
 STRIP_RESOLUTION = 1e-5
 
 
+#: A histogram's bin is at least this many float64 steps wide at the domain's largest
+#: magnitude: a narrower bin's edges would round onto each other.
+MIN_BIN_STEPS = 1
+
+_MAX = float(np.finfo(np.float64).max)
+
+
 def x_domain(x: np.ndarray) -> tuple[float, float]:
-    """The data range widened by 5 % on each side (never empty)."""
+    """The data range widened by 5 % on each side (never empty), within float64's range.
+
+    The pad is computed in the data's own units: ``WIDEN * (hi - lo)``, or, when that
+    difference overflows, ``WIDEN * hi - WIDEN * lo`` (each term at most 5 % of the largest
+    float); the ends are capped at the largest float.
+    """
     lo, hi = float(np.min(x)), float(np.max(x))
-    pad = WIDEN * (hi - lo) if hi > lo else max(abs(lo) * WIDEN, 0.5)
-    return lo - pad, hi + pad
+    width = span(lo, hi)
+    # the exact difference where it exists: at 1.7e18 WIDEN * hi rounds by more than the spread
+    pad = WIDEN * width if width < _MAX else WIDEN * hi - WIDEN * lo
+    if not hi > lo:
+        pad = max(abs(lo) * WIDEN, 0.5)
+    return max(lo - pad, -_MAX), min(hi + pad, _MAX)
+
+
+def grid(domain: tuple[float, float], n: int = GRID_POINTS) -> np.ndarray:
+    """The x values density curves are drawn on: ``n`` evenly spaced over ``domain``
+    (``scaling.evenly_spaced``: finite whatever the domain's width)."""
+    return evenly_spaced(float(domain[0]), float(domain[1]), n)
+
+
+def bin_edges(domain: tuple[float, float], bins: int) -> np.ndarray:
+    """Edges of at most ``bins`` equal bins over ``domain``, each at least ``MIN_BIN_STEPS``
+    float64 steps wide at the domain's largest magnitude (``float_step``): strictly
+    increasing, so no bin rounds away, at any magnitude and any offset. Fewer bins than
+    asked when the domain holds fewer such steps (``len(edges) - 1`` says how many)."""
+    lo, hi = float(domain[0]), float(domain[1])
+    step = MIN_BIN_STEPS * float_step(max(abs(lo), abs(hi)))
+    # how many steps the domain holds, in steps (hi / step - lo / step cannot overflow)
+    room = int(min(hi / step - lo / step, float(bins)))
+    # steps of at least one float step: each edge rounds once, and none onto its neighbour
+    return grid((lo, hi), max(room, 1) + 1)
+
+
+def bin_widths(edges: np.ndarray) -> np.ndarray:
+    """``numpy.diff(edges)``, finite even where a bin is wider than the largest float
+    (then its width is capped there: an overflowing width is no width at all)."""
+    with np.errstate(over="ignore"):
+        widths = np.diff(edges)
+    return np.minimum(widths, _MAX)
 
 
 def histogram_table(
     x: np.ndarray, domain: tuple[float, float], bins: int = HIST_BINS, weights: np.ndarray | None = None
 ) -> pd.DataFrame:
     """Density-normalised histogram: one row per bin, columns ``start, end, density``;
-    each point counted ``weights`` times when given (frequencies)."""
-    density, edges = np.histogram(x, bins=bins, range=domain, density=True, weights=weights)
-    return pd.DataFrame({"start": edges[:-1], "end": edges[1:], "density": density})
+    each point counted ``weights`` times when given (frequencies, relative: any positive
+    scale draws the same bars).
+
+    Bins follow ``bin_edges`` (fewer than ``bins`` when float64 cannot resolve that many
+    over the domain); a bar whose density passes the largest float (data spread over a few
+    subnormal steps) is NaN, drawn as no bar. ``attrs["bins"]`` is the number of bins
+    drawn and ``attrs["overflow"]`` whether any density overflowed.
+    """
+    edges = bin_edges(domain, bins)
+    w = None if weights is None else relative_weights(weights)
+    counts, _ = np.histogram(x, bins=edges, weights=w)
+    share = counts / float(np.sum(counts))  # at most 1: no sum of the weights overflows
+    with np.errstate(over="ignore"):
+        density = share / bin_widths(edges)
+    overflow = not bool(np.all(np.isfinite(density)))
+    density[~np.isfinite(density)] = np.nan
+    table = pd.DataFrame({"start": edges[:-1], "end": edges[1:], "density": density})
+    table.attrs.update(bins=int(edges.size - 1), overflow=overflow)
+    return table
 
 
-def grid(domain: tuple[float, float], n: int = GRID_POINTS) -> np.ndarray:
-    """The x values density curves are drawn on: ``n`` evenly spaced over ``domain``."""
-    return np.linspace(domain[0], domain[1], n)
+def relative_weights(weights: np.ndarray) -> np.ndarray:
+    """``weights`` (non-negative, not all 0) scaled as EM scales them
+    (``validation.relative_weights``): the largest in [1, 2), so their sum stays finite."""
+    return relative_weights_of(np.asarray(weights, dtype=np.float64))[0]
 
 
 def strip_sample(
@@ -58,10 +120,13 @@ def strip_sample(
     Both come from ``rng``, so the same seed draws the same strip on every rerun. With
     ``weights`` (frequencies) the strip draws ``max_points`` observations, each row as
     often as its weight makes it likely: a row of count 50 shows about 50 times as often.
+    Weights are relative: the probabilities are those of ``relative_weights``, finite for
+    weights up to the largest float.
     """
     rng = np.random.default_rng(rng)
     if weights is not None:
-        p = np.asarray(weights, dtype=np.float64) / float(np.sum(weights))
+        p = relative_weights(weights)
+        p = p / float(np.sum(p))
         return np.sort(rng.choice(n_points, size=max_points, p=p)), rng.uniform(0.0, 1.0, size=max_points)
     index = (
         np.arange(n_points)
@@ -82,7 +147,8 @@ def strip_values(x: np.ndarray, jitter: np.ndarray, domain) -> dict:
     # and a subnormal width would make log10(0)
     lo, hi = float(domain[0]), float(domain[1])
     magnitude = max(abs(lo), abs(hi), np.finfo(np.float64).tiny)
-    step = max((hi - lo) * STRIP_RESOLUTION, magnitude * np.finfo(np.float64).eps)
+    # a width past the largest float (-1e308 to 1e308) is capped there: the step is what matters
+    step = max(span(lo, hi) * STRIP_RESOLUTION, magnitude * np.finfo(np.float64).eps)
     digits = min(17, max(1, math.ceil(math.log10(magnitude / step)) + 1))
     return {
         "x": joined(f"%.{digits}g", x),
@@ -129,11 +195,15 @@ def params_table(model: GMM, label: str | None = None) -> pd.DataFrame:
 
 def density_ceiling(hist: pd.DataFrame, models: list[GMM], xs: np.ndarray) -> float:
     """Top of a fixed y axis: 10 % above the tallest bar or mixture curve."""
-    tallest = max([float(hist["density"].max())] + [float(m.pdf(xs).max()) for m in models])
-    return 1.1 * tallest if tallest > 0 else 1.0
+    heights = [hist["density"].to_numpy(dtype=np.float64)] + [m.pdf(xs) for m in models]
+    # a density past the largest float (data spread over subnormal steps) sets no axis
+    finite = [h[np.isfinite(h)] for h in heights]
+    tallest = max((float(h.max()) for h in finite if h.size), default=0.0)
+    return min(1.1 * tallest, _MAX) if tallest > 0 else 1.0
 
 
 def component_ceiling(models: list[GMM], xs: np.ndarray) -> float:
     """Top of a fixed y axis for weighted components: 10 % above the tallest one."""
-    tallest = max(float(m.component_pdfs(xs).max()) for m in models)
-    return 1.1 * tallest if tallest > 0 else 1.0
+    heights = [m.component_pdfs(xs) for m in models]
+    tallest = max((float(h[np.isfinite(h)].max()) for h in heights if np.isfinite(h).any()), default=0.0)
+    return min(1.1 * tallest, _MAX) if tallest > 0 else 1.0

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..history import relative_gain
 from ..model import GMM
+from ..scaling import float_step
 from . import charts, plotdata
 
 
@@ -29,6 +30,7 @@ class DataView:
     strip_text: dict
     x_title: str = "x"
     weighted: bool = False
+    note: str = ""  # why the histogram is not as asked (``histogram_note``), or ""
 
     def strip(self, model: GMM | None = None) -> dict:
         """The strip's values (``plotdata.strip_values``), classified under ``model`` if given."""
@@ -55,9 +57,10 @@ def data_view(
     domain = plotdata.x_domain(x)
     index, jitter = plotdata.strip_sample(x.size, rng, weights=weights)
     strip_x = x[index]
+    hist = plotdata.histogram_table(x, domain, bins, weights)
     return DataView(
         domain,
-        plotdata.histogram_table(x, domain, bins, weights),
+        hist,
         strip_x,
         jitter,
         int(x.size),
@@ -65,7 +68,28 @@ def data_view(
         plotdata.strip_values(strip_x, jitter, domain),
         x_title,
         weights is not None,
+        histogram_note(hist, bins, domain),
     )
+
+
+def histogram_note(hist: pd.DataFrame, bins: int, domain: tuple[float, float]) -> str:
+    """A sentence on why the histogram ``plotdata.histogram_table`` made is not the one
+    asked for: fewer than ``bins`` bins (float64 cannot resolve more over ``domain``), or
+    densities past the largest float; "" when it is."""
+    notes = []
+    drawn = int(hist.attrs.get("bins", len(hist)))
+    if drawn < bins:
+        magnitude = max(abs(domain[0]), abs(domain[1]))
+        notes.append(
+            f"{bins} bins would be narrower than float64 resolves here (its step at {magnitude:.6g} "
+            f"is {float_step(magnitude):.3g}): the histogram has {drawn}"
+        )
+    if hist.attrs.get("overflow"):
+        notes.append(
+            "the data is spread over so few float64 steps that its densities pass the largest float, "
+            "so its bars are left out; multiply the data by a power of ten to see them"
+        )
+    return "; ".join(notes)
 
 
 def data_screen(view: DataView, title: str = "The data"):

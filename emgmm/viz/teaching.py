@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from .. import scaling
 from .._types import FloatArray
 from ..model import GMM, responsibilities
 from ..teaching import PARAMETERS, RESPONSIBILITY_GRID, responsibility_grid, uncertainty
@@ -50,7 +51,8 @@ def _text(values: ArrayLike, span: tuple[float, float] | None = None, decimals: 
         return plotdata.joined(f"%.{decimals}f", values)
     lo, hi = (float(np.min(values)), float(np.max(values))) if span is None else span
     magnitude = max(abs(lo), abs(hi), np.finfo(np.float64).tiny)
-    step = max((hi - lo) * RESOLUTION, magnitude * np.finfo(np.float64).eps)
+    # span: hi - lo capped at the largest float (it overflows from -1e308 to 1e308)
+    step = max(scaling.span(lo, hi) * RESOLUTION, magnitude * np.finfo(np.float64).eps)
     digits = min(17, max(1, math.ceil(math.log10(magnitude / step)) + 1))
     return plotdata.joined(f"%.{digits}g", values)
 

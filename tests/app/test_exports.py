@@ -40,3 +40,11 @@ def test_number_format_keeps_close_large_values_apart():
 
 def test_counts_read_naturally():
     assert count(1, "value") == "1 value" and count(2000, "value") == "2,000 values"
+
+
+def test_number_format_holds_values_at_float64s_ends():
+    # issue 20: means of -1.8e308 and 1.8e308 are further apart than the largest float, and
+    # 1e300 beside 5e-324 needs more digits than float64 has: a math error on the final view
+    top = float(np.finfo(np.float64).max)
+    assert number_format([-top, top]) == "%.4g"
+    assert number_format([0.0, 5e-324, 1e300]) == "%.17g"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-import emgmm.em
+import emgmm.in_memory
 from emgmm import GMM, final_model, fit_em, model_at, random_model, responsibilities, sample, steps
 from emgmm.convergence import loglik_resolution
 from emgmm.initialization import INIT_METHODS
@@ -95,7 +95,7 @@ def test_a_fall_beyond_rounding_is_reported_as_a_decrease(monkeypatch):
         calls.append(1)
         return good if len(calls) < 3 else GMM(good.weights, good.means + good.sds, good.sds)
 
-    monkeypatch.setattr(emgmm.em, "m_step", broken_m_step)
+    monkeypatch.setattr(emgmm.in_memory, "m_step", broken_m_step)
     x, _ = sample(GMM([0.5, 0.5], [-3.0, 3.0], [1.0, 1.0]), 500, rng=0)
     h = fit_em(x, 2, rng=0, tol=0)
     check_history(h, x)
