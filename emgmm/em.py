@@ -103,13 +103,8 @@ def fit_em(
         Stop when the relative gain of the log-likelihood, (L_new - L_old) / |L_new|,
         falls below ``tol`` (>= 0).
     init : {"kmeans++", "quantile", "random", "hc"}, default "kmeans++"
-        How to start: k-means++ seeding (on at most 10 000 points) then a few Lloyd
-        steps; means at evenly spaced quantiles (of at most 10 000 points at equal
-        strides); or the original demo's start in the data's own units (means
-        ``centre + robust_scale * u``, u uniform in [0, 1), sds ``robust_scale``;
-        ``initialization.init_random``); or "hc", mclust's model-based hierarchical
-        agglomeration (model "V") of at most 2 000 points at equal strides, deterministic
-        (``hierarchical.init_hc``). Initial sds are floored like all others.
+        k-means++ seeding (of at most 10 000 points), then a few Lloyd steps; evenly spaced quantiles (``scaling.subsample``);
+        the demo's start (``initialization.init_random``); or mclust's ``hc`` (``hierarchical``). Initial sds are floored.
     init_params : GMM, optional
         Start from these parameters instead (``init`` is then ignored).
     n_init : int, default 1
@@ -127,22 +122,8 @@ def fit_em(
         Called as ``callback(start, iteration, model, log_likelihood)`` after every
         pass over the data (``start`` counts from 0, iteration 0 is the start), to show
         progress. Whatever it raises aborts the fit and propagates.
-    prior : None, True or emgmm.prior.Prior, default None
-        A conjugate prior on each component's mean and variance (MAP EM, mclust's
-        ``priorControl()``; ``emgmm.prior``): True for mclust's default one for this K
-        (``prior.default_prior``: shrinkage 0.01, the data's mean, dof 3, scale
-        ``var(x) / K**2``). EM then maximises the log posterior ``log L + log_prior``: the
-        stop test, ``last_gain``, ``start_log_likelihoods`` and the callback's value are
-        the log posterior's, the history gains a column ``log_posterior`` and its
-        ``log_likelihood`` stays ``log L`` of each iteration (as mclust reports it, and
-        BIC is computed from it). Weights get no prior. ``attrs["prior"]`` holds the
-        hyperparameters (None without a prior).
-    noise : bool, default False
-        Add a uniform noise component over the data's range (``emgmm.noise``), as
-        component 0 of the history (``mean`` and ``sd`` the uniform's, for tables);
-        ``attrs["noise_range"]`` is ``(min(x), max(x))`` (None without noise) and
-        ``noise.final_noisy_model(history)`` the fitted mixture. Its start weight is
-        ``noise.NOISE_START``.
+    prior, noise : None, True or emgmm.prior.Prior; bool
+        MAP EM with mclust's conjugate prior (True: its default); a uniform noise component: see ``regularised``.
 
     Returns
     -------
@@ -177,8 +158,6 @@ def fit_em(
     """
     options = check_options(n_components, max_iter, tol, init, init_params, n_init, tied_sd)
     if noise or (prior is not None and prior is not False):
-        if callback is not None and not callable(callback):
-            raise TypeError(f"callback: expected a callable, got {type(callback).__name__}.")
         return fit_regularised(x, options, prior, bool(noise), weights, rng, callback)
     data = _in_memory(x, options, weights)
     loop = (data.passes, data.step, data.x, data.standard, options, check_rng(rng), callback)

@@ -2,13 +2,26 @@
 and a uniform noise component (``noise``). ``fit_em(..., prior=..., noise=...)`` runs here;
 fits without them never do, so they stay as they were.
 
+``prior``: None (none), True (mclust's default for this K, ``prior.default_prior``:
+shrinkage 0.01, the data's mean, dof 3, scale ``var(x) / K**2``) or an ``emgmm.prior.Prior``.
+EM then maximises the log posterior ``log L + log_prior`` (``prior.log_prior``; the weights
+get no prior): the stop test, ``attrs["last_gain"]``, ``attrs["start_log_likelihoods"]`` and
+the callback's value are the log posterior's; the history gains a column ``log_posterior``
+and its ``log_likelihood`` stays ``log L`` of each iteration's parameters, as mclust reports
+its ``loglik`` and computes BIC from it. ``attrs["prior"]`` holds the hyperparameters (a
+dict, or None).
+
+``noise``: a uniform component over ``[min(x), max(x)]`` (``emgmm.noise``), component 0 of
+the history (``weight`` its weight, ``mean`` and ``sd`` the uniform's, for tables; the
+Gaussians keep the numbers 1..K), starting at weight ``noise.NOISE_START``;
+``attrs["noise_range"]`` is ``(min(x), max(x))`` (None without noise), and
+``noise.final_noisy_model(history)`` the fitted mixture (``history.final_model`` would read
+the uniform as a normal: use it only without noise).
+
 The loop is ``convergence.run_em``'s, on data standardised by ``scaling`` as every fit; the
 E-step is a plain chunked pass (``_sums``) whose model carries the noise, when there is one,
-as component 0 (its density the uniform's, over the data's range); the M-step
-(``_step``) is the ML or the MAP one (``prior.map_moments``). With a prior, EM raises
-the log posterior ``log L + log_prior``: that is what the stop test and the callback see and
-what ``attrs["last_gain"]`` measures, while the history's ``log_likelihood`` stays the
-log-likelihood of each iteration's parameters (mclust's ``loglik``, from which it computes BIC).
+as component 0 (its density the uniform's); the M-step (``_step``) is the ML or the MAP one
+(``prior.map_moments``).
 """
 
 from __future__ import annotations
