@@ -158,7 +158,7 @@ def fit_em(
     """
     options = check_options(n_components, max_iter, tol, init, init_params, n_init, tied_sd)
     if noise or (prior is not None and prior is not False):
-        return fit_regularised(x, options, prior, bool(noise), weights, rng, callback)
+        return fit_regularised(x, options, prior, noise, weights, rng, callback)
     data = _in_memory(x, options, weights)
     loop = (data.passes, data.step, data.x, data.standard, options, check_rng(rng), callback)
     return fit_passes(*loop, weights=data.weights, n_points=data.n_points)

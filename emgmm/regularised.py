@@ -195,7 +195,7 @@ def fit_regularised(
     x: object,
     options: Options,
     prior: object,
-    noise: bool,
+    noise: object,
     weights: object,
     rng: RngLike,
     callback: Callable[[int, int, GMM, float], object] | None,
@@ -203,6 +203,8 @@ def fit_regularised(
     """``fit_em`` with a prior or a noise component (see ``fit_em`` and the module)."""
     from .em import _fit_attrs  # em imports this module; the attrs are em's, one list of keys
 
+    if not isinstance(noise, bool | np.bool_):
+        raise TypeError(f"noise: expected True or False, got {noise!r}.")
     given, w = check_sample(x, options.n_components, weights)
     data, w = positive_points(given, w)
     standard = standardisation_for(data)

@@ -19,7 +19,7 @@ def brute_force_hc(z, k):
         return members.size * np.log((np.sum((members - members.mean()) ** 2) + alpha) / members.size)
 
     while len(clusters) > k:
-        best, pair = np.inf, None
+        best, pair = np.inf, (0, 1)
         for i in range(len(clusters)):
             for j in range(i + 1, len(clusters)):
                 cost = (

@@ -206,8 +206,43 @@ def test_fits_without_a_prior_are_unchanged_by_the_option():
     assert fit_em(FAITHFUL, 2, rng=4, prior=False).equals(plain)
 
 
+def test_tied_map_fit_follows_mclusts_equal_variance_step():
+    """Model "E" (me1ep): var = (scale + sum_k [W_k + kappa n_k / (n_k + kappa) (xbar_k - mu)^2])
+    / (dof + n + K + 2), written out here."""
+    x, k = FAITHFUL, 2
+    kappa, mu_p, dof, scale = mclust_default_prior(x, k)
+    start = GMM([0.4, 0.6], [55.0, 80.0], [6.0, 6.0])
+    h = fit_em(
+        x, k, init_params=start, prior=Prior(kappa, mu_p, dof, scale), tied_sd=True, tol=0, max_iter=25
+    )
+    ours = h.groupby("iteration")["log_likelihood"].first().to_numpy()
+    pro, mu, var = start.weights, start.means, np.full(k, 36.0)
+    for i in range(1, ours.size):
+        z, _ = mclust_estep(x, pro, mu, var)
+        n_k = z.sum(axis=0)
+        xbar = (z * x[:, None]).sum(axis=0) / n_k
+        w = (z * (x[:, None] - xbar) ** 2).sum(axis=0)
+        pooled = (scale + np.sum(w + kappa * n_k / (n_k + kappa) * (xbar - mu_p) ** 2)) / (
+            dof + x.size + k + 2
+        )
+        pro, mu, var = n_k / x.size, (n_k * xbar + kappa * mu_p) / (n_k + kappa), np.full(k, pooled)
+        assert ours[i] == pytest.approx(mclust_estep(x, pro, mu, var)[1], rel=1e-12), i
+
+
+def test_default_prior_with_counts_is_that_of_the_repeated_data():
+    values, counts = np.unique(FAITHFUL, return_counts=True)
+    got, expected = default_prior(values, 3, weights=counts), default_prior(FAITHFUL, 3)
+    np.testing.assert_allclose(
+        [got.shrinkage, got.mean, got.dof, got.scale],
+        [expected.shrinkage, expected.mean, expected.dof, expected.scale],
+        rtol=1e-13,
+    )
+
+
 def test_bad_prior_is_named():
     with pytest.raises(TypeError, match="prior: expected None, True"):
         fit_em(FAITHFUL, 2, prior="strong")
     with pytest.raises(ValueError, match=r"Prior\.scale: must be greater than 0"):
         Prior(0.01, 0.0, 3.0, 0.0)
+    with pytest.raises(TypeError, match="noise: expected True or False"):
+        fit_em(FAITHFUL, 2, noise="yes")  # type: ignore[arg-type]
