@@ -246,3 +246,19 @@ def test_bad_prior_is_named():
         Prior(0.01, 0.0, 3.0, 0.0)
     with pytest.raises(TypeError, match="noise: expected True or False"):
         fit_em(FAITHFUL, 2, noise="yes")  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_on_the_galaxies_the_prior_removes_the_spikes_and_bic_reads_over_every_k():
+    """The issue's case: ML fits at K >= 5 sit a component on one or two points (sd down to the
+    floor) and BIC, read over every K, would pick such a fit (K = 7); with the prior no sd falls
+    below its bound and BIC picks K = 3 even counting the rows it flags."""
+    from emgmm.selection import best_k
+
+    ml = select_k(GALAXIES, range(1, 11), rng=0, n_init=5)
+    mp = select_k(GALAXIES, range(1, 11), rng=0, n_init=5, prior=True)
+    assert best_k(ml, include_degenerate=True) == 7 and best_k(ml) == 3
+    assert best_k(mp, include_degenerate=True) == 3
+    spiky = final_model(fit_em(GALAXIES, 6, rng=0, n_init=5))
+    smooth = final_model(fit_em(GALAXIES, 6, rng=0, n_init=5, prior=True))
+    assert spiky.sds.min() < 1.0 and smooth.sds.min() > 200.0  # km/s
