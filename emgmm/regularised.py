@@ -56,16 +56,23 @@ def _ignore(*_args: object) -> None:
 
 
 def resolve_prior(
-    prior: object, x: FloatArray, weights: FloatArray | None, n_components: int
-) -> Prior | None:
-    """``fit_em``'s ``prior`` argument as a ``Prior``: None or False, none; True or
-    "default", mclust's default for this K (``prior.default_prior``); a ``Prior``, itself."""
+    prior: object, x: FloatArray, weights: FloatArray | None, n_components: int, standard: Standardisation
+) -> tuple[Prior, dict[str, float]] | None:
+    """``fit_em``'s ``prior`` argument in z units, and its hyperparameters in the data's units
+    (for ``attrs["prior"]``): None or False, none; True or "default", mclust's default for this
+    K (``prior.default_prior``, computed on z, so that a variance beyond float64's range in
+    the data's units still has one); a ``Prior``, itself."""
     if prior is None or prior is False:
         return None
-    if prior is True or prior == "default":
-        return default_prior(x, n_components, weights=weights)
     if isinstance(prior, Prior):
-        return prior
+        return prior.to_z(standard), prior.to_dict()
+    if prior is True or prior == "default":
+        z = default_prior(standard.to_z(x), n_components, weights=weights)
+        mean = float(standard.location_from_z(np.array([z.mean]))[0])
+        with np.errstate(over="ignore", under="ignore"):
+            scale = float(np.ldexp(z.scale, 2 * standard.exponent))
+        shown = {**z.to_dict(), "mean": mean, "scale": scale}
+        return z, shown  # the scale may round to 0 or inf in the data's units: shown only
     raise TypeError(
         f"prior: expected None, True (mclust's default prior) or an emgmm.prior.Prior, got {prior!r}."
     )
@@ -208,7 +215,7 @@ def fit_regularised(
     given, w = check_sample(x, options.n_components, weights)
     data, w = positive_points(given, w)
     standard = standardisation_for(data)
-    chosen = resolve_prior(prior, data, w, options.n_components)
+    chosen = resolve_prior(prior, data, w, options.n_components, standard)
     lo_z, hi_z = (float(v) for v in standard.to_z(np.array([standard.lo, standard.hi])))
     problem = _Problem(
         data,
@@ -216,7 +223,7 @@ def fit_regularised(
         standard,
         float(data.size if w is None else w.sum()),
         -math.log(hi_z - lo_z) if noise else None,
-        None if chosen is None else chosen.to_z(standard),
+        None if chosen is None else chosen[0],
         options.tied_sd,
     )
     generator = check_rng(rng)
@@ -249,7 +256,7 @@ def fit_regularised(
         n_iter=len(run.models) - 1,
         **_fit_attrs(options, standard, given.size, w),
         start_log_likelihoods=[float(v) for v in finals],
-        prior=None if chosen is None else chosen.to_dict(),
+        prior=None if chosen is None else chosen[1],
         noise_range=(standard.lo, standard.hi) if noise else None,
     )
     return history

@@ -123,3 +123,17 @@ def test_select_k_counts_the_noise_weight():
     row = table[table["k"] == 2].iloc[0]
     assert row["bic"] == pytest.approx(-2 * row["log_likelihood"] + 6 * np.log(DIRTY.size))
     assert (table["icl"] >= table["bic"] - 1e-9).all()
+
+
+@pytest.mark.parametrize(("a", "b"), [(1e-300, 0.0), (1e280, 0.0), (1e-3, -5.0)])
+def test_prior_and_noise_fit_at_any_magnitude(a, b):
+    """The default prior is computed in EM's units: a variance of 1e-600 or 1e560 in the
+    data's units (beyond float64) still gives the same fit, transformed, step for step."""
+    from emgmm.datasets import load_example
+
+    x = load_example("galaxies")
+    ref = noisy_model_at(fit_em(x, 3, prior=True, noise=True, rng=0, tol=0, max_iter=15), 15)
+    got = noisy_model_at(fit_em(a * x + b, 3, prior=True, noise=True, rng=0, tol=0, max_iter=15), 15)
+    np.testing.assert_allclose((got.gaussians.means - b) / a, ref.gaussians.means, rtol=1e-9)
+    np.testing.assert_allclose(got.gaussians.sds / a, ref.gaussians.sds, rtol=1e-9)
+    assert got.noise_weight == pytest.approx(ref.noise_weight, rel=1e-9)
