@@ -6,16 +6,29 @@ Pure functions over NumPy arrays and pandas tables; every random function takes 
 from .em import fit_em
 from .history import final_model, iteration_table, model_at
 from .model import GMM, classify, responsibilities
+from .noise import NoisyMixture, final_noisy_model, noisy_model_at
+from .prediction import compare_assignments, load_fitted, predict
+from .prior import Prior, default_prior
 from .sampling import random_model, sample
+from .tolerance import tolerance_comparison
 
 __all__ = [
     "GMM",
+    "NoisyMixture",
+    "Prior",
     "classify",
+    "compare_assignments",
+    "default_prior",
     "final_model",
+    "final_noisy_model",
     "fit_em",
     "iteration_table",
+    "load_fitted",
     "model_at",
+    "noisy_model_at",
+    "predict",
     "random_model",
     "responsibilities",
     "sample",
+    "tolerance_comparison",
 ]

@@ -17,9 +17,9 @@ from .em import fit_em
 from .history import final_model, iteration_table
 from .initialization import INIT_METHODS
 from .matching import match_components
-from .model import load_model
+from .prediction import load_fitted, predict
 from .sampling import simulate
-from .teaching import point_table
+from .tolerance import tolerance_comparison
 
 
 def _number(text: str, kind: type[int] | type[float]) -> float:
@@ -162,13 +162,20 @@ def build_classify_parser() -> argparse.ArgumentParser:
         prog="python -m emgmm classify",
         description="Apply a fitted model to values: write a CSV with each value, its most responsible "
         "component (numbered from 1) and every component's responsibility r1..rK, the columns of the "
-        "dashboard's points download. PATH has a header row unless its first line is a number. "
+        "dashboard's points download (and, with --uncertainty, 1 - max r). A model saved with a noise "
+        "component (a key noise) adds label (noise or the number) and r0, the noise's responsibility; "
+        "its noise is component 0. PATH has a header row unless its first line is a number. "
         "A problem with either file is one line on stderr, exit status 2.",
     )
     add = parser.add_argument
     add("model", metavar="MODEL.json", help="lists weights, means and sds, as the dashboard's model download")
     add("path", metavar="PATH", help="a CSV file with a header row, or one number per line without one")
     add("--column", metavar="NAME", help="the CSV column to classify (needed if there are several)")
+    add(
+        "--uncertainty",
+        action="store_true",
+        help="add a column uncertainty, 1 - max_k r_k (mclust's): how unsure the component is",
+    )
     add("--out", metavar="OUT.csv", help="write the table to this file (default: standard output)")
     return parser
 
@@ -213,10 +220,12 @@ def _classify(argv: list[str]) -> int:
     """``python -m emgmm classify``."""
     args = build_classify_parser().parse_args(argv)
     try:
-        table = point_table(read_values(args.path, args.column), load_model(args.model))
+        table = predict(read_values(args.path, args.column), load_fitted(args.model))
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if not args.uncertainty:
+        table = table.drop(columns="uncertainty")
     if args.out is None:
         table.to_csv(sys.stdout, index=False)
         return 0
@@ -247,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
             if row.iteration % args.animate_frames == 0 or row.iteration == last:
                 print(iteration_line(row.iteration, row.neg_log_likelihood, row.gain_pct))
     print(stop_line(history))
+    print(tolerance_comparison(history).sentence())
     with np.errstate(over="ignore"):  # means near 1e308: a distance of opposite means overflows to inf
         matched = match_components(true_model, final_model(history))
     with pd.option_context(

@@ -23,7 +23,8 @@ from .convergence import Report, Run, Step, run_em
 from .history import history_table
 from .in_memory import in_memory
 from .model import GMM
-from .options import Options, check_options, make_start
+from .options import Options, check_options, fit_attrs, make_start
+from .regularised import fit_regularised
 from .scaling import SD_FLOOR_FRACTION as SD_FLOOR_FRACTION
 from .scaling import Standardisation
 from .scaling import sd_floor_for as sd_floor_for
@@ -52,6 +53,8 @@ def fit_em(
     weights: object = None,
     rng: RngLike = None,
     callback: Callback | None = None,
+    prior: object = None,
+    noise: bool = False,
 ) -> pd.DataFrame:
     """Fit a Gaussian mixture to ``x`` with EM and return every iteration.
 
@@ -68,12 +71,9 @@ def fit_em(
     tol : float, default 1e-8
         Stop when the relative gain of the log-likelihood, (L_new - L_old) / |L_new|,
         falls below ``tol`` (>= 0).
-    init : {"kmeans++", "quantile", "random"}, default "kmeans++"
-        How to start: k-means++ seeding (on at most 10 000 points) then a few Lloyd
-        steps; means at evenly spaced quantiles (of at most 10 000 points at equal
-        strides); or the original demo's start in the data's own units (means
-        ``centre + robust_scale * u``, u uniform in [0, 1), sds ``robust_scale``;
-        ``initialization.init_random``). Initial sds are floored like all others.
+    init : {"kmeans++", "quantile", "random", "hc"}, default "kmeans++"
+        k-means++ seeding (of at most 10 000 points), then a few Lloyd steps; evenly spaced quantiles (``scaling.subsample``);
+        the demo's start (``initialization.init_random``); or mclust's ``hc`` (``hierarchical``). Initial sds are floored.
     init_params : GMM, optional
         Start from these parameters instead (``init`` is then ignored).
     n_init : int, default 1
@@ -91,6 +91,8 @@ def fit_em(
         Called as ``callback(start, iteration, model, log_likelihood)`` after every
         pass over the data (``start`` counts from 0, iteration 0 is the start), to show
         progress. Whatever it raises aborts the fit and propagates.
+    prior, noise : None, True or emgmm.prior.Prior; bool
+        MAP EM with mclust's conjugate prior (True: its default); a uniform noise component: see ``regularised``.
 
     Returns
     -------
@@ -124,6 +126,8 @@ def fit_em(
     points, each once. Weights are frequencies: a mass below ``MIN_MASS`` is empty.
     """
     options = check_options(n_components, max_iter, tol, init, init_params, n_init, tied_sd)
+    if noise or (prior is not None and prior is not False):
+        return fit_regularised(x, options, prior, noise, weights, rng, callback)
     data = in_memory(x, options, weights)
     loop = (data.passes, data.step, data.x, data.standard, options, check_rng(rng), callback)
     return fit_passes(
@@ -185,7 +189,7 @@ def fit_starts(
         final_log_likelihoods=[float(v) for v in finals],
         n_iters=[len(run.models) - 1 for run in runs],
         last_gains=[run.last_gain for run in runs],
-        **_fit_attrs(options, data.standard, data.n_points, data.weights, data.weight_exponent),
+        **fit_attrs(options, data.standard, data.n_points, data.weights, data.weight_exponent),
     )
     return table
 
@@ -225,30 +229,6 @@ def _scaled_report(
     callback(start, iteration, model, math.ldexp(log_likelihood, weight_exponent))
 
 
-def _fit_attrs(
-    options: Options,
-    standard: Standardisation,
-    n_points: int,
-    weights: FloatArray | None,
-    weight_exponent: int = 0,
-) -> dict[str, object]:
-    """The attrs that describe a fit's options and data, whichever start is kept."""
-    return dict(
-        tol=options.tol,
-        max_iter=options.max_iter,
-        init="given" if options.init_params is not None else options.init,
-        n_points=n_points,
-        total_weight=float(
-            n_points if weights is None else math.ldexp(float(weights.sum()), weight_exponent)
-        ),
-        n_components=options.n_components,
-        n_init=options.n_init,
-        tied_sd=options.tied_sd,
-        sd_floor=standard.sd_floor,
-        outlier_dominates=standard.outlier_dominates,
-    )
-
-
 def fit_passes(
     passes: Pass,
     step: Step,
@@ -276,7 +256,7 @@ def fit_passes(
             best = run
     assert best is not None  # n_init >= 1
     history = history_table(best.models, best.lls)
-    attrs = _fit_attrs(
+    attrs = fit_attrs(
         options, standard, int(x.size) if n_points is None else n_points, weights, weight_exponent
     )
     history.attrs.update(

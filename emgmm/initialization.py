@@ -1,17 +1,19 @@
 """Starting parameters for EM, in standardised units (``scaling``): the original demo's
-start, data quantiles, k-means++. Each reads at most a bounded subsample of the data, so
-a start costs the same memory for ten thousand points and for a billion."""
+start, data quantiles, k-means++, model-based hierarchical agglomeration (``hierarchical``).
+Each reads at most a bounded subsample of the data, so a start costs the same memory for
+ten thousand points and for a billion."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ._types import FloatArray, IntArray
+from .hierarchical import init_hc
 from .model import GMM
 from .scaling import Standardisation, subsample
 
 #: Valid values of ``fit_em(init=...)``.
-INIT_METHODS = ("kmeans++", "quantile", "random")
+INIT_METHODS = ("kmeans++", "quantile", "random", "hc")
 
 #: k-means++ seeds on at most this many points drawn from the data: enough to place
 #: starting means well, and it keeps the start's cost and memory independent of n.
@@ -101,11 +103,15 @@ def initial_model(
 
     "quantile" reads ``scaling.subsample(x)`` (at most 10 000 points at equal strides:
     the exact quantiles up to that size, no copy of the data beyond it); "kmeans++" at
-    most ``KMEANS_SUBSAMPLE`` points drawn at random; "random" none.
+    most ``KMEANS_SUBSAMPLE`` points drawn at random; "random" none; "hc" (model-based
+    hierarchical agglomeration, ``hierarchical.init_hc``) at most ``hierarchical.HC_SUBSAMPLE``
+    of ``subsample(x)``'s points, at equal strides.
     """
     if method == "random":
         return init_random(n_components, standard.robust_z, rng)
     if method == "quantile":
         return init_quantile(standard.to_z(subsample(x)), n_components, sd_floor)
+    if method == "hc":
+        return init_hc(standard.to_z(subsample(x)), n_components, sd_floor)
     y = x if x.size <= KMEANS_SUBSAMPLE else x[rng.integers(0, x.size, KMEANS_SUBSAMPLE)]
     return init_kmeans_pp(standard.to_z(y), n_components, sd_floor, rng)

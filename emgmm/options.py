@@ -5,6 +5,7 @@ the starts they ask for (``make_start``), in EM's units (``scaling``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,3 +130,28 @@ def make_start(
         return given_start(options.init_params, standard, sd_floor, tied)
     z = feasible_start(named_start(x, weights, standard, options, sd_floor, rng), sd_floor, tied)
     return z, standard.model_from_z(z)
+
+
+def fit_attrs(
+    options: Options,
+    standard: Standardisation,
+    n_points: int,
+    weights: FloatArray | None,
+    weight_exponent: int = 0,
+) -> dict[str, object]:
+    """The attrs that describe a fit's options and data, whichever start is kept (in memory,
+    regularised or on a Dask cluster: one list of keys)."""
+    return dict(
+        tol=options.tol,
+        max_iter=options.max_iter,
+        init="given" if options.init_params is not None else options.init,
+        n_points=n_points,
+        total_weight=float(
+            n_points if weights is None else math.ldexp(float(weights.sum()), weight_exponent)
+        ),
+        n_components=options.n_components,
+        n_init=options.n_init,
+        tied_sd=options.tied_sd,
+        sd_floor=standard.sd_floor,
+        outlier_dominates=standard.outlier_dominates,
+    )

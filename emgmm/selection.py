@@ -12,6 +12,7 @@ from ._types import RngLike
 from .degeneracy import health_table, posterior_sums
 from .em import fit_em
 from .history import final_model
+from .noise import final_noisy_model
 from .scaling import standardisation_for
 from .validation import check_int, check_rng, check_sample, count_distinct, positive_points
 
@@ -32,9 +33,11 @@ SELECTION_COLUMNS = (
 )
 
 
-def n_parameters(n_components: int, tied_sd: bool = False) -> int:
-    """Free parameters of a 1-D mixture: k - 1 weights, k means, and k sds (1 if tied)."""
-    return (n_components - 1) + n_components + (1 if tied_sd else n_components)
+def n_parameters(n_components: int, tied_sd: bool = False, noise: bool = False) -> int:
+    """Free parameters of a 1-D mixture: k - 1 weights, k means, and k sds (1 if tied); a
+    noise component adds its weight (its range is the data's, not estimated: mclust's
+    ``nMclustParams(..., noise = TRUE)``)."""
+    return (n_components - 1) + n_components + (1 if tied_sd else n_components) + int(bool(noise))
 
 
 def _k_values(k_values: object) -> list[int]:
@@ -61,6 +64,8 @@ def select_k(
     tied_sd: bool = False,
     weights: object = None,
     callback: Callable[[int], object] | None = None,
+    prior: object = None,
+    noise: bool = False,
 ) -> pd.DataFrame:
     """Fit a mixture for each K and score it with BIC, AIC and ICL.
 
@@ -89,6 +94,12 @@ def select_k(
     callback : callable, optional
         Called as ``callback(k)`` after the fit for each K, in increasing K, to show
         progress. Whatever it raises aborts the selection and propagates.
+    prior : None, True or emgmm.prior.Prior
+        As in ``fit_em``: True gives each K mclust's default prior for that K. L is then
+        the log-likelihood at the MAP fit (not the log posterior), as mclust computes BIC.
+    noise : bool, default False
+        As in ``fit_em``; p counts the noise's weight, the ICL's max_k r_nk and the
+        degeneracy's masses include the noise (the degeneracy is the Gaussians').
 
     Returns
     -------
@@ -112,13 +123,32 @@ def select_k(
     rows = []
     for k in ks:
         history = fit_em(
-            data, k, n_init=n_init, rng=rng, max_iter=max_iter, tol=tol, init=init, tied_sd=tied_sd, weights=w
+            data,
+            k,
+            n_init=n_init,
+            rng=rng,
+            max_iter=max_iter,
+            tol=tol,
+            init=init,
+            tied_sd=tied_sd,
+            weights=w,
+            prior=prior,
+            noise=noise,
         )
         ll = float(history["log_likelihood"].iloc[-1])
-        p = n_parameters(k, tied_sd)
+        p = n_parameters(k, tied_sd, noise)
         attrs = history.attrs
-        model = final_model(history)
-        sums = posterior_sums(data, standard, model, w)
+        if noise:
+            mixture = final_noisy_model(history)
+            resp = mixture.responsibilities(data)
+            counts = np.ones(data.size) if w is None else w
+            log_max_resp = float(np.sum(counts * np.log(resp.max(axis=1))))
+            mass = (resp[:, 1:] * counts[:, None]).sum(axis=0)
+            model = mixture.gaussians
+        else:
+            model = final_model(history)
+            sums = posterior_sums(data, standard, model, w)
+            log_max_resp, mass = sums.log_max_resp, sums.mass
         bic = -2 * ll + p * np.log(n)
         rows.append(
             (
@@ -127,8 +157,8 @@ def select_k(
                 p,
                 bic,
                 -2 * ll + 2 * p,
-                bic - 2 * sums.log_max_resp,
-                bool(health_table(model, sums.mass, attrs["sd_floor"])["degenerate"].any()),
+                bic - 2 * log_max_resp,
+                bool(health_table(model, mass, attrs["sd_floor"])["degenerate"].any()),
                 attrs["converged"],
                 attrs["stop_reason"],
             )

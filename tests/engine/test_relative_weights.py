@@ -86,3 +86,18 @@ def test_a_bootstrap_of_weights_standing_for_too_many_observations_is_refused_by
     fit = fit_em(x, 2, weights=weights, rng=0)
     with pytest.raises(ValueError, match=r"weights: sum to 2e\+22 observations, more than the 5,000,000"):
         bootstrap(x, fit, 20, kind=kind, rng=0, weights=weights)
+
+
+@pytest.mark.parametrize("scale", [5e-324, 1e-20, 1e300])
+def test_a_noise_fit_is_the_same_at_any_scale_of_its_weights(scale):
+    """Weights are relative with a noise component too (the fit on unit weights)."""
+    from emgmm import fit_em, random_model, sample
+    from emgmm.noise import final_noisy_model
+
+    x, _ = sample(random_model(2, rng=0), 400, rng=1)
+    unit = fit_em(x, 2, rng=0, noise=True)
+    scaled = fit_em(x, 2, rng=0, noise=True, weights=np.full(x.size, scale))
+    assert scaled.attrs["n_iter"] == unit.attrs["n_iter"]
+    got, want = final_noisy_model(scaled), final_noisy_model(unit)
+    np.testing.assert_allclose(got.gaussians.means, want.gaussians.means, rtol=1e-12)
+    assert got.noise_weight == pytest.approx(want.noise_weight, rel=1e-12)
