@@ -129,9 +129,14 @@ def _log_likelihoods(
         log_sum = np.log(total) + top
     if np.any(lost):
         log_sum[lost] = np.logaddexp(np.broadcast_to(others, term.shape)[lost], term[lost])
-    lls: FloatArray = log_sum @ ones
+    # numpy's own multiply-and-sum, never BLAS (whose threads would fight concurrent fits)
+    lls: FloatArray = (log_sum * ones).sum(axis=1)
+    if model.weights[j] == 0:  # q_j = 0: the bound does not move (and -inf - -inf is NaN)
+        return lls, np.full(means.size, float((ones * log_p).sum()))
     # the bound moves only by component j's expected complete-data term
-    bounds: FloatArray = float(ones @ log_p) + (term - logs[j]) @ (ones * q)
+    term -= logs[j]
+    term *= ones * q
+    bounds: FloatArray = float((ones * log_p).sum()) + term.sum(axis=1)
     return lls, bounds
 
 
