@@ -162,7 +162,14 @@ def history_sums(history: pd.DataFrame, iteration: int, total: float | None = No
 
 def frame_sums(history: pd.DataFrame, iteration: int, x: object, weights: object = None) -> MStepSums:
     """``MStepSums`` of iteration t of a fit: ``history_sums`` before the last iteration,
-    ``m_step_sums`` (one pass over ``x``) at the last, where the history holds no next step."""
+    ``m_step_sums`` (one pass over ``x``) at the last, where the history holds no next step.
+
+    For a frame of the playback (``teaching.HalfStep``), t is its ``resp_iteration``: the
+    parameters whose responsibilities the frame draws. An E-frame of step i and the
+    M-frame after it share t = i - 1, and the M-frame's curves are the new means
+    (iteration i); a frame of the plain playback or the final view at iteration t shows
+    the responsibilities under t and the step that would follow it.
+    """
     last = int(history["iteration"].iloc[-1])
     if iteration < last:
         return history_sums(history, iteration)

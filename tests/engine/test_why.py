@@ -7,6 +7,8 @@ import pytest
 from scipy.stats import norm
 
 from emgmm import GMM, fit_em, model_at, responsibilities, sample
+from emgmm.teaching import half_steps, responsibility_grid
+from emgmm.viz import teaching as tv
 from emgmm.why import (
     frame_sums,
     history_sums,
@@ -134,3 +136,19 @@ def test_step_values_and_their_text(fit):
     ]
     lines = responsibility_text(worked_point(1.5, MODEL), 1.5)
     assert lines[0] == "r_1(1.5) = 0.3 x 0.1295 / 0.326 = 0.1192"
+
+
+def test_the_e_and_m_frames_draw_the_same_numbers(fit):
+    x, history = fit
+    frames = half_steps(history)
+    for frame in frames[1:5]:
+        sums = frame_sums(history, frame.resp_iteration, x)
+        grid = responsibility_grid(-3.0, 4.0, 8)
+        # the E-frame's responsibilities panel (as text, 4 decimals) and the worked table
+        records = tv.model_responsibility_records(sums.model, (-3.0, 4.0), 8)
+        for v, column in zip(
+            grid, np.array([r["responsibility"].split() for r in records], dtype=float).T, strict=True
+        ):
+            np.testing.assert_allclose(worked_point(v, sums.model)["responsibility"], column, atol=5e-5)
+        if frame.kind == "M":  # the M-frame's curves are the step's new means
+            np.testing.assert_array_equal(sums.means, model_at(history, frame.params_iteration).means)

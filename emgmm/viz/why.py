@@ -1,0 +1,217 @@
+"""Charts and tables that teach why EM works, from the engine's ``why``, ``bound`` and
+``hard``: one point worked out, the bound EM climbs, hard EM against soft EM.
+
+Pure builders: values in, Altair charts or small tables of text out (what ``st.dataframe``
+or ``st.table`` shows as it is). Numbers are in the digits the page shows (``why.shown``).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ..bound import Bound
+from ..hard import HardSoft
+from ..model import GMM
+from ..why import shown, shown_count
+from .style import DASH, FIT_COLOUR, MIXTURE_COLOUR, PALETTE, Layered, axis, component_label
+
+#: The curves of ``bound_chart``, in legend order.
+CURVES = ("log-likelihood", "EM's lower bound")
+#: The fits of ``hard_soft_chart``, in legend order.
+FITS = ("EM (soft)", "hard EM")
+#: x values of ``hard_soft_chart``'s curves: smooth at a chart's width.
+FIT_GRID = 300
+
+
+def bound_records(bound: Bound) -> pd.DataFrame:
+    """``bound.curves`` long: ``mean``, ``curve`` (``CURVES``) and ``value``, each relative to
+    log L(theta_t) (``gain``): the touching point is 0, and a million points' log-likelihood
+    (of order -1e6) does not drown the curvature in digits."""
+    curves = bound.curves
+    return pd.DataFrame(
+        {
+            "mean": np.tile(curves["mean"].to_numpy(), 2),
+            "curve": np.repeat(CURVES, len(curves)),
+            "gain": np.concatenate([curves["log_likelihood"].to_numpy(), curves["bound"].to_numpy()])
+            - bound.log_likelihood,
+        }
+    )
+
+
+def bound_chart(bound: Bound, width: int | str = "container", height: int = 220) -> Layered:
+    """The log-likelihood and EM's lower bound along one mean, the rest at the frame's values:
+    the bound (dashed, in the component's colour) touches the log-likelihood (black) at the
+    frame's mean mu_t (grey rule) and peaks where the M-step moves it (orange rule).
+
+    Parameters
+    ----------
+    bound : bound.Bound
+        ``bound.bound_curves`` of the frame.
+    width, height
+        Pixels (or "container" for the width).
+    """
+    c = bound.component
+    label = component_label(c)
+    colour = PALETTE[(c - 1) % len(PALETTE)]
+    x = alt.X(
+        "mean:Q", title=f"mean of {label}, mu_{c}", scale=alt.Scale(zero=False, nice=False), axis=axis()
+    )
+    lines = (
+        alt.Chart(bound_records(bound))
+        .mark_line(strokeWidth=2, clip=True)
+        .encode(
+            x=x,
+            y=alt.Y("gain:Q", title="log L - log L(theta_t)", scale=alt.Scale(zero=False), axis=axis()),
+            color=alt.Color(
+                "curve:N",
+                scale=alt.Scale(domain=list(CURVES), range=[MIXTURE_COLOUR, colour]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            strokeDash=alt.StrokeDash(
+                "curve:N", scale=alt.Scale(domain=list(CURVES), range=[[1, 0], DASH]), legend=None
+            ),
+            tooltip=[
+                alt.Tooltip("curve:N"),
+                alt.Tooltip("mean:Q", format=".4g"),
+                alt.Tooltip("gain:Q", format=".4g", title="log L - log L(theta_t)"),
+            ],
+        )
+    )
+    marks = pd.DataFrame(
+        {
+            "mean": [bound.current, bound.update],
+            "what": [f"mu_{c} now = {shown(bound.current)}", f"M-step: mu_{c} = {shown(bound.update)}"],
+            "colour": ["#888888", FIT_COLOUR],
+            "align": ["right", "left"] if bound.update >= bound.current else ["left", "right"],
+        }
+    )
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(strokeWidth=1.5)
+        .encode(x="mean:Q", color=alt.Color("colour:N", scale=None))
+    )
+    # the two labels lean away from each other, so they never overlap
+    words = [
+        alt.Chart(marks.iloc[[i]])
+        .mark_text(baseline="top", dy=4, fontSize=11, align=marks["align"].iat[i])
+        .encode(x="mean:Q", y=alt.value(0), text="what:N", color=alt.Color("colour:N", scale=None))
+        for i in range(2)
+    ]
+    used = "" if bound.exact else f"; log L's gap above the bound from {bound.n_used:,} of the points"
+    title = alt.TitleParams(
+        f"The bound EM climbs, along the mean of {label}",
+        subtitle=f"the others at the frame's values; the bound touches log L at mu_t and peaks at the M-step{used}",
+        anchor="start",
+        fontSize=12,
+        fontWeight="normal",
+        subtitleFontSize=11,
+    )
+    return alt.layer(lines, rules, *words).properties(title=title, width=width, height=height)
+
+
+def point_display(worked: pd.DataFrame, share: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One point worked out, as text in the page's digits: per component w_i,
+    N(x | mu_i, sd_i), their product, r_i(x) = product / sum, and with ``share``
+    (``why.point_share``) N_i and the point's contribution r_i x / N_i to the new mean;
+    a last row holds the sum of the products (the mixture density p(x)).
+
+    ``worked`` is ``why.worked_point``; both tables are of the same point and frame.
+    """
+    rows = {
+        "component": [component_label(c) for c in worked["component"]] + ["sum"],
+        "w_i": [shown(v) for v in worked["weight"]] + [""],
+        "N(x | mu_i, sd_i)": [shown(v) for v in worked["density"]] + [""],
+        "w_i N(x | mu_i, sd_i)": [shown(v) for v in worked["product"]] + [shown(worked["sum"].iat[0])],
+        "r_i(x)": [shown(v) for v in worked["responsibility"]] + [shown(worked["responsibility"].sum())],
+    }
+    if share is not None:
+        rows["N_i"] = [shown_count(v) for v in share["mass"]] + [""]
+        rows["r_i x / N_i"] = [shown(v) for v in share["contribution"]] + [""]
+        rows["new mu_i"] = [shown(v) for v in share["new_mean"]] + [""]
+    return pd.DataFrame(rows)
+
+
+def hard_soft_sentence(comparison: HardSoft) -> str:
+    """What a person reads under the two fits: whether hard EM ended elsewhere, and how."""
+    lls = (
+        f"log-likelihood {comparison.log_likelihood:,.2f} with EM, "
+        f"{comparison.hard_log_likelihood:,.2f} with hard EM"
+    )
+    if not comparison.differ:
+        return (
+            f"Hard and soft EM end at the same fit here ({lls}): the components barely overlap, so "
+            "almost every point belongs wholly to one of them anyway."
+        )
+    spread = (
+        f"the means lie {shown(comparison.hard_mean_spread)} apart instead of {shown(comparison.mean_spread)}"
+        if comparison.table.shape[0] > 1
+        else "the mean moved"
+    )
+    change = round(100 * (1 - comparison.sd_ratio))
+    sds = f"the sds are {abs(change)} % {'smaller' if change >= 0 else 'larger'}"
+    typical = comparison.hard_mean_spread > comparison.mean_spread and comparison.sd_ratio < 1
+    why = (
+        " Giving each point wholly to its most responsible component cuts every component's "
+        "tail at the boundary where the components overlap: each keeps only its own side, so "
+        "the means are biased apart and the sds shrink. Soft EM shares those points and keeps the tails."
+        if typical
+        else " Each point counts wholly for one component, so the fits differ where components overlap."
+    )
+    return f"Hard EM ends elsewhere: {spread}, and {sds} ({lls}).{why}"
+
+
+def hard_soft_records(
+    soft: GMM, hard: GMM, domain: tuple[float, float], n_grid: int = FIT_GRID
+) -> pd.DataFrame:
+    """The two mixtures' densities on a grid over ``domain``: ``x``, ``fit`` (``FITS``), ``density``."""
+    xs = np.linspace(domain[0], domain[1], n_grid)
+    return pd.DataFrame(
+        {
+            "x": np.tile(xs, 2),
+            "fit": np.repeat(FITS, n_grid),
+            "density": np.concatenate([soft.pdf(xs), hard.pdf(xs)]),
+        }
+    )
+
+
+def hard_soft_chart(
+    histogram: pd.DataFrame,
+    soft: GMM,
+    hard: GMM,
+    domain: tuple[float, float],
+    x_title: str = "x",
+    width: int | str = "container",
+    height: int = 220,
+) -> Layered:
+    """The final fits of EM (solid) and hard EM (dashed) over the data's histogram
+    (``plotdata.histogram_table``), on the x axis of the page's other charts (``domain``)."""
+    x = alt.X("x:Q", title=x_title, scale=alt.Scale(domain=list(domain), nice=False, zero=False), axis=axis())
+    bars = (
+        alt.Chart(histogram)
+        .mark_rect(color="#DDDDDD")
+        .encode(
+            x=alt.X("start:Q", title=x_title, scale=alt.Scale(domain=list(domain), nice=False, zero=False)),
+            x2="end:Q",
+            y=alt.Y("density:Q", title="density", axis=axis()),
+            y2=alt.datum(0),
+        )
+    )
+    curves = (
+        alt.Chart(hard_soft_records(soft, hard, domain))
+        .mark_line(strokeWidth=2, clip=True)
+        .encode(
+            x=x,
+            y="density:Q",
+            color=alt.Color(
+                "fit:N",
+                scale=alt.Scale(domain=list(FITS), range=[MIXTURE_COLOUR, FIT_COLOUR]),
+                legend=alt.Legend(orient="top-right", title=None),
+            ),
+            strokeDash=alt.StrokeDash(
+                "fit:N", scale=alt.Scale(domain=list(FITS), range=[[1, 0], DASH]), legend=None
+            ),
+        )
+    )
+    return alt.layer(bars, curves).properties(width=width, height=height)
