@@ -1,0 +1,81 @@
+"""Server time of the why-views per frame: one point worked out, its share of the M-step,
+the formulas' values, the bound along a mean (and their charts), and hard EM.
+
+Run: python -m benchmarks.bench_why [--repeats 15]
+
+For 2,000 and 1,000,000 points (default settings otherwise: 5 true and 5 fitted
+components) it prints the median over frames spread across the fit of:
+
+- engine: ``why.frame_sums`` (read off the history: no pass), ``worked_point``,
+  ``point_share``, ``parameter_text`` and ``bound.bound_curves`` (the mean that moves most);
+- presentation: ``viz.why.point_display`` and ``bound_chart(...).to_dict()``;
+- the frame after the last iteration, where ``frame_sums`` makes one pass over the data;
+
+then the time of one hard-EM fit (``hard.fit_hard``) from EM's start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from emgmm import fit_em, model_at
+from emgmm.bound import bound_curves
+from emgmm.hard import fit_hard
+from emgmm.sampling import simulate
+from emgmm.viz import why as vw
+from emgmm.why import frame_sums, parameter_text, point_share, worked_point
+
+
+def frame_views(history, x, t: int) -> tuple[float, float]:
+    """Seconds in the engine and in the presentation for the views of frame t."""
+    t0 = time.perf_counter()
+    sums = frame_sums(history, t, x)
+    value = float(x[0])
+    worked, share = worked_point(value, sums.model), point_share(value, sums)
+    parameter_text(model_at(history, min(t + 1, int(history["iteration"].iloc[-1]))), sums.total)
+    bound = bound_curves(x, sums)
+    t1 = time.perf_counter()
+    vw.point_display(worked, share)
+    vw.bound_chart(bound).to_dict()
+    return t1 - t0, time.perf_counter() - t1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+    print(f"# medians of {args.repeats} frames or runs")
+    print(
+        "| points | engine, a frame (ms) | charts, a frame (ms) | total (ms) | after the last iteration (ms) |"
+    )
+    print("|---:|---:|---:|---:|---:|")
+    hard_times = {}
+    for n in (2_000, 1_000_000):
+        _, x = simulate(5, 1.5, n, 1)
+        history = fit_em(x, 5, rng=1)
+        last = int(history["iteration"].iloc[-1])
+        frame_views(history, x, 0)  # warm: imports, Altair's schema
+        picks = np.linspace(0, last - 1, args.repeats).astype(int)
+        timed = np.array([frame_views(history, x, int(t)) for t in picks])
+        final = np.median([sum(frame_views(history, x, last)) for _ in range(max(3, args.repeats // 3))])
+        engine, charts = np.median(timed, axis=0)
+        print(
+            f"| {n:,} | {engine * 1e3:.1f} | {charts * 1e3:.1f} | {np.median(timed.sum(axis=1)) * 1e3:.1f} "
+            f"| {final * 1e3:.1f} |",
+            flush=True,
+        )
+        runs = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            fit_hard(x, 5, init_params=model_at(history, 0))
+            runs.append(time.perf_counter() - t0)
+        hard_times[n] = np.median(runs)
+    for n, seconds in hard_times.items():
+        print(f"Hard EM from EM's start at {n:,} points, K = 5: {seconds * 1e3:.0f} ms (median of 3)")
+
+
+if __name__ == "__main__":
+    main()
