@@ -21,15 +21,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import logsumexp
 
 from ._types import FloatArray
 from .why import MStepSums, _alive, _checked
 
 #: Mean values along which the curves are evaluated (besides mu_t and the new mean).
-BOUND_GRID = 61
+BOUND_GRID = 41
 #: Above this many points, the log-likelihood curve reads a strided subsample of this size.
-BOUND_POINTS = 5_000
+BOUND_POINTS = 3_000
 
 _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 #: Below this a sum of exponentials has lost digits to underflow (subnormals start at 2**-1022).
@@ -99,6 +98,16 @@ def _grid(sums: MStepSums, j: int, n_grid: int, span: tuple[float, float] | None
     return np.unique(np.concatenate([grid, [current, update]]))
 
 
+def _logsumexp(logs: FloatArray) -> FloatArray:
+    """log sum_i exp(logs[i]) along the first axis: shift by the largest, exponentiate, sum,
+    undo the shift (-inf where every term is -inf)."""
+    top = logs.max(axis=0)
+    safe = np.where(np.isneginf(top), 0.0, top)
+    with np.errstate(divide="ignore"):
+        out: FloatArray = np.log(np.exp(logs - safe).sum(axis=0)) + safe
+    return out
+
+
 def _log_likelihoods(
     x: FloatArray, w: FloatArray | None, sums: MStepSums, j: int, means: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
@@ -106,10 +115,10 @@ def _log_likelihoods(
     bound L(q_t, .) computed from the points (the subsample's own, for its gap)."""
     model = sums.model
     logs = model.component_logpdfs(x)  # (k, n): log w_i N(x | mu_i, sd_i)
+    log_p = _logsumexp(logs)
     others = (  # log of the other components' weighted densities: fixed along mu_j
-        logsumexp(np.delete(logs, j, axis=0), axis=0) if model.n_components > 1 else np.full(x.size, -np.inf)
+        _logsumexp(np.delete(logs, j, axis=0)) if model.n_components > 1 else np.full(x.size, -np.inf)
     )
-    log_p = logsumexp(logs, axis=0)
     with np.errstate(divide="ignore"):
         log_w = np.log(model.weights[j])
     sd = model.sds[j]
@@ -117,7 +126,11 @@ def _log_likelihoods(
     q = np.exp(logs[j] - log_p)  # responsibilities of component j under theta_t
     ones = np.ones(x.size) if w is None else w
     # every mean of the grid at once, (n_means, n): a few hundred thousand terms at most
-    term = const - 0.5 * np.square((x[None, :] - means[:, None]) / sd)  # log w_j N(x | mu, sd_j)
+    term = np.subtract(x[None, :], means[:, None])  # one (n_means, n) buffer, in place
+    term /= sd
+    np.square(term, out=term)
+    term *= -0.5
+    term += const  # log w_j N(x | mu, sd_j)
     # log-sum-exp of ``others`` and ``term`` shifted by each point's largest over the grid
     # (at the grid mean nearest the point): both exponents <= 0, one exp a term (logaddexp costs 6)
     nearest = np.clip(x, means[0], means[-1])

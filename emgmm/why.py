@@ -148,15 +148,17 @@ def history_sums(history: pd.DataFrame, iteration: int, total: float | None = No
             "after the last one, m_step_sums computes it from the data."
         )
     n = float(history.attrs["total_weight"] if total is None else total)
-    current = model_at(history, iteration)
-    rows = history[history["iteration"].to_numpy() == iteration + 1]
-    weights = rows["weight"].to_numpy()
+    # four columns as arrays, rows by iteration then component: a playing frame calls this,
+    # and each pandas selection copies the history's attrs
+    k = int(history["component"].iat[-1])
+    weights, means, sds, lls = (history[c].to_numpy() for c in ("weight", "mean", "sd", "log_likelihood"))
+    now, after = slice(iteration * k, (iteration + 1) * k), slice((iteration + 1) * k, (iteration + 2) * k)
     return MStepSums(
-        model=current,
-        mass=weights / weights.sum() * n,
-        means=rows["mean"].to_numpy().copy(),
+        model=GMM(weights[now] / weights[now].sum(), means[now], sds[now]),  # as model_at builds it
+        mass=weights[after] / weights[after].sum() * n,
+        means=means[after].copy(),
         total=n,
-        log_likelihood=float(history["log_likelihood"].to_numpy()[iteration * current.n_components]),
+        log_likelihood=float(lls[iteration * k]),
     )
 
 

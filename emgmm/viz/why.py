@@ -7,6 +7,10 @@ or ``st.table`` shows as it is). Numbers are in the digits the page shows (``why
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from typing import Any
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -25,18 +29,93 @@ FITS = ("EM (soft)", "hard EM")
 FIT_GRID = 300
 
 
-def bound_records(bound: Bound) -> pd.DataFrame:
-    """``bound.curves`` long: ``mean``, ``curve`` (``CURVES``) and ``value``, each relative to
-    log L(theta_t) (``gain``): the touching point is 0, and a million points' log-likelihood
-    (of order -1e6) does not drown the curvature in digits."""
-    curves = bound.curves
-    return pd.DataFrame(
-        {
-            "mean": np.tile(curves["mean"].to_numpy(), 2),
-            "curve": np.repeat(CURVES, len(curves)),
-            "gain": np.concatenate([curves["log_likelihood"].to_numpy(), curves["bound"].to_numpy()])
-            - bound.log_likelihood,
-        }
+#: Named datasets of ``bound_chart``: a frame swaps them into a template (``bound_spec``).
+BOUND_CURVES, BOUND_MARKS, BOUND_NOTE = "bound_curves", "bound_marks", "bound_note"
+_GREY = "#888888"
+
+
+def bound_records(bound: Bound) -> list[dict[str, Any]]:
+    """The dataset ``BOUND_CURVES``: per mean and curve (``CURVES``) the ``gain``, the value
+    relative to log L(theta_t) (the touching point is 0, and a million points' log-likelihood,
+    of order -1e6, does not drown the curvature in digits), and the curve's ``colour``."""
+    c = bound.component
+    colours = (MIXTURE_COLOUR, PALETTE[(c - 1) % len(PALETTE)])
+    means = bound.curves["mean"].tolist()
+    records = []
+    for name, colour, column in zip(CURVES, colours, ("log_likelihood", "bound"), strict=True):
+        gains = (bound.curves[column].to_numpy() - bound.log_likelihood).tolist()
+        records += [
+            {"mean": m, "curve": name, "gain": g, "colour": colour} for m, g in zip(means, gains, strict=True)
+        ]
+    return records
+
+
+def bound_datasets(bound: Bound) -> dict[str, list[dict[str, Any]]]:
+    """What a frame's ``bound_chart`` holds: the curves, the two marked means (mu_t, grey;
+    the M-step's, orange; their labels lean away from each other on ``side``) and, when the
+    log-likelihood read a subsample, a note saying so."""
+    c = bound.component
+    right = bound.update >= bound.current
+    marks = [
+        {"mean": bound.current, "what": f"mu_{c} now = {shown(bound.current)}", "colour": _GREY,
+         "side": "left" if right else "right"},
+        {"mean": bound.update, "what": f"M-step: mu_{c} = {shown(bound.update)}", "colour": FIT_COLOUR,
+         "side": "right" if right else "left"},
+    ]  # fmt: skip
+    note = (
+        [] if bound.exact else [{"text": f"log L's gap above the bound from {bound.n_used:,} of the points"}]
+    )
+    return {BOUND_CURVES: bound_records(bound), BOUND_MARKS: marks, BOUND_NOTE: note}
+
+
+def _bound_layers(width: int | str, height: int) -> Layered:
+    """``bound_chart`` without its datasets."""
+    x = alt.X(
+        "mean:Q", title="the mean that moves (mu_i)", scale=alt.Scale(zero=False, nice=False), axis=axis()
+    )
+    colour = alt.Color("colour:N", scale=None)  # colours are data: one template for any component
+    tooltip = [
+        alt.Tooltip("curve:N"),
+        alt.Tooltip("mean:Q", format=".4g"),
+        alt.Tooltip("gain:Q", format=".4g", title="log L - log L(theta_t)"),
+    ]
+    curves = alt.Chart(alt.NamedData(BOUND_CURVES)).encode(
+        x=x,
+        y=alt.Y("gain:Q", title="log L - log L(theta_t)", scale=alt.Scale(zero=False), axis=axis()),
+        color=colour,
+        tooltip=tooltip,
+    )
+    log_likelihood = curves.transform_filter(f"datum.curve == '{CURVES[0]}'").mark_line(
+        strokeWidth=2, clip=True
+    )
+    bound = curves.transform_filter(f"datum.curve == '{CURVES[1]}'").mark_line(
+        strokeWidth=2, strokeDash=DASH, clip=True
+    )
+    marks = alt.Chart(alt.NamedData(BOUND_MARKS))
+    rules = marks.mark_rule(strokeWidth=1.5).encode(x="mean:Q", color=colour)
+    # the labels lean away from each other (left-aligned right of its rule), never overlapping
+    words = [
+        marks.transform_filter(f"datum.side == '{side}'")
+        .mark_text(baseline="top", dy=4, dx=4 if side == "right" else -4, fontSize=11,
+                   align="left" if side == "right" else "right")
+        .encode(x="mean:Q", y=alt.value(0), text="what:N", color=colour)
+        for side in ("left", "right")
+    ]  # fmt: skip
+    note = (
+        alt.Chart(alt.NamedData(BOUND_NOTE))
+        .mark_text(align="left", baseline="bottom", fontSize=10, color=_GREY)
+        .encode(x=alt.value(4), y=alt.value(height - 4), text="text:N")
+    )
+    title = alt.TitleParams(
+        "The bound EM climbs, along one mean (the others at the frame's values)",
+        subtitle="black: log L; dashed: EM's lower bound, touching log L at mu_t and peaking where the M-step moves it",
+        anchor="start",
+        fontSize=12,
+        fontWeight="normal",
+        subtitleFontSize=11,
+    )
+    return alt.layer(log_likelihood, bound, rules, *words, note).properties(
+        title=title, width=width, height=height
     )
 
 
@@ -51,64 +130,24 @@ def bound_chart(bound: Bound, width: int | str = "container", height: int = 220)
         ``bound.bound_curves`` of the frame.
     width, height
         Pixels (or "container" for the width).
+
+    What changes from frame to frame is in named datasets (``bound_datasets``): a playback
+    makes a frame's spec with ``bound_spec``, without Altair.
     """
-    c = bound.component
-    label = component_label(c)
-    colour = PALETTE[(c - 1) % len(PALETTE)]
-    x = alt.X(
-        "mean:Q", title=f"mean of {label}, mu_{c}", scale=alt.Scale(zero=False, nice=False), axis=axis()
-    )
-    lines = (
-        alt.Chart(bound_records(bound))
-        .mark_line(strokeWidth=2, clip=True)
-        .encode(
-            x=x,
-            y=alt.Y("gain:Q", title="log L - log L(theta_t)", scale=alt.Scale(zero=False), axis=axis()),
-            color=alt.Color(
-                "curve:N",
-                scale=alt.Scale(domain=list(CURVES), range=[MIXTURE_COLOUR, colour]),
-                legend=alt.Legend(orient="bottom", title=None),
-            ),
-            strokeDash=alt.StrokeDash(
-                "curve:N", scale=alt.Scale(domain=list(CURVES), range=[[1, 0], DASH]), legend=None
-            ),
-            tooltip=[
-                alt.Tooltip("curve:N"),
-                alt.Tooltip("mean:Q", format=".4g"),
-                alt.Tooltip("gain:Q", format=".4g", title="log L - log L(theta_t)"),
-            ],
-        )
-    )
-    marks = pd.DataFrame(
-        {
-            "mean": [bound.current, bound.update],
-            "what": [f"mu_{c} now = {shown(bound.current)}", f"M-step: mu_{c} = {shown(bound.update)}"],
-            "colour": ["#888888", FIT_COLOUR],
-            "align": ["right", "left"] if bound.update >= bound.current else ["left", "right"],
-        }
-    )
-    rules = (
-        alt.Chart(marks)
-        .mark_rule(strokeWidth=1.5)
-        .encode(x="mean:Q", color=alt.Color("colour:N", scale=None))
-    )
-    # the two labels lean away from each other, so they never overlap
-    words = [
-        alt.Chart(marks.iloc[[i]])
-        .mark_text(baseline="top", dy=4, fontSize=11, align=marks["align"].iat[i])
-        .encode(x="mean:Q", y=alt.value(0), text="what:N", color=alt.Color("colour:N", scale=None))
-        for i in range(2)
-    ]
-    used = "" if bound.exact else f"; log L's gap above the bound from {bound.n_used:,} of the points"
-    title = alt.TitleParams(
-        f"The bound EM climbs, along the mean of {label}",
-        subtitle=f"the others at the frame's values; the bound touches log L at mu_t and peaks at the M-step{used}",
-        anchor="start",
-        fontSize=12,
-        fontWeight="normal",
-        subtitleFontSize=11,
-    )
-    return alt.layer(lines, rules, *words).properties(title=title, width=width, height=height)
+    return _bound_layers(width, height).properties(datasets=bound_datasets(bound))
+
+
+@lru_cache(maxsize=8)
+def _template(width: int | str, height: int) -> str:
+    return json.dumps(_bound_layers(width, height).to_dict())
+
+
+def bound_spec(bound: Bound, width: int | str = "container", height: int = 220) -> dict[str, Any]:
+    """``bound_chart(bound, width, height).to_dict()``, from a template built once: a frame
+    costs its datasets (``bound_datasets``), not Altair's build and validation."""
+    spec: dict[str, Any] = json.loads(_template(width, height))
+    spec["datasets"] = bound_datasets(bound)
+    return spec
 
 
 def point_display(worked: pd.DataFrame, share: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -27,24 +27,30 @@ def bound(data):
 
 def test_bound_chart_draws_both_curves_relative_to_the_touching_point(bound):
     spec = vw.bound_chart(bound).to_dict()
-    lines, rules, *words = spec["layer"]
-    assert lines["mark"]["type"] == "line" and rules["mark"]["type"] == "rule" and len(words) == 2
-    assert lines["encoding"]["color"]["scale"]["domain"] == list(vw.CURVES)
-    assert lines["encoding"]["color"]["scale"]["range"][1] == style.PALETTE[1]  # C2's colour
-    records = spec["datasets"][lines["data"]["name"]]
+    ll, lower, rules, *words, note = spec["layer"]
+    assert [ll["mark"]["type"], lower["mark"]["type"], rules["mark"]["type"]] == ["line", "line", "rule"]
+    assert lower["mark"]["strokeDash"] == style.DASH and len(words) == 2 and note["mark"]["type"] == "text"
+    records = spec["datasets"][vw.BOUND_CURVES]
     assert {r["curve"] for r in records} == set(vw.CURVES) and len(records) == 2 * len(bound.curves)
+    assert {r["colour"] for r in records if r["curve"] == vw.CURVES[1]} == {style.PALETTE[1]}  # C2's colour
     at = [r["gain"] for r in records if r["mean"] == bound.current]
     assert at == pytest.approx([0.0, 0.0], abs=1e-9 * abs(bound.log_likelihood))
-    marks = spec["datasets"][rules["data"]["name"]]
+    marks = spec["datasets"][vw.BOUND_MARKS]
     assert [m["mean"] for m in marks] == [bound.current, bound.update]
-    assert marks[1]["what"].startswith("M-step: mu_2 = ")
-    assert "gap" not in spec["title"]["subtitle"]
+    assert marks[1]["what"] == f"M-step: mu_2 = {bound.update:.4g}"
+    assert {m["side"] for m in marks} == {"left", "right"} and spec["datasets"][vw.BOUND_NOTE] == []
+
+
+def test_a_frames_spec_swaps_the_datasets_into_one_template(data, bound):
+    assert vw.bound_spec(bound) == vw.bound_chart(bound).to_dict()
+    other = bound_curves(data, history_sums(fit_em(data, 2, init_params=START, max_iter=5, tol=0.0), 3), 1)
+    assert vw.bound_spec(other) == vw.bound_chart(other).to_dict()
 
 
 def test_a_subsampled_bound_says_so(data):
     sums = history_sums(fit_em(data, 2, init_params=START, max_iter=3), 1)
-    spec = vw.bound_chart(bound_curves(data, sums, max_points=100)).to_dict()
-    assert "from 100 of the points" in spec["title"]["subtitle"]
+    spec = vw.bound_spec(bound_curves(data, sums, max_points=100))
+    assert spec["datasets"][vw.BOUND_NOTE] == [{"text": "log L's gap above the bound from 100 of the points"}]
 
 
 def test_point_display_is_the_worked_table_in_the_pages_digits(data):
