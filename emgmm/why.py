@@ -58,6 +58,9 @@ class MStepSums:
     means : ndarray of shape (n_components,)
         The M-step's new means ``sum_n w_n r_ni x_n / N_i``; a component whose mass
         vanished (``steps.MIN_MASS``) keeps its mean, as the engine's M-step does.
+    sds : ndarray of shape (n_components,)
+        The M-step's new sds: about the new means, floored at the sd floor, and tied when
+        the fit ties them (as the fit's next iteration holds them).
     total : float
         ``N = sum_n w_n``.
     log_likelihood : float
@@ -67,6 +70,7 @@ class MStepSums:
     model: GMM
     mass: FloatArray
     means: FloatArray
+    sds: FloatArray
     total: float
     log_likelihood: float
 
@@ -85,7 +89,7 @@ def _checked(x: object, weights: object) -> tuple[FloatArray, FloatArray | None]
     return positive_points(data, w)
 
 
-def m_step_sums(x: object, model: GMM, weights: object = None) -> MStepSums:
+def m_step_sums(x: object, model: GMM, weights: object = None, tied_sd: bool = False) -> MStepSums:
     """``MStepSums`` of ``model`` over data ``x``: one E-step and the M-step's means, through
     the engine's own code (``steps.e_pass`` and ``steps.m_step_from``) on the data
     standardised as ``fit_em`` standardises it, so the numbers are the fit's own.
@@ -98,6 +102,8 @@ def m_step_sums(x: object, model: GMM, weights: object = None) -> MStepSums:
         The parameters of the frame (any, in the data's units).
     weights : array-like of shape (n_points,), optional
         The points' frequencies, as given to ``fit_em``.
+    tied_sd : bool, default False
+        Whether the fit ties the sds (``fit_em``'s ``tied_sd``).
 
     Returns
     -------
@@ -112,12 +118,12 @@ def m_step_sums(x: object, model: GMM, weights: object = None) -> MStepSums:
     def recentre(shift: FloatArray):  # the M-step's second pass, when a mean moved far
         return e_pass(data, standard, z_model, shift, weights=w)
 
-    # sds and tying do not change the means: any floor and tied_sd=False give the same ones
-    new = m_step_from(z_model, stats, total, standard.sd_floor_z, False, recentre)
+    new = m_step_from(z_model, stats, total, standard.sd_floor_z, bool(tied_sd), recentre)
     return MStepSums(
         model=model,
         mass=stats.mass.copy(),
         means=standard.location_from_z(new.means),
+        sds=standard.scale_from_z(new.sds),
         total=total,
         log_likelihood=stats.log_likelihood - total * standard.log_scale,
     )
@@ -157,6 +163,7 @@ def history_sums(history: pd.DataFrame, iteration: int, total: float | None = No
         model=GMM(weights[now] / weights[now].sum(), means[now], sds[now]),  # as model_at builds it
         mass=weights[after] / weights[after].sum() * n,
         means=means[after].copy(),
+        sds=sds[after].copy(),
         total=n,
         log_likelihood=float(lls[iteration * k]),
     )
@@ -175,7 +182,7 @@ def frame_sums(history: pd.DataFrame, iteration: int, x: object, weights: object
     last = int(history["iteration"].iloc[-1])
     if iteration < last:
         return history_sums(history, iteration)
-    return m_step_sums(x, model_at(history, iteration), weights)
+    return m_step_sums(x, model_at(history, iteration), weights, bool(history.attrs.get("tied_sd", False)))
 
 
 def worked_point(value: float, model: GMM) -> pd.DataFrame:
@@ -253,15 +260,15 @@ def point_share(value: float, sums: MStepSums, weight: float = 1.0) -> pd.DataFr
 
 
 def step_values(sums: MStepSums) -> pd.DataFrame:
-    """The values of the M-step's formulas for a frame: N_i, w_i = N_i / N, mu_i (new) for
-    the step that follows the frame's parameters ``sums.model``, with the current sd_i.
+    """The values of the M-step's formulas for a frame: what the step that follows the
+    frame's parameters ``sums.model`` computes (the next iteration of the fit).
 
     Returns
     -------
     pandas.DataFrame
-        One row per component: ``component``, ``mass`` (N_i), ``weight`` (N_i / N),
-        ``mean`` (the new mu_i), and ``sd`` (sigma_i of the frame, whose new value the
-        history's next iteration holds, floored and maybe tied).
+        One row per component: ``component``, ``mass`` (N_i = sum_n r_ni), ``weight``
+        (w_i = N_i / N), ``mean`` (mu_i = sum_n r_ni x_n / N_i) and ``sd`` (sigma_i, about
+        the new mean, floored, and tied when the fit ties them).
     """
     return pd.DataFrame(
         {
@@ -269,16 +276,24 @@ def step_values(sums: MStepSums) -> pd.DataFrame:
             "mass": sums.mass,
             "weight": sums.mass / sums.mass.sum(),
             "mean": sums.means,
-            "sd": sums.model.sds,
+            "sd": sums.sds,
         }
     )
+
+
+def step_text(sums: MStepSums) -> list[str]:
+    """``step_values`` as the M-step's formulas with the numbers in, one line a component,
+    as ``parameter_text`` writes them: ``"N_2 = 412.3, w_2 = 0.4123, mu_2 = 1.84, sigma_2 = 0.5021"``."""
+    values = step_values(sums)
+    after = GMM(values["weight"].to_numpy(), values["mean"].to_numpy(), values["sd"].to_numpy())
+    return parameter_text(after, sums.total)
 
 
 def parameter_text(model: GMM, total: float, log_likelihood: float | None = None) -> list[str]:
     """Per component, the values of the M-step's formulas that made ``model`` (an iteration
     of a fit of total weight N = ``total``), in the digits the page shows:
-    ``"N_2 = 412.3, w_2 = 0.4123, mu_2 = 1.84, sigma_2 = 0.5021"``, and last, given one,
-    ``"log L = -1,234.56"`` (two decimals, as the frames' headings)."""
+    ``"N_2 = 412.3, w_2 = 0.4123, mu_2 = 1.84, sigma_2 = 0.5021"`` (N_i = w_i N), and last,
+    given one, ``"log L = -1,234.56"`` (two decimals, as the frames' headings)."""
     lines = [
         f"N_{i} = {shown_count(w * total)}, w_{i} = {shown(w)}, mu_{i} = {shown(m)}, sigma_{i} = {shown(s)}"
         for i, w, m, s in zip(

@@ -16,6 +16,7 @@ from emgmm.why import (
     parameter_text,
     point_share,
     responsibility_text,
+    step_text,
     step_values,
     worked_point,
 )
@@ -30,7 +31,8 @@ def fit():
 
 
 def naive_sums(x, model, w=None):
-    """N_i, the new means and log L by the textbook formulas, with scipy's normal density."""
+    """N_i, the new means and log L by the textbook formulas, with scipy's normal density
+    (and the new sds, as ``naive_sds``)."""
     w = np.ones(x.size) if w is None else np.asarray(w, dtype=float)
     dens = np.array(
         [wt * norm.pdf(x, m, s) for wt, m, s in zip(model.weights, model.means, model.sds, strict=True)]
@@ -38,6 +40,18 @@ def naive_sums(x, model, w=None):
     r = dens / dens.sum(axis=0)
     mass = (r * w).sum(axis=1)
     return mass, (r * w * x).sum(axis=1) / mass, float((w * np.log(dens.sum(axis=0))).sum())
+
+
+def naive_sds(x, model, w=None, tied=False):
+    w = np.ones(x.size) if w is None else np.asarray(w, dtype=float)
+    dens = np.array(
+        [a * norm.pdf(x, m, s) for a, m, s in zip(model.weights, model.means, model.sds, strict=True)]
+    )
+    r = dens / dens.sum(axis=0) * w
+    mass = r.sum(axis=1)
+    means = (r * x).sum(axis=1) / mass
+    var = (r * (x - means[:, None]) ** 2).sum(axis=1)
+    return np.full(mass.size, np.sqrt(var.sum() / w.sum())) if tied else np.sqrt(var / mass)
 
 
 def test_worked_point_matches_scipy_and_the_frames_responsibilities():
@@ -122,12 +136,32 @@ def test_an_empty_components_share_is_zero_not_nan():
     assert np.isfinite(share.to_numpy(dtype=float)).all() and share["share"].iat[2] == 0.0
 
 
+@pytest.mark.parametrize("tied", [False, True])
+def test_the_steps_new_sds_from_a_pass_equal_the_history_and_the_textbook(tied):
+    x, _ = sample(MODEL, 300, rng=8)
+    w = np.random.default_rng(2).uniform(0.5, 2.0, size=x.size)
+    history = fit_em(x, 2, weights=w, tied_sd=tied, rng=0, max_iter=4, tol=0.0)
+    expected = naive_sds(x, model_at(history, 2), w, tied)
+    np.testing.assert_allclose(model_at(history, 3).sds, expected, rtol=1e-9)
+    np.testing.assert_allclose(history_sums(history, 2).sds, expected, rtol=1e-9)
+    np.testing.assert_allclose(m_step_sums(x, model_at(history, 2), w, tied).sds, expected, rtol=1e-9)
+    last = int(history["iteration"].iloc[-1])
+    final = frame_sums(history, last, x, w)  # a pass, tied as the fit is
+    np.testing.assert_allclose(final.sds, naive_sds(x, model_at(history, last), w, tied), rtol=1e-9)
+
+
 def test_step_values_and_their_text(fit):
     x, history = fit
     sums = history_sums(history, 1)
     values = step_values(sums)
-    np.testing.assert_allclose(values["weight"], model_at(history, 2).weights, rtol=1e-12)
-    np.testing.assert_allclose(values["mass"], model_at(history, 2).weights * x.size, rtol=1e-12)
+    after = model_at(history, 2)
+    np.testing.assert_allclose(values["weight"], after.weights, rtol=1e-12)
+    np.testing.assert_allclose(values["mass"], after.weights * x.size, rtol=1e-12)
+    np.testing.assert_allclose(values[["mean", "sd"]].to_numpy().T, [after.means, after.sds], rtol=1e-12)
+    assert step_text(sums) == parameter_text(after, x.size)
+    assert step_text(sums)[0].startswith(
+        f"N_1 = {after.weights[0] * x.size:,.1f}, w_1 = {after.weights[0]:.4g}, "
+    )
     text = parameter_text(GMM([0.4123, 0.5877], [1.84, -2.0], [0.5, 1.0]), 1000.0, -1234.5678)
     assert text == [
         "N_1 = 412.3, w_1 = 0.4123, mu_1 = 1.84, sigma_1 = 0.5",
