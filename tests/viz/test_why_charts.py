@@ -6,7 +6,7 @@ import pytest
 from emgmm import GMM, final_model, fit_em, sample
 from emgmm.bound import bound_curves
 from emgmm.hard import compare_hard_soft, fit_hard
-from emgmm.viz import plotdata, style
+from emgmm.viz import frames, plotdata, screens, style
 from emgmm.viz import why as vw
 from emgmm.why import history_sums, point_share, worked_point
 
@@ -90,3 +90,25 @@ def test_hard_soft_chart_draws_both_fits_over_the_histogram(data):
         records.loc[records["fit"] == "hard EM", "density"],
         final_model(hard).pdf(np.linspace(*domain, vw.FIT_GRID)),
     )
+
+
+def test_both_fits_log_likelihoods_are_drawn_per_iteration(data):
+    soft, hard = fit_em(data, 2, init_params=START), fit_hard(data, 2, init_params=START)
+    records = vw.hard_soft_loglik_records(soft, hard)
+    assert len(records) == soft.attrs["n_iter"] + hard.attrs["n_iter"] + 2
+    last = records.groupby("fit")["log_likelihood"].last()
+    assert (
+        last["hard EM"] == hard["log_likelihood"].iat[-1]
+        and last["EM (soft)"] == soft["log_likelihood"].iat[-1]
+    )
+    spec = vw.hard_soft_loglik_chart(soft, hard).to_dict()
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == list(vw.FITS)
+
+
+@pytest.mark.parametrize("half", [False, True])
+def test_a_hard_history_plays_in_the_playback(data, half):
+    view = screens.data_view(data, 0)
+    hard = fit_hard(data, 2, init_params=START, max_iter=4)
+    frame_set = frames.frame_set(hard, view, screens.y_ceiling(view, []), half, "component")
+    specs = frame_set.specs(len(frame_set.steps) - 1)
+    assert {"top", "panel", "strip", "paths"} <= set(specs)
