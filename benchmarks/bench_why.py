@@ -25,9 +25,10 @@ import numpy as np
 from emgmm import fit_em, model_at
 from emgmm.bound import bound_curves
 from emgmm.hard import fit_hard
+from emgmm.mstep import frame_sums
 from emgmm.sampling import simulate
 from emgmm.viz import why as vw
-from emgmm.why import frame_sums, parameter_text, point_share, worked_point
+from emgmm.why import parameter_text, point_share, worked_point
 
 
 def frame_views(history, x, t: int) -> tuple[float, float, float]:

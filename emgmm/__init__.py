@@ -8,8 +8,9 @@ from .em import fit_em
 from .hard import fit_hard
 from .history import final_model, iteration_table, model_at
 from .model import GMM, classify, responsibilities
+from .mstep import frame_sums
 from .sampling import random_model, sample
-from .why import frame_sums, worked_point
+from .why import worked_point
 
 __all__ = [
     "GMM",

@@ -8,7 +8,7 @@ under theta_t, so the bound touches log L at theta_t (KL = 0); the M-step maximi
 Along the mean mu_j alone (every other parameter at theta_t), with q_t fixed:
 ``L(q_t, mu) = log L(theta_t) - N_j / (2 sd_j^2) * ((mu - m_j)^2 - (mu_t - m_j)^2)``,
 ``N_j = sum_n w_n q_nj`` and ``m_j = sum_n w_n q_nj x_n / N_j``: a parabola whose top is
-the M-step's new mean m_j. Both come from the M-step's own sums (``why.MStepSums``), so the
+the M-step's new mean m_j. Both come from the M-step's own sums (``mstep.MStepSums``), so the
 bound is exact. The log-likelihood along mu_j is computed from the points; above
 ``max_points`` points from a fixed strided subsample of them, as the bound plus the
 subsample's gap ``log L - L(q_t, .)`` (>= 0 at each point, 0 at theta_t) scaled to the
@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ._types import FloatArray
-from .why import MStepSums, _alive, _checked
+from .mstep import MStepSums, alive, checked
 
 #: Mean values along which the curves are evaluated (besides mu_t and the new mean).
 BOUND_GRID = 41
@@ -78,7 +78,7 @@ def bound_values(sums: MStepSums, component: int, means: FloatArray) -> FloatArr
     all else at theta_t: exact, from the M-step's sums."""
     j = component - 1
     mass, sd, current, top = sums.mass[j], sums.model.sds[j], sums.model.means[j], sums.means[j]
-    if not _alive(sums.mass)[j]:  # no point is in it: the bound does not depend on its mean
+    if not alive(sums.mass)[j]:  # no point is in it: the bound does not depend on its mean
         return np.full(means.shape, sums.log_likelihood)
     # (mu - m)^2 - (mu_t - m)^2, factored: exactly 0 at mu_t
     out: FloatArray = sums.log_likelihood - mass / (2.0 * sd * sd) * (means - current) * (
@@ -170,7 +170,7 @@ def bound_curves(
     x : array-like of shape (n_points,)
         The data the fit ran on.
     sums : MStepSums
-        The frame's M-step (``why.frame_sums``): theta_t, N_j, the new means, log L(theta_t).
+        The frame's M-step (``mstep.frame_sums``): theta_t, N_j, the new means, log L(theta_t).
     component : int, optional
         The mean that varies, numbered from 1; default the one that moves most
         (``moving_most``).
@@ -193,7 +193,7 @@ def bound_curves(
     j = (moving_most(sums) if component is None else int(component)) - 1
     if not 0 <= j < k:
         raise ValueError(f"component: expected 1 to {k}, got {component}.")
-    data, w = _checked(x, weights)
+    data, w = checked(x, weights)
     means = _grid(sums, j, n_grid, span)
     bound = bound_values(sums, j + 1, means)
     exact = data.size <= max_points
@@ -207,7 +207,7 @@ def bound_curves(
     return Bound(
         component=j + 1,
         current=float(sums.model.means[j]),
-        update=float(sums.means[j]) if _alive(sums.mass)[j] else float(sums.model.means[j]),
+        update=float(sums.means[j]) if alive(sums.mass)[j] else float(sums.model.means[j]),
         log_likelihood=sums.log_likelihood,
         curves=pd.DataFrame({"mean": means, "log_likelihood": lls, "bound": bound}),
         exact=exact,

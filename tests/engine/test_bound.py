@@ -9,7 +9,7 @@ from scipy.stats import norm
 
 from emgmm import GMM, fit_em, model_at, random_model, sample
 from emgmm.bound import bound_curves, bound_values, moving_most
-from emgmm.why import frame_sums, history_sums, m_step_sums
+from emgmm.mstep import frame_sums, history_sums, m_step_sums
 
 
 def naive_curves(x, model, j, means, w=None):

@@ -7,12 +7,11 @@ import pytest
 from scipy.stats import norm
 
 from emgmm import GMM, fit_em, model_at, responsibilities, sample
+from emgmm.mstep import frame_sums, history_sums, m_step_sums
 from emgmm.teaching import half_steps, responsibility_grid
 from emgmm.viz import teaching as tv
 from emgmm.why import (
-    frame_sums,
-    history_sums,
-    m_step_sums,
+    most_shared_point,
     parameter_text,
     point_share,
     responsibility_text,
@@ -66,6 +65,14 @@ def test_worked_point_matches_scipy_and_the_frames_responsibilities():
     np.testing.assert_allclose(table["responsibility"], table["product"] / table["sum"], rtol=1e-12)
     # the very numbers the E-frames draw
     np.testing.assert_array_equal(table["responsibility"], responsibilities([1.3], MODEL)[0])
+
+
+def test_the_most_shared_point_is_the_one_nearest_an_even_split():
+    x = np.linspace(-3.0, 5.0, 801)
+    chosen = most_shared_point(x, MODEL)
+    r = MODEL.weights * norm.pdf(x[:, None], MODEL.means, MODEL.sds)
+    r /= r.sum(axis=1, keepdims=True)
+    assert chosen == x[np.argmin(np.abs(r[:, 0] - 0.5))]
 
 
 def test_a_far_point_is_worked_out_without_nan():
