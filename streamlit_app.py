@@ -486,12 +486,14 @@ def your_start(data: Data, view: screens.DataView, values: Settings) -> None:
 FITS_PER_SESSION, FIT_BYTES_PER_SESSION = 8, 32 * 2**20
 
 
-def run_fit(data: Data, values: Settings, view: screens.DataView) -> pd.DataFrame:
-    """Fit with a live first frame and a progress bar; a click meanwhile interrupts it.
+def run_fit(data: Data, values: Settings, view: screens.DataView, slot) -> pd.DataFrame:
+    """Fit with a live first frame and a progress bar, in ``slot`` (where the player will
+    be); a click meanwhile interrupts it.
 
     The bar stands where the playback's controls will, above the frame, so the page
     keeps its layout when the playback starts."""
-    bar_slot, frame_slot = st.empty(), st.empty()
+    with slot.container():
+        bar_slot, frame_slot = st.empty(), st.empty()
     start = custom_start(data, values)[0] if values.init == CUSTOM else None
     max_iter = values.max_iter
     n_init = values.n_init if start is None else 1  # your own start is one start
@@ -527,8 +529,7 @@ def run_fit(data: Data, values: Settings, view: screens.DataView) -> pd.DataFram
         rng=values.seed,
         callback=progress,
     )
-    frame_slot.empty()
-    bar_slot.empty()
+    slot.empty()
     return history
 
 
@@ -1187,36 +1188,40 @@ shown = st.session_state.get("shown")
 if shown is not None and shown.key != key:
     st.session_state.pop("shown", None)  # a fit always belongs to the data and settings on screen
 
+# The page's places, made in the same order on every run: the final view (or the data),
+# the playback, the final view's analyses. The player keeps its place whatever a run draws
+# around it (a frame that moved on the page would load again, its state lost).
+above, playback, below = st.container(), st.container(), st.container()
+slot = playback.empty()  # the fit's progress, then the player
+
 if fit_pressed:
     try:
         check_fittable(data.x, values.n_fit, data.weights)
         if values.init == CUSTOM and custom_start(data, values)[2]:
             raise ValueError(custom_start(data, values)[2])
     except ValueError as err:
-        st.error(f"{err} Change the data or the number of fitted components.")
+        above.error(f"{err} Change the data or the number of fitted components.")
     else:
         fitted = store.get(key)
         if fitted is None:
-            fitted = run_fit(data, values, view)
+            fitted = run_fit(data, values, view, slot)
             store.put(key, fitted)
         show_fit(key)
 
 history = store.get(key) if "shown" in st.session_state else None
 if history is None:
     st.session_state.pop("shown", None)
-    if values.init == CUSTOM:
-        your_start(data, view, values)
-    else:
-        show(screens.data_screen(view))
+    with above:
+        if values.init == CUSTOM:
+            your_start(data, view, values)
+        else:
+            show(screens.data_screen(view))
 else:
     y_max = screens.y_ceiling(view, [*truth, model_at(history, 0), final_model(history)])
-    # The player keeps its place on the page whether the playback plays or the final view
-    # shows around it: a frame that moved would load again, its state lost.
-    above, playback, below = st.container(), st.container(), st.container()
     if st.session_state.shown.final:
         with above:
             final_view(history, data, view, y_max, values)
-    with playback:
+    with slot.container():
         player(history, data, view, y_max, values)
     if st.session_state.shown.final:
         with below:

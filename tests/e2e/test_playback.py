@@ -307,6 +307,7 @@ def test_record_video_saves_a_webm_of_the_playbacks_length(app, browser, tmp_pat
     app.click("Fit")
     app.player.locator(".heading").filter(has_text="Iteration").wait_for(timeout=60_000)
     app.press_player("Pause")
+    frames = app.player_frame().evaluate("window.player.frames.length")
     with app.page.expect_download(timeout=120_000) as info:
         app.player.get_by_role("button", name="Record video").click()
     path = tmp_path / "playback.webm"
@@ -314,7 +315,6 @@ def test_record_video_saves_a_webm_of_the_playbacks_length(app, browser, tmp_pat
     assert info.value.suggested_filename.endswith(".webm")
     data = path.read_bytes()
     assert data[:4] == b"\x1a\x45\xdf\xa3" and b"webm" in data[:64]  # EBML, DocType webm
-    frames = app.player_frame().evaluate("window.player.frames.length")
     page = browser.new_page()
     duration, width, height = webm_duration_and_size(page, data)
     page.close()
@@ -325,6 +325,7 @@ def test_record_video_saves_a_webm_of_the_playbacks_length(app, browser, tmp_pat
     )
     assert 0.8 * nominal <= duration <= 1.5 * nominal + 0.5
     assert width >= 600 and height >= 400
+    assert app.page.get_by_text("Converged after").count() == 0  # a recording stays on the playback
     app.assert_healthy()
 
 

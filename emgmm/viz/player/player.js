@@ -529,9 +529,11 @@
       }
     }
 
+    /** The playback reached its end: the page shows the final view; unless the end was a
+        recording's, which stays on the playback. */
     finished() {
       if (this.onFinished) this.onFinished();
-      this.report({ finished: true });
+      else this.report({ finished: true });
     }
 
     act(action) {
