@@ -1,0 +1,123 @@
+"""The player's rules and maths in Chromium against their Python originals.
+
+``player.js`` mirrors ``emgmm.viz.playback`` (which frames, where a change leaves the
+playback, when the next frame is due) and computes a frame's numbers from its parameters
+(the strip's colours and uncertainty, the responsibilities panel, the density curves) as
+the engine does. Each is run here in the browser, on the player's own code, over many
+cases, and compared with Python's.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+from emgmm import GMM, classify, responsibilities
+from emgmm.teaching import uncertainty
+from emgmm.viz import playback
+from tests.support.player_page import page as player_page
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def js(browser):
+    """A page with the player's code (no payload): evaluates script against it."""
+    page = browser.new_page()
+    page.set_content(player_page())
+    page.wait_for_function("window.EmgmmPlayer", timeout=30_000)
+    yield page.evaluate
+    page.close()
+
+
+def test_which_frames_and_where_a_change_leaves_the_playback_agree(js):
+    cases = [
+        (n_iter, every, half)
+        for n_iter, every, half in itertools.product(
+            (0, 1, 2, 7, 40, 116), (1, 2, 3, 5, 10, 50), (False, True)
+        )
+    ]
+    got = js(
+        """(cases) => cases.map(([n, every, half]) => {
+             const R = EmgmmPlayer.rules;
+             const frames = R.frames(n, every, half);
+             return {
+               frames,
+               labels: frames.map((f) => R.stepLabel(f, half)),
+               iterations: frames.map((f) => R.iterationOf(f, half)),
+               counters: frames.map((_, i) => R.counter(frames, i, half, n)),
+             };
+           })""",
+        cases,
+    )
+    for (n_iter, every, half), out in zip(cases, got, strict=True):
+        shown = playback.frames(n_iter, playback.Sequence(every, half))
+        assert out["frames"] == list(shown)
+        assert out["labels"] == [playback.step_label(f, half) for f in shown]
+        assert out["iterations"] == [playback.iteration_of(f, half) for f in shown]
+        assert out["counters"] == [playback.counter(shown, i, half, n_iter) for i in range(len(shown))]
+
+    changes = []
+    for n_iter in (7, 40, 116):
+        for old, new in itertools.product(
+            [playback.Sequence(e, h) for e in (1, 3, 10) for h in (False, True)], repeat=2
+        ):
+            changes += [(n_iter, old, new, f) for f in playback.frames(n_iter, old)]
+    moved = js(
+        """(changes) => changes.map(([n, [e0, h0], [e1, h1], f]) =>
+             EmgmmPlayer.rules.moved(f, {every: e0, half: h0}, {every: e1, half: h1}, n))""",
+        [(n, list(old), list(new), f) for n, old, new, f in changes],
+    )
+    assert moved == [playback.moved(f, old, new, n) for n, old, new, f in changes]
+
+    dues = [
+        (due, drawn, t) for due in (0.0, 10.0, 125.0) for drawn in (0.0, 50.0, 200.0) for t in (41.7, 125.0)
+    ]
+    got_due = js("(dues) => dues.map(([d, w, t]) => EmgmmPlayer.rules.nextDue(d, w, t))", dues)
+    assert got_due == [playback.next_due(*case) for case in dues]
+
+
+def random_models(rng: np.random.Generator, count: int) -> list[GMM]:
+    models = []
+    for _ in range(count):
+        k = int(rng.integers(1, 8))
+        scale = 10.0 ** rng.uniform(-3, 3)
+        models.append(
+            GMM(rng.dirichlet(np.ones(k)), rng.normal(0, 2 * scale, k), scale * rng.uniform(0.05, 1.5, k))
+        )
+    return models
+
+
+def test_a_frames_numbers_are_the_engines(js):
+    """The strip's components and uncertainty, the responsibilities panel and the density
+    curves, computed by the player from the parameters, equal the engine's: to rounding,
+    and the same component wherever the engine's choice is not a tie to rounding."""
+    rng = np.random.default_rng(7)
+    for model in random_models(rng, 12):
+        spread = float(np.max(np.abs(model.means)) + 4 * np.max(model.sds))
+        x = np.concatenate(
+            [rng.uniform(-spread, spread, 300), [50 * spread, -50 * spread]]
+        )  # far: still finite
+        out = js(
+            """([x, w, m, s]) => {
+                 const M = EmgmmPlayer.maths, model = {w, m, s};
+                 const points = M.classify(x, model);
+                 return {r: points.r, component: points.component, uncertainty: points.uncertainty,
+                         densities: Array.from(M.densities(x, model).each), mixture: Array.from(M.densities(x, model).mixture)};
+               }""",
+            [x.tolist(), model.weights.tolist(), model.means.tolist(), model.sds.tolist()],
+        )
+        r = responsibilities(x, model)
+        np.testing.assert_allclose(np.array(out["r"]), r, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(out["uncertainty"], uncertainty(x, model), rtol=1e-9, atol=1e-12)
+        top2 = np.sort(r, axis=1)[:, -2:] if model.n_components > 1 else np.ones((x.size, 2))
+        clear = top2[:, 1] - top2[:, 0] > 1e-9  # not a tie to rounding
+        assert np.array_equal(np.array(out["component"])[clear] - 1, classify(x, model)[clear])
+        each = model.weights[:, None] * norm.pdf(x[None, :], model.means[:, None], model.sds[:, None])
+        np.testing.assert_allclose(
+            np.array(out["densities"]).reshape(model.n_components, -1), each, rtol=1e-9, atol=1e-300
+        )
+        np.testing.assert_allclose(out["mixture"], each.sum(axis=0), rtol=1e-9, atol=1e-300)
