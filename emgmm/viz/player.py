@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..history import iteration_table, model_at, models_by_iteration
+from ..mstep import MStepSums
 from ..teaching import (
     RESPONSIBILITY_GRID,
     HalfStep,
@@ -118,6 +119,7 @@ def payload(
     settings: Mapping[str, Any],
     bounds: Mapping[str, tuple[int, int]],
     colour_labels: Mapping[str, str],
+    last_step: MStepSums | None = None,
 ) -> dict[str, Any]:
     """Everything the player needs to draw every frame of ``history``, as JSON-ready values.
 
@@ -137,6 +139,10 @@ def payload(
         ``every`` and ``fps``: the (lowest, highest) each may take.
     colour_labels : mapping
         The strip's colourings (``frames.COLOUR_BY``) by name, as the page says them.
+    last_step : mstep.MStepSums, optional
+        The M-step after the fit's last iteration (``mstep.m_step_sums`` over the data),
+        for the frame of the last iteration's "M-step that follows"; without it, the last
+        iteration's own parameters stand for it (EM has converged or stopped there).
 
     Returns
     -------
@@ -144,11 +150,23 @@ def payload(
         ``fit`` (an id of the fit's content), ``n_iter``, ``k``, ``models`` (``weights``,
         ``means``, ``sds``: one list per iteration), ``frames`` (``iterations`` and
         ``half_steps``: each frame's heading and the iterations it draws), ``strip``
-        (the points' values and vertical jitter), ``grid``
+        (the points' values and vertical jitter), ``total`` (N, the data's total weight),
+        ``last_step`` (``mass``, ``means``, ``sds`` of the M-step after the last iteration), ``grid``
         (the responsibilities panel's x values), ``colours``, ``templates``, ``rows``,
         ``captions``, ``colour_labels``, ``settings``, ``bounds``, ``title``.
     """
     models = models_by_iteration(history)
+    total = float(history.attrs["total_weight"])
+    final = models[-1]
+    after = (
+        {"mass": last_step.mass.tolist(), "means": last_step.means.tolist(), "sds": last_step.sds.tolist()}
+        if last_step is not None
+        else {
+            "mass": (final.weights * total).tolist(),
+            "means": final.means.tolist(),
+            "sds": final.sds.tolist(),
+        }
+    )
     lo, hi = view.domain
     grid = responsibility_grid(lo, hi, RESPONSIBILITY_GRID)
     k = int(history.attrs["n_components"])
@@ -168,6 +186,8 @@ def payload(
             "values": np.asarray(view.strip_x, dtype=np.float64).tolist(),
             "jitter": np.round(view.jitter, 3).tolist(),
         },
+        "total": total,
+        "last_step": after,
         "grid": grid.tolist(),
         "density_grid": plotdata.grid(view.domain).tolist(),
         "colours": list(views.component_colours(k)),

@@ -121,3 +121,45 @@ def test_a_frames_numbers_are_the_engines(js):
             np.array(out["densities"]).reshape(model.n_components, -1), each, rtol=1e-9, atol=1e-300
         )
         np.testing.assert_allclose(out["mixture"], each.sum(axis=0), rtol=1e-9, atol=1e-300)
+
+
+def test_one_point_worked_out_and_the_next_m_step_are_the_engines(js):
+    """The player's worked point (w_i, N(x | ...), their product, p(x), r_i) and the M-step
+    that follows a frame (N_i, the new means and sds) equal ``why.worked_point`` and
+    ``mstep.history_sums``, for frames across a fit, at points near and far."""
+    from emgmm import fit_em, sample
+    from emgmm.history import models_by_iteration
+    from emgmm.mstep import history_sums
+    from emgmm.why import worked_point
+
+    x, _ = sample(GMM([0.3, 0.7], [-1.0, 2.0], [0.5, 1.0]), 500, rng=3)
+    history = fit_em(x, 3, rng=0, max_iter=12)
+    models = models_by_iteration(history)
+    payload = {
+        "models": {
+            "weights": [m.weights.tolist() for m in models],
+            "means": [m.means.tolist() for m in models],
+            "sds": [m.sds.tolist() for m in models],
+        },
+        "total": float(history.attrs["total_weight"]),
+        "last_step": None,
+    }
+    for t in (0, 3, len(models) - 2):
+        model = models[t]
+        sums = history_sums(history, t)
+        for value in (-1.2, 0.4, 2.5, 40.0):
+            got = js(
+                """([payload, t, x]) => ({
+                     rows: EmgmmPlayer.workedPoint(x, {w: payload.models.weights[t], m: payload.models.means[t],
+                                                       s: payload.models.sds[t]}),
+                     next: EmgmmPlayer.nextStep(payload, t)})""",
+                [payload, t, value],
+            )
+            want = worked_point(value, model)
+            for column in ("weight", "density", "product", "sum", "responsibility"):
+                np.testing.assert_allclose(
+                    [row[column] for row in got["rows"]], want[column].to_numpy(), rtol=1e-9, atol=1e-300
+                )
+            np.testing.assert_allclose(got["next"]["mass"], sums.mass, rtol=1e-12)
+            np.testing.assert_allclose(got["next"]["means"], sums.means, rtol=1e-15)
+            np.testing.assert_allclose(got["next"]["sds"], sums.sds, rtol=1e-15)

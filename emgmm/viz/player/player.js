@@ -139,6 +139,33 @@
     },
   };
 
+  /** One point worked out under `model`: per component w_i, N(x | mu_i, sd_i), their
+      product, and r_i(x) = product / sum (``maths.responsibilities``: finite where every
+      density underflows), with the sum, p(x). Mirrors emgmm.why.worked_point. */
+  function workedPoint(x, model) {
+    const rows = model.w.map((w, i) => {
+      const z = (x - model.m[i]) / model.s[i];
+      const density = Math.exp(-0.5 * z * z) / (model.s[i] * Math.sqrt(2 * Math.PI));
+      return { component: i + 1, weight: w, mean: model.m[i], sd: model.s[i], density, product: w * density };
+    });
+    const sum = rows.reduce((a, r) => a + r.product, 0);
+    const r = maths.responsibilities(x, model);
+    rows.forEach((row, i) => Object.assign(row, { sum, responsibility: r[i] }));
+    return rows;
+  }
+
+  /** The M-step that follows iteration `t` (the parameters of t + 1, read off the fit,
+      as emgmm.mstep.history_sums does; after the last, the payload's ``last_step``):
+      N_i = w_i' N, and the new means and sds. */
+  function nextStep(payload, t) {
+    const p = payload.models;
+    if (t + 1 < p.weights.length) {
+      const total = p.weights[t + 1].reduce((a, b) => a + b, 0);
+      return { mass: p.weights[t + 1].map((w) => (w / total) * payload.total), means: p.means[t + 1], sds: p.sds[t + 1] };
+    }
+    return payload.last_step;
+  }
+
   function model(payload, iteration) {
     const p = payload.models;
     return { w: p.weights[iteration], m: p.means[iteration], s: p.sds[iteration] };
@@ -341,6 +368,20 @@
         element("span", { class: "gap" }), this.recordButton, exportButton,
       ]);
       this.caption = element("p", { class: "caption" });
+      this.pointInput = element("input", {
+        type: "number", step: "any", "aria-label": "The point x to work out",
+        onchange: () => this.setPoint(this.pointInput.valueAsNumber),
+      });
+      this.pointTable = element("table", { class: "numbers", "aria-live": "polite" });
+      this.stepTable = element("table", { class: "numbers" });
+      this.why = element("div", { class: "why" }, [
+        element("div", {}, [
+          element("p", { class: "why-title" }, [document.createTextNode("One point, worked out: x = "), this.pointInput,
+            element("span", { class: "hint", text: " (or click a point of the strip)" })]),
+          this.pointTable,
+        ]),
+        element("div", {}, [element("p", { class: "why-title", text: "The M-step that follows this frame" }), this.stepTable]),
+      ]);
       // the controls, the heading and the frame first (a projector's 720 pixels hold them),
       // the settings under the frame, the paths of the parameters last
       this.root = element("section", { class: "player", tabindex: "0", "aria-label": "Playback: Space plays or pauses, Left and Right step, Home and End go to the start and the end" }, [
@@ -354,7 +395,7 @@
           line.append(this.views[name].box);
         }
         this.root.append(line);
-        if (row.includes("strip")) this.root.append(this.caption, this.settings);
+        if (row.includes("strip")) this.root.append(this.caption, this.settings, this.why);
       }
       this.root.addEventListener("keydown", (e) => {
         const tag = e.target.tagName;
@@ -403,6 +444,11 @@
       const tooltip = name === "strip" ? { tooltip: (handler, event, item, value) => this.tip(event, item, value) } : {};
       const result = await root.vegaEmbed(v.box, Object.assign({}, spec, { datasets }), Object.assign({}, opts, tooltip));
       v.view = result.view;
+      if (name === "strip") {
+        v.view.addEventListener("click", (event, item) => {
+          if (item && item.datum && Number.isFinite(item.datum.x)) this.setPoint(item.datum.x);
+        });
+      }
       v.names = new Set(Object.keys(datasets).filter((key) => key in rows));
       v.sources = {};
       v.shownPoints = null;
@@ -447,10 +493,44 @@
       await Promise.all(shown.map((v) => this.update(v)));
       // the heading changes once the charts show the frame: what it says is on screen
       this.heading.textContent = step.title;
+      this.showNumbers();
       this.slider.value = String(this.index);
       this.counterText.textContent = rules.counter(this.frames, this.index, this.half, this.payload.n_iter);
       this.slider.setAttribute("aria-valuetext", this.counterText.textContent);
       if (this.afterDraw) this.afterDraw();
+    }
+
+    /** Work out the point `x` (the box, or a click on the strip) for the frame on screen. */
+    setPoint(x) {
+      if (!Number.isFinite(x)) return;
+      this.point = x;
+      this.pointInput.value = String(x);
+      this.showNumbers();
+    }
+
+    /** The worked point and the next M-step of the frame on screen, in the digits the
+        page shows (4 significant; N_i to one decimal). The frame's responsibilities come
+        from its ``resp`` iteration, whose M-step makes the next parameters. */
+    showNumbers() {
+      const t = this.step.resp;
+      const m = model(this.payload, t);
+      if (this.point === undefined) {
+        // the strip point the frame's model shares most evenly
+        const u = maths.classify(this.payload.strip.values, m).uncertainty;
+        this.point = this.payload.strip.values[u.indexOf(Math.max(...u))];
+        this.pointInput.value = String(this.point);
+      }
+      const next = nextStep(this.payload, t);
+      const g = (v) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v));
+      const n = (v) => v.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+      const rows = workedPoint(this.point, m);
+      table(this.pointTable, ["", "w_i", "N(x | mu_i, sd_i)", "w_i N(...)", "r_i(x)", "N_i", "r_i x / N_i"],
+        rows.map((r, i) => ["C" + r.component, g(r.weight), g(r.density), g(r.product), g(r.responsibility),
+          n(next.mass[i]), g(next.mass[i] > 0 ? (r.responsibility * this.point) / next.mass[i] : 0)]),
+        "sum: p(x) = " + g(rows[0].sum));
+      table(this.stepTable, ["", "N_i = sum_n r_ni", "w_i = N_i / N", "mu_i", "sd_i"],
+        next.mass.map((mass, i) => ["C" + (i + 1), n(mass), g(mass / this.payload.total), g(next.means[i]), g(next.sds[i])]),
+        "N = " + n(this.payload.total));
     }
 
     /** View `v` showing the frame on screen: only the datasets whose source changed. A view
@@ -674,6 +754,14 @@
     }
   }
 
+  /** Fill `t` with a header row, `rows` and a caption line. */
+  function table(t, header, rows, note) {
+    t.textContent = "";
+    t.append(element("caption", { text: note }));
+    t.append(element("tr", {}, header.map((h) => element("th", { text: h }))));
+    for (const row of rows) t.append(element("tr", {}, row.map((c) => element("td", { text: c }))));
+  }
+
   function download(blob, name) {
     const a = element("a", { href: URL.createObjectURL(blob), download: name });
     document.body.append(a);
@@ -744,5 +832,5 @@
     root.player = await start(host, payload, { settings: payload.settings, mode: "first" });
   }
 
-  root.EmgmmPlayer = { rules, maths, frameValues, frameRows, Player, start, streamlit, standalone };
+  root.EmgmmPlayer = { rules, maths, workedPoint, nextStep, frameValues, frameRows, Player, start, streamlit, standalone };
 })(window);
