@@ -521,7 +521,13 @@
         this.pointInput.value = String(this.point);
       }
       const next = nextStep(this.payload, t);
-      const g = (v) => (Number.isFinite(v) ? Number(v.toPrecision(4)).toString() : String(v));
+      // Python's "%.4g", the digits the page's tables show
+      const g = (v) => {
+        if (!Number.isFinite(v) || v === 0) return String(v);
+        const a = Math.abs(v);
+        if (a < 1e-4 || a >= 1e4) return v.toExponential(3).replace(/\.?0+e/, "e").replace(/e([+-])(\d)$/, "e$10$2");
+        return String(Number(v.toPrecision(4)));
+      };
       const n = (v) => v.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
       const rows = workedPoint(this.point, m);
       table(this.pointTable, ["", "w_i", "N(x | mu_i, sd_i)", "w_i N(...)", "r_i(x)", "N_i", "r_i x / N_i"],
