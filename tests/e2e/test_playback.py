@@ -200,6 +200,17 @@ def test_keys_and_the_scrub_move_the_frame_without_the_server(app, server_cpu):
     assert heading.get_attribute("aria-live") == "polite"
     assert heading.inner_text().startswith("Iteration 5: -LL = ")
     assert app.player.locator(".counter").inner_text() == f"Frame 6 of {last + 1}: iteration 5 of {last}"
+    # the frame's numbers: one point worked out (a click on the strip picks it) and the M-step
+    frame = app.player_frame()
+    frame.evaluate("window.player.setPoint(1.25)")
+    rows = app.player.locator(".why table").first.locator("tr")
+    assert rows.count() == 1 + 5 and rows.nth(1).locator("td").first.inner_text() == "C1"
+    worked = frame.evaluate(
+        "EmgmmPlayer.workedPoint(1.25, {w: player.payload.models.weights[5], "
+        "m: player.payload.models.means[5], s: player.payload.models.sds[5]})"
+    )
+    assert sum(row["responsibility"] for row in worked) == pytest.approx(1.0, abs=1e-12)
+    assert "N = 2,000.0" in app.player.locator(".why").inner_text()
     app.player.locator("section.player").press("End")
     app.wait_showing(last)
     app.assert_healthy()
