@@ -1,9 +1,6 @@
-"""The dashboard's settings: a typed value, the spec of each control, and the URL form.
-
-Kept free of Streamlit so the parsing of shared links is tested on its own: every
-setting round-trips through ``Settings.to_query`` and ``Settings.from_query``, and a
-malformed or out-of-range value falls back to its default with a warning that names it.
-"""
+"""The dashboard's settings: a typed value, the spec of each control, and the URL form
+(free of Streamlit, tested on its own: every setting round-trips through ``to_query`` and
+``from_query``; a malformed or out-of-range value falls back to its default, named)."""
 
 from __future__ import annotations
 
@@ -39,6 +36,7 @@ class Settings:
     init: str = "kmeans++"
     n_init: int = 1
     tied: bool = False
+    prior: bool = False  # mclust's conjugate prior (MAP EM)
     tol: float = 1e-8  # --tol
     every: int = 1  # -a
     fps: int = 8
@@ -103,6 +101,7 @@ class Settings:
             self.init,
             self.n_init,
             self.tied,
+            self.prior,
             self.tol,
             self.seed,
             start,
@@ -142,14 +141,9 @@ class Control:
         return str(value)
 
     def checked(self, value: Any) -> Any:
-        """``value`` (from the browser's player) as the setting's type; ValueError when it is
-        outside the setting's bounds or choices."""
-        value = self.coerce(value)
-        if self.kind in ("int", "float") and not self.low <= value <= self.high:
-            raise ValueError(f"{self.key}: expected {self.low:g} to {self.high:g}, got {value}.")
-        if self.kind == "choice" and value not in self.choices:
-            raise ValueError(f"{self.key}: expected one of {', '.join(self.choices)}, got {value!r}.")
-        return value
+        """``value`` (from the browser's player) as the setting's type, by the link's rules:
+        ValueError when it is outside the setting's bounds or choices."""
+        return self.parse(self.format(self.coerce(value)))
 
     def parse(self, text: str) -> Any:
         """The value of ``text`` from a URL, or raise ValueError saying what is expected."""
@@ -251,6 +245,12 @@ CONTROLS = (
         help="Number of starts; the fit with the best log-likelihood is shown (your own start is one start).",
     ),
     Control("tied", "Tied sds", "bool", help="All components share one standard deviation."),
+    Control(
+        "prior",
+        "Prior (mclust's)",
+        "bool",
+        help="MAP EM with mclust's default conjugate prior: no component collapses onto a few points.",
+    ),
     Control(
         "tol",
         "Convergence tolerance",
