@@ -57,6 +57,7 @@ INIT_LABELS = {
     "kmeans++": "k-means++",
     "quantile": "quantile",
     "random": "random (original demo)",
+    "hc": "hierarchical (mclust's hc)",
     "custom": "your own (click the data)",
 }
 
