@@ -23,12 +23,14 @@ from emgmm.viz import screens
 
 
 def simulated(n_real: int, spread: float, n_points: int, seed: int) -> tuple[GMM, np.ndarray]:
+    """The random mixture and its points, kept in the shared data store."""
     key = ("random", n_real, spread, n_points, seed)
     return stored(key, lambda: simulate(n_real, spread, n_points, seed), "Drawing the data...")
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def example_values(name: str) -> np.ndarray:
+    """The values of the example data set ``name``."""
     return datasets.load_example(name)
 
 
@@ -41,6 +43,8 @@ def data_view(
     bins: int,
     _weights: np.ndarray | None = None,
 ) -> screens.DataView:
+    """The data view's tables (``screens.data_view``), cached under ``key``: the data
+    itself (``_x``, ``_weights``) is not hashed on every rerun."""
     return screens.data_view(_x, seed, x_title, bins, _weights)
 
 

@@ -97,6 +97,7 @@ def show_fit(key: tuple[object, ...]) -> None:
 
 
 def on_replay() -> None:
+    """Replay: the fit on screen plays again from its first frame."""
     show_fit(st.session_state.shown.key)
 
 

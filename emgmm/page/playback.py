@@ -33,6 +33,7 @@ PLAYER_HELP = (
 
 
 def playback_settings(values: Settings) -> dict[str, object]:
+    """The settings the player reads, by key."""
     return {key: getattr(values, key) for key in PLAYBACK_KEYS}
 
 

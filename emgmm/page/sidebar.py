@@ -66,6 +66,7 @@ def suggest_k() -> None:
 
 
 def new_seed() -> None:
+    """A fresh random seed (New data, New start)."""
     st.session_state.seed = int(np.random.default_rng().integers(0, 2**31 - 1))
 
 
@@ -121,6 +122,7 @@ def number(key: str, step=None, fmt=None):
 
 
 def choice(key: str, labels: dict[str, str], on_change=None):
+    """A select box drawn from the setting's spec, its choices shown by ``labels``."""
     c = settings.BY_KEY[key]
     return st.selectbox(
         c.label, c.choices, format_func=lambda v: labels.get(v, v), key=key, help=c.help, on_change=on_change

@@ -38,6 +38,7 @@ DATA_BYTES = 256 * 2**20
 
 @st.cache_resource
 def data_store() -> BoundedStore:
+    """The data store every session shares (one per server)."""
     return BoundedStore(max_entries=32, max_bytes=DATA_BYTES)
 
 
