@@ -6,10 +6,12 @@
 - dashboard support (``emgmm.app``): pure logic for the page, never streamlit;
 - the Dask backend and the command line (``emgmm.dask``, ``emgmm.cli``, ``emgmm.console``):
   add dask and distributed, imported only when a file fit runs, never by the engine;
-- the page (``streamlit_app.py``): the only importer of streamlit.
+- the page (``emgmm.page``, one module per section, and ``streamlit_app.py``, the table of
+  contents that calls them): the only importers of streamlit.
 
 Each layer imports only from its own layer and those below it, and no module imports
-itself through others (no import cycle), even inside a function.
+itself through others (no import cycle), even inside a function. ``streamlit_app`` is a
+script: run by Streamlit, never imported (importing it would draw the page).
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ def layer_of(module: str) -> int:
     if module == "streamlit_app":
         return PAGE
     parts = module.split(".")
+    if len(parts) > 1 and parts[1] == "page":
+        return PAGE
     if len(parts) > 1 and parts[1] == "viz":
         return VIZ
     if len(parts) > 1 and parts[1] == "app":
@@ -94,7 +98,9 @@ def violations(module: str, source: str) -> list[str]:
     layer, found = layer_of(module), []
     for name in imported(module, source):
         top = name.split(".")[0]
-        if top in ("emgmm", "streamlit_app"):
+        if top == "streamlit_app":
+            found.append(f"{module} imports streamlit_app, the script (run by Streamlit, never imported)")
+        elif top == "emgmm":
             if layer_of(name) > layer:
                 found.append(
                     f"{module} ({LAYER_NAMES[layer]}) imports {name} ({LAYER_NAMES[layer_of(name)]})"
@@ -214,6 +220,24 @@ def test_every_import_points_down():
             "from .dask import fit_em_dask",
             "imports emgmm.dask (Dask backend and command line)",
         ),
+        (
+            "emgmm.__init__",
+            "from .page import sidebar",
+            "emgmm.__init__ (engine) imports emgmm.page (page)",
+        ),
+        (
+            "emgmm.viz.screens",
+            "from emgmm.page.store import Data",
+            "(presentation) imports emgmm.page.store (page)",
+        ),
+        (
+            "emgmm.app.custom",
+            "from ..page import start",
+            "(dashboard support) imports emgmm.page (page)",
+        ),
+        ("emgmm.dask.command", "import emgmm.page.fit", "imports emgmm.page.fit (page)"),
+        ("emgmm.page.fit", "import streamlit_app", "emgmm.page.fit imports streamlit_app, the script"),
+        ("emgmm.page.data", "import requests", "emgmm.page.data imports requests, which no layer declares"),
     ],
 )
 def test_an_import_pointing_up_is_caught(module, source, expected):
@@ -224,6 +248,32 @@ def test_an_import_pointing_up_is_caught(module, source, expected):
 def test_allowed_imports_pass():
     assert violations("emgmm.viz.screens", "from . import charts\nfrom ..history import model_at") == []
     assert violations("streamlit_app", "import streamlit as st\nfrom emgmm.app import settings") == []
+    assert violations("streamlit_app", "from emgmm.page import data, fit") == []
+    section = "import streamlit as st\nfrom emgmm.viz import frames\nfrom emgmm.app import settings\n"
+    assert violations("emgmm.page.fit", section + "from emgmm.page.store import Data\nimport pyarrow") == []
+
+
+def test_only_the_page_imports_streamlit():
+    importers = {
+        module
+        for module, source in project_modules().items()
+        if any(name.split(".")[0] == "streamlit" for name in imported(module, source))
+    }
+    assert importers and all(m == "streamlit_app" or m.startswith("emgmm.page.") for m in importers)
+
+
+def test_the_page_layer_is_its_own_package():
+    """Every section sits in ``emgmm/page``, imported by ``streamlit_app.py`` (nothing in the
+    engine's ``__init__`` loads it, so ``import emgmm`` needs no Streamlit)."""
+    modules = project_modules()
+    assert layer_of("emgmm.page.fit") == PAGE and layer_of("emgmm.pageant") == ENGINE
+    assert not any(n.startswith("emgmm.page") for n in imported("emgmm.__init__", modules["emgmm.__init__"]))
+    assert any(n.startswith("emgmm.page") for n in imported("streamlit_app", modules["streamlit_app"]))
+
+
+def test_the_script_is_the_pages_table_of_contents():
+    """``streamlit_app.py`` stays short: page config, sidebar, one call per section."""
+    assert len((ROOT / "streamlit_app.py").read_text().splitlines()) < 150
 
 
 def test_engine_imports_without_the_dashboard_packages():

@@ -82,11 +82,18 @@ def _utf16_without_bom(head: bytes) -> str:
     if n < 2:
         return ""
     even, odd = head[0 : 2 * n : 2], head[1 : 2 * n : 2]
-    if odd.count(0) >= 0.4 * n and even.count(0) == 0:
+    if odd.count(0) >= 0.4 * n and even.count(0) == 0 and not _ascii_controls(even, odd):
         return "utf-16-le"
-    if even.count(0) >= 0.4 * n and odd.count(0) == 0:
+    if even.count(0) >= 0.4 * n and odd.count(0) == 0 and not _ascii_controls(odd, even):
         return "utf-16-be"
     return ""
+
+
+def _ascii_controls(low: bytes, high: bytes) -> bool:
+    """Whether a character of these pairs is a control code below tab (U+0001 to U+0008):
+    no text holds them, so zeros in every other byte around them are binary data
+    (00 01 02 03 repeated is not UTF-16 text)."""
+    return any(h == 0 and 0 < lo < 9 for lo, h in zip(low, high, strict=True))
 
 
 def _is_utf8(content: bytes) -> bool:

@@ -130,5 +130,7 @@ def test_hostile_uploads_get_a_clear_error_and_the_next_good_upload_works(conten
 def test_app_never_renders_user_text_as_html():
     from pathlib import Path
 
-    source = (Path(__file__).resolve().parents[2] / "streamlit_app.py").read_text()
-    assert "unsafe_allow_html" not in source and "st.html" not in source
+    root = Path(__file__).resolve().parents[2]
+    for path in [root / "streamlit_app.py", *sorted((root / "emgmm" / "page").glob("*.py"))]:
+        source = path.read_text()
+        assert "unsafe_allow_html" not in source and "st.html" not in source, path

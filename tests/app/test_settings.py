@@ -84,3 +84,11 @@ def test_bounds_match_the_issue():
         1_000_000,
         50,
     )
+
+
+def test_every_start_has_a_label_people_read():
+    """A start added to the engine (``hc``) needs its label: Explore starts names the start
+    it runs and raised KeyError on one without."""
+    from emgmm.app.text import INIT_LABELS
+
+    assert set(BY_KEY["init"].choices) <= set(INIT_LABELS)

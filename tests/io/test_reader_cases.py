@@ -44,6 +44,14 @@ def test_binary_content_with_zero_bytes_is_still_refused_as_binary():
         parse_table(bytes(range(256)) * 8)
 
 
+@pytest.mark.parametrize("content", [b"\x00\x01\x02\x03" * 100, b"\x01\x00\x07\x00" * 100])
+def test_zeros_in_every_other_byte_around_control_codes_are_binary_not_utf16(content):
+    """Regression: zeros at every other byte were read as UTF-16 without a mark, so the page
+    said "No column ... holds numbers" for binary data (the AppTest of hostile uploads)."""
+    with pytest.raises(ValueError, match="binary data, not text"):
+        parse_table(content)
+
+
 @pytest.mark.parametrize(
     ("bom", "encoding"), [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")]
 )
