@@ -41,7 +41,7 @@ def choose_k(data: Data, values: Settings) -> None:
             "A cross marks a degenerate fit: a component on fewer than "
             f"{MIN_EFFECTIVE_POINTS:g} points or at the sd floor."
         )
-        key = ("select", data.key, values.tied, values.seed)
+        key = ("select", data.key, values.tied, values.prior, values.seed)
         x, weights = scored_sample(data, values.seed)
         table = computed(
             "selection",
@@ -55,6 +55,7 @@ def choose_k(data: Data, values: Settings) -> None:
                 n_init=3,
                 rng=values.seed,
                 tied_sd=values.tied,
+                prior=values.prior or None,  # each K its own default prior; BIC from log L at the MAP fit
                 callback=lambda k: progress(k / 10, f"Fitted K = {k}, fitting K = {k + 1}"),
             ),
             "Choose K needs data with at least two distinct values.",

@@ -16,6 +16,7 @@ from emgmm.matching import match_components
 from emgmm.model import GMM
 from emgmm.page.fit import on_replay
 from emgmm.page.store import Data
+from emgmm.tolerance import tolerance_comparison
 from emgmm.viz import screens
 from emgmm.viz.plotdata import params_table
 from emgmm.viz.style import component_label
@@ -39,6 +40,13 @@ def stop_message(history: pd.DataFrame) -> None:
         st.warning(
             f"Stopped at max iterations without converging ({n_iter}; the last relative gain was "
             f"{gain:.3g} %, the tolerance {100 * attrs['tol']:.3g} %): raise Max iterations to let EM go on."
+        )
+    if attrs["stop_reason"] != "decreased":  # where other tools' tests would have stopped
+        st.caption(tolerance_comparison(history).sentence())
+    if attrs.get("prior"):
+        st.caption(
+            "Fitted with mclust's default conjugate prior (MAP EM): the log-likelihood shown is the plain "
+            "one, at the MAP fit, as mclust reports it."
         )
     if attrs.get("outlier_dominates"):
         st.info(

@@ -61,6 +61,7 @@ def run_fit(data: Data, values: Settings, view: screens.DataView, slot) -> pd.Da
         weights=data.weights,
         n_init=n_init,
         tied_sd=values.tied,
+        prior=values.prior or None,
         tol=values.tol,
         rng=values.seed,
         callback=progress,

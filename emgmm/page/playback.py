@@ -13,6 +13,8 @@ import streamlit.components.v1 as components
 from emgmm.app import settings
 from emgmm.app.settings import Settings
 from emgmm.app.text import COLOUR_LABELS
+from emgmm.history import final_model
+from emgmm.mstep import m_step_sums
 from emgmm.page.fit import fit_cached
 from emgmm.page.store import Data
 from emgmm.viz import player as viz_player
@@ -84,6 +86,8 @@ def player(history: pd.DataFrame, data: Data, view: screens.DataView, y_max: flo
                 for key in ("every", "fps")
             },
             colour_labels=COLOUR_LABELS,
+            # the M-step after the last iteration: one pass over the data, once per fit
+            last_step=m_step_sums(data.x, final_model(history), data.weights, values.tied),
         ),
     )
     st.session_state.payload = (st.session_state.play_key, payload)

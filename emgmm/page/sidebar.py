@@ -180,7 +180,8 @@ def sidebar() -> tuple[Settings, bool]:
         with st.expander("Fit options"):
             choice("init", INIT_LABELS)
             number("n_init")
-            st.toggle(settings.BY_KEY["tied"].label, key="tied", help=settings.BY_KEY["tied"].help)
+            for key in ("tied", "prior"):
+                st.toggle(settings.BY_KEY[key].label, key=key, help=settings.BY_KEY[key].help)
             number("tol", step=1e-9, fmt="%.1e")
 
         st.header("Playback")

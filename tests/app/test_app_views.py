@@ -206,3 +206,17 @@ def test_your_own_start_with_restarts_set_is_one_start_and_explore_starts_draws_
     button(at, "Run 3 starts").click().run()
     no_exception(at)
     assert any("starts reached the best fit" in m.value for m in at.markdown)
+
+
+def test_mclusts_prior_fits_and_says_so_and_the_stop_is_compared_with_other_tools():
+    """Galaxies, K = 6: the ML fit puts a component on a couple of velocities (sd 43 km/s);
+    with mclust's prior (a Fit option) none collapses, and the page says what it fitted."""
+    smallest = {}
+    for prior in ("false", "true"):
+        at = start({"source": "example", "example": "galaxies", "n_fit": "6", "prior": prior})
+        skip(fit(at))
+        smallest[prior] = min(player_args(at)["payload"]["models"]["sds"][-1])
+        captions = " ".join(c.value for c in at.caption)
+        assert ("mclust's default conjugate prior" in captions) is (prior == "true")
+        assert "mclust's default tolerance 1e-05 would stop" in captions
+    assert smallest["false"] < 100 < smallest["true"]
