@@ -25,6 +25,7 @@ from emgmm.page import (
     sidebar,
     start,
     uncertainty,
+    why,
 )
 from emgmm.validation import check_fittable
 from emgmm.viz import screens
@@ -59,7 +60,7 @@ chosen = st.session_state.get("chosen_start")
 if fit_pressed or not chosen or chosen[0] != key:
     st.session_state.pop("chosen_start", None)
 else:
-    key = (*key, "start", chosen[1])  # a start of "Explore starts", played as the fit
+    key = (*key, *chosen[1])  # a start of Explore starts, or hard EM, played as the fit
 shown = st.session_state.get("shown")
 if shown is not None and shown.key != key:
     st.session_state.pop("shown", None)  # a fit always belongs to the data and settings on screen
@@ -104,6 +105,7 @@ else:
         with below:
             goodness_of_fit.goodness_of_fit(dataset, history, view)
             uncertainty.uncertainty(dataset, history, view, values)
+            why.why_em_works(dataset, history, view, values)
 
 choose_k.choose_k(dataset, values)
 explore.explore_starts(dataset, values, view)

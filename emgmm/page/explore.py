@@ -90,7 +90,13 @@ def explore_starts(data: Data, values: Settings, view: screens.DataView) -> None
 def play_start(fit_key: tuple[object, ...], starts: pd.DataFrame, number: int) -> None:
     """Play start ``number`` of an exploration as if it were the fit."""
     history = explore.start_history(starts, number)
-    key = (*fit_key, "start", number)
+    play_instead(fit_key, ("start", number), history)
+
+
+def play_instead(fit_key: tuple[object, ...], what: tuple[object, ...], history: pd.DataFrame) -> None:
+    """Play ``history`` (a start of Explore starts, or hard EM: named by ``what``) as if it
+    were the fit of ``fit_key``, until the settings change or Fit is pressed."""
+    key = (*fit_key, *what)
     session_fits().put(key, history)
-    st.session_state.chosen_start = (fit_key, number)
+    st.session_state.chosen_start = (fit_key, what)
     show_fit(key)

@@ -220,3 +220,19 @@ def test_mclusts_prior_fits_and_says_so_and_the_stop_is_compared_with_other_tool
         assert ("mclust's default conjugate prior" in captions) is (prior == "true")
         assert "mclust's default tolerance 1e-05 would stop" in captions
     assert smallest["false"] < 100 < smallest["true"]
+
+
+def test_why_em_works_shows_the_bound_and_plays_hard_em_from_the_same_start():
+    at = skip(fit(start({"max_iter": "40", "n_real": "3", "n_fit": "3", "spread": "0.6"})))
+    bounds = [s for s in charts_of(at) if "EM's lower bound" in str(s)]
+    assert len(bounds) == 1  # the bound at iteration 0, for the mean the M-step moves most
+    soft_key = at.session_state["play_key"]
+    button(at, "Fit hard EM from the same start").click().run()
+    no_exception(at)
+    assert any("hard EM" in m.value for m in at.markdown)
+    first = player_args(at)["payload"]["models"]["means"][0]
+    button(at, "Play hard EM").click().run()
+    no_exception(at)
+    assert at.session_state["play_key"] == (*soft_key, "hard")
+    args = player_args(at)
+    assert args["mode"] == "play" and args["payload"]["models"]["means"][0] == first  # the same start
