@@ -41,17 +41,22 @@ def stop_message(history: pd.DataFrame) -> None:
             f"Stopped at max iterations without converging ({n_iter}; the last relative gain was "
             f"{gain:.3g} %, the tolerance {100 * attrs['tol']:.3g} %): raise Max iterations to let EM go on."
         )
-    if attrs["stop_reason"] != "decreased":  # where other tools' tests would have stopped
-        st.caption(tolerance_comparison(history).sentence())
-    if attrs.get("prior"):
-        st.caption(
-            "Fitted with mclust's default conjugate prior (MAP EM): the log-likelihood shown is the plain "
-            "one, at the MAP fit, as mclust reports it."
-        )
     if attrs.get("outlier_dominates"):
         st.info(
             "A few values lie far from the rest and take up most of the data's range: check them "
             "(a typo?) before reading the fit."
+        )
+
+
+def fit_notes(history: pd.DataFrame) -> None:
+    """Under the fitted components: where other tools' tests would have stopped this fit,
+    and the prior it was fitted with, if any (kept off the first screen)."""
+    if history.attrs["stop_reason"] != "decreased":
+        st.caption(tolerance_comparison(history).sentence())
+    if history.attrs.get("prior"):
+        st.caption(
+            "Fitted with mclust's default conjugate prior (MAP EM): the log-likelihood shown is the plain "
+            "one, at the MAP fit, as mclust reports it."
         )
 
 
@@ -103,6 +108,7 @@ def final_view(
     left.altair_chart(mixture, width="stretch")
     right.altair_chart(components, width="stretch")
     final_table(fitted, data.true, health)
+    fit_notes(history)
     st.subheader("Scrub through the iterations")
 
 
