@@ -69,7 +69,9 @@ if shown is not None and shown.key != key:
 # the playback, the final view's analyses. The player keeps its place whatever a run draws
 # around it (a frame that moved on the page would load again, its state lost).
 above, playing, below = st.container(), st.container(), st.container()
-slot = playing.empty()  # the fit's progress, then the player
+# the fit's progress, then the player: in a container, not in an st.empty, whose every
+# run would clear the player before drawing it again (and the browser reload it)
+progress, player_box = playing.empty(), playing.container()
 
 if fit_pressed:
     try:
@@ -81,7 +83,7 @@ if fit_pressed:
     else:
         fitted = store.get(key)
         if fitted is None:
-            fitted = fit.run_fit(dataset, values, view, slot)
+            fitted = fit.run_fit(dataset, values, view, progress)
             store.put(key, fitted)
         fit.show_fit(key)
 
@@ -99,7 +101,7 @@ else:
     if st.session_state.shown.final:
         with above:
             final.final_view(history, dataset, view, y_max, values)
-    with slot.container():
+    with player_box:
         playback.player(history, dataset, view, y_max, values)
     if st.session_state.shown.final:
         with below:

@@ -86,10 +86,10 @@ def _bound_layers(width: int | str, height: int) -> Layered:
         color=colour,
         tooltip=tooltip,
     )
-    log_likelihood = curves.transform_filter(f"datum.curve == '{CURVES[0]}'").mark_line(
+    log_likelihood = curves.transform_filter(f"datum.curve == {json.dumps(CURVES[0])}").mark_line(
         strokeWidth=2, clip=True
     )
-    bound = curves.transform_filter(f"datum.curve == '{CURVES[1]}'").mark_line(
+    bound = curves.transform_filter(f"datum.curve == {json.dumps(CURVES[1])}").mark_line(
         strokeWidth=2, strokeDash=DASH, clip=True
     )
     marks = alt.Chart(alt.NamedData(BOUND_MARKS))
