@@ -46,7 +46,12 @@ def climbing_bound(data: Data, history: pd.DataFrame) -> None:
         "M-step moves the mean: so each step cannot lower log L."
     )
     left, right = st.columns(2)
-    t = left.slider("Iteration t", 0, last - 1, 0, key="bound_t", help="The E-step's parameters.")
+    # one M-step only: nothing to choose (a slider needs two ends)
+    t = (
+        left.slider("Iteration t", 0, last - 1, 0, key="bound_t", help="The E-step's parameters.")
+        if last > 1
+        else 0
+    )
     sums = history_sums(history, int(t))
     k = sums.model.n_components
     component = right.selectbox(
