@@ -160,8 +160,8 @@ def test_a_speed_change_continues_from_the_frame_on_screen_at_the_new_rate(app, 
         "after the change)"
     )
     assert statistics.median(fast) < 1.3 / 24, fast
-    assert 0.24 < statistics.median(slow) < 0.3, slow
-    assert (first_slow - lowered_at) / 1000 < 3.0  # one rerun, not a restart
+    assert 0.2 < statistics.median(slow) < 0.35, slow  # 4 fps: 0.25 s
+    assert (first_slow - lowered_at) / 1000 < 5.0  # one rerun, not a restart
     app.assert_healthy()
 
 
