@@ -37,6 +37,7 @@ class Settings:
     n_init: int = 1
     tied: bool = False
     prior: bool = False  # mclust's conjugate prior (MAP EM)
+    noise: bool = False  # mclust's noise component: a uniform over the data's range
     tol: float = 1e-8  # --tol
     every: int = 1  # -a
     fps: int = 8
@@ -102,6 +103,7 @@ class Settings:
             self.n_init,
             self.tied,
             self.prior,
+            self.noise,
             self.tol,
             self.seed,
             start,
@@ -250,6 +252,14 @@ CONTROLS = (
         "Prior (mclust's)",
         "bool",
         help="MAP EM with mclust's default conjugate prior: no component collapses onto a few points.",
+    ),
+    Control(
+        "noise",
+        "Noise component",
+        "bool",
+        help="mclust's noise: a uniform density over the data's range as component 0, with its own "
+        "weight, beside the Gaussians, so a few outliers (a typo, a glitch) go to it instead of bending "
+        "or widening a Gaussian.",
     ),
     Control(
         "tol",

@@ -62,6 +62,7 @@ def run_fit(data: Data, values: Settings, view: screens.DataView, slot) -> pd.Da
         n_init=n_init,
         tied_sd=values.tied,
         prior=values.prior or None,
+        noise=values.noise,
         tol=values.tol,
         rng=values.seed,
         callback=progress,

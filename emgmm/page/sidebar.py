@@ -180,7 +180,7 @@ def sidebar() -> tuple[Settings, bool]:
         with st.expander("Fit options"):
             choice("init", INIT_LABELS)
             number("n_init")
-            for key in ("tied", "prior"):
+            for key in ("tied", "prior", "noise"):
                 st.toggle(settings.BY_KEY[key].label, key=key, help=settings.BY_KEY[key].help)
             number("tol", step=1e-9, fmt="%.1e")
 

@@ -22,6 +22,7 @@ def test_every_setting_round_trips_through_the_url():
         n_fit=3,
         spread=2.25,
         tied=True,
+        noise=True,
         init="quantile",
         source="example",
         example="galaxies",
@@ -92,3 +93,11 @@ def test_every_start_has_a_label_people_read():
     from emgmm.app.text import INIT_LABELS
 
     assert set(BY_KEY["init"].choices) <= set(INIT_LABELS)
+
+
+def test_the_noise_component_is_in_the_link_and_names_another_fit():
+    """"Noise component" travels in a link as ``noise=true`` and a noisy fit is not the plain one."""
+    assert Settings(noise=True).to_query() == {"noise": "true"}
+    assert Settings.from_query({"noise": "true"}) == (Settings(noise=True), [])
+    data = ("example", "old_faithful")
+    assert Settings(noise=True).fit_key(data) != Settings().fit_key(data)
