@@ -12,7 +12,6 @@ import streamlit as st
 
 from emgmm.app import custom
 from emgmm.app.settings import CUSTOM
-from emgmm.history import final_model, model_at
 from emgmm.page import (
     algorithm,
     choose_k,
@@ -96,8 +95,7 @@ if history is None:
         else:
             data.show(screens.data_screen(view))
 else:
-    truth = [dataset.true] if dataset.true is not None else []
-    y_max = screens.y_ceiling(view, [*truth, model_at(history, 0), final_model(history)])
+    y_max = screens.history_ceiling(view, history, dataset.true)
     if st.session_state.shown.final:
         with above:
             final.final_view(history, dataset, view, y_max, values)

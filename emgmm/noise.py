@@ -165,8 +165,14 @@ def noisy_model_at(history: pd.DataFrame, iteration: int) -> NoisyMixture:
     """
     if not isinstance(history, pd.DataFrame) or not has_noise(history):
         raise ValueError("history: has no noise component; fit with fit_em(..., noise=True).")
-    every = model_at(history, iteration)  # component 0 first: its weight is the noise's
     low, high = history.attrs["noise_range"]
+    return noisy_mixture(model_at(history, iteration), float(low), float(high))
+
+
+def noisy_mixture(every: GMM, low: float, high: float) -> NoisyMixture:
+    """The ``NoisyMixture`` a fit with noise records as one GMM (``every``: the noise as
+    component 0, its weight the noise's, its mean and sd the uniform's; the model
+    ``fit_em``'s callback receives), over the noise range ``[low, high]``."""
     gaussian = every.weights[1:]
     noise_weight = float(every.weights[0])
     relative = (

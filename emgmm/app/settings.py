@@ -20,6 +20,11 @@ CUSTOM = "custom"
 
 SOURCES = ("random", "example", "upload", "paste")
 
+NOISE_HELP = (
+    "mclust's noise: a uniform density over the data's range as component 0, with its own weight, so a "
+    "few outliers (a typo, a glitch) go to it instead of bending or widening a Gaussian."
+)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -95,19 +100,11 @@ class Settings:
     def fit_key(self, data_key: tuple[object, ...]) -> tuple[object, ...]:
         """What names a fit of that data: every setting the fit depends on."""
         start = self.start if self.init == CUSTOM else ""
-        return (
-            *data_key,
-            self.n_fit,
-            self.max_iter,
-            self.init,
-            self.n_init,
-            self.tied,
-            self.prior,
-            self.noise,
-            self.tol,
-            self.seed,
-            start,
-        )
+        return (*data_key, *(getattr(self, key) for key in FIT_KEYS), start)
+
+
+#: The settings a fit depends on, besides its data and your own start (``fit_key``).
+FIT_KEYS = ("n_fit", "max_iter", "init", "n_init", "tied", "prior", "noise", "tol", "seed")
 
 
 DEFAULTS = Settings()
@@ -253,14 +250,7 @@ CONTROLS = (
         "bool",
         help="MAP EM with mclust's default conjugate prior: no component collapses onto a few points.",
     ),
-    Control(
-        "noise",
-        "Noise component",
-        "bool",
-        help="mclust's noise: a uniform density over the data's range as component 0, with its own "
-        "weight, beside the Gaussians, so a few outliers (a typo, a glitch) go to it instead of bending "
-        "or widening a Gaussian.",
-    ),
+    Control("noise", "Noise component", "bool", help=NOISE_HELP),
     Control(
         "tol",
         "Convergence tolerance",

@@ -2,18 +2,17 @@
 
 Every chart has fixed axes given by its caller (``domain`` for x, ``y_max`` for the
 density), so frames of a playback line up exactly. Model curves are not embedded as
-data: the chart carries one row per component and Vega evaluates the weighted normal
-densities on a grid (``curve_layers``), which keeps a frame's spec a few kilobytes.
+data: the chart carries one row per component and Vega evaluates the weighted densities
+on a grid (``shown.CURVE_EXPR``: a noise flat), which keeps a spec a few kilobytes.
 """
 
 from __future__ import annotations
 
-import math
-
 import altair as alt
 import pandas as pd
 
-from .plotdata import GRID_POINTS
+from .plotdata import GRID_POINTS, records
+from .shown import CURVE_EXPR
 from .style import (
     AXIS_WIDTH,
     BOTTOM_HEIGHT,
@@ -35,12 +34,6 @@ from .style import (
 
 #: The datasets of a frame's curves when the browser computes them (``frame_charts(rows=True)``).
 CURVES, MIXTURE = "curves", "mixture"
-
-#: Vega expression of a weighted normal density at ``datum.x``: p(x|y) p(y).
-DENSITY_EXPR = (
-    "datum.weight * exp(-0.5 * pow((datum.x - datum.mean) / datum.sd, 2))"
-    f" / (datum.sd * {math.sqrt(2 * math.pi)!r})"
-)
 
 
 def _x(domain, title: str = "x", labelled: bool = True) -> alt.X:
@@ -94,12 +87,12 @@ def curves_base(data, domain, n_grid: int = GRID_POINTS) -> alt.Chart:
     lo, hi = domain
     step = (hi - lo) / (n_grid - 1)
     if isinstance(data, pd.DataFrame):
-        data = alt.Data(values=data.to_dict("records"))
+        data = alt.Data(values=records(data))
     return (
         alt.Chart(data)
         .transform_calculate(xs=f"sequence({lo!r}, {hi + step / 2!r}, {step!r})")
         .transform_flatten(["xs"], as_=["x"])
-        .transform_calculate(density=DENSITY_EXPR)
+        .transform_calculate(density=CURVE_EXPR)
     )
 
 
@@ -111,8 +104,10 @@ def strip_chart(
     named: bool = False,
     x_title: str = "x",
     split: bool = True,
+    noise: bool = False,
 ) -> alt.Chart:
-    """Points at their value with a vertical jitter; coloured by ``component`` if given.
+    """Points at their value with a vertical jitter; coloured by ``component`` if given
+    (``n_components`` Gaussians and, with ``noise``, the noise as component 0, in grey).
 
     ``strip`` is one record of parallel space-separated series (``plotdata.strip_values``,
     and any others a frame adds, such as ``component``): Vega splits every one of them
@@ -129,7 +124,7 @@ def strip_chart(
         series = base.transform_calculate(**{f"{f}_s": f"split(datum['{f}'], ' ')" for f in fields})
         base = series.transform_flatten([f"{f}_s" for f in fields], as_=fields)
     colour: alt.Color | alt.ColorValue = (
-        alt.Color("component:N", scale=component_number_scale(n_components), legend=None)
+        alt.Color("component:N", scale=component_number_scale(n_components, noise), legend=None)
         if n_components
         else alt.ColorValue("#4a4a68")
     )
@@ -200,14 +195,15 @@ def frame_charts(
     the same spec and the browser updates the data of the view it has instead of
     building a new one.
     """
-    k = len(params)
+    noise = bool((params["component"] == 0).any())  # plotdata.params_table numbers the noise 0
+    k = len(params) - noise
     if rows:
         base, summed = alt.Chart(alt.NamedData(CURVES)), alt.Chart(alt.NamedData(MIXTURE))
     else:
         base = curves_base(alt.NamedData("params"), domain)
         summed = base.transform_aggregate(density="sum(density)", groupby=["x"])
     legend = component_legend()
-    colour = alt.Color("label:N", scale=colour_scale(k), title=None, legend=legend)
+    colour = alt.Color("label:N", scale=colour_scale(k, noise), title=None, legend=legend)
     components = (
         base.transform_calculate(label=label_expr("component"))
         .mark_line(clip=True, strokeWidth=2)
@@ -226,7 +222,7 @@ def frame_charts(
     top = alt.layer(histogram_layer(hist, domain, y_max), components, mixture, heading).properties(
         title=alt.TitleParams(" ", fontSize=HEADING_SIZE),  # reserves the band the heading is drawn in
         datasets={
-            **({CURVES: [], MIXTURE: []} if rows else {"params": params.to_dict("records")}),
+            **({CURVES: [], MIXTURE: []} if rows else {"params": records(params)}),
             "heading": [{"text": title}],
         },
         height=TOP_HEIGHT,
@@ -239,6 +235,7 @@ def frame_charts(
         title="each point in the colour of its most responsible component",
         named=True,
         x_title=x_title,
+        noise=noise,
     )
     return top, strip_view
 
@@ -275,8 +272,9 @@ def final_charts(
     """Screen 3: the fitted mixture (and the true one, when ``params`` has it) over the
     histogram; beside it, every weighted component of each model. ``params`` has a
     ``model`` column ("True" or "Fit"); the fit is drawn with its own weights. Each chart
-    has its own x axis, labelled ``x_title``."""
+    has its own x axis, labelled ``x_title``. A noise (component 0) is drawn flat, said in a title."""
     models = [m for m in ("True", "Fit") if m in set(params["model"])]
+    flat = ": the flat line is the noise" if (params["component"] == 0).any() else ""
     who = "True & EM-fit" if "True" in models else "EM-fit"
     base = curves_base(params, domain)
     mixtures = (
@@ -294,6 +292,8 @@ def final_charts(
         .encode(
             detail="component:N", **_model_encoding(domain, y_max_components, "p(x|y) p(y)", models, x_title)
         )
-        .properties(title=f"{who} weighted components, p(x|y) p(y)", height=FINAL_HEIGHT, width="container")
+        .properties(
+            title=f"{who} weighted components, p(x|y) p(y){flat}", height=FINAL_HEIGHT, width="container"
+        )
     )
     return top, components

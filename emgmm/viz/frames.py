@@ -17,10 +17,11 @@ import altair as alt
 import pandas as pd
 
 from ..history import iteration_table
-from ..model import GMM
-from ..teaching import HalfStep, responsibility_curves
+from ..noise import NoisyMixture
+from ..teaching import HalfStep
 from . import screens
 from . import teaching as views
+from .shown import Shown, shown_responsibility_curves
 
 #: How the strip colours its points.
 COLOUR_BY = ("component", "uncertainty")
@@ -62,16 +63,18 @@ def iteration_steps(history: pd.DataFrame) -> tuple[HalfStep, ...]:
 
 
 def live_frame(
-    view: screens.DataView, model: GMM, title: str, y_max: float, colour_by: str
+    view: screens.DataView, model: Shown, title: str, y_max: float, colour_by: str
 ) -> list[dict[str, Any]]:
     """The charts of a frame drawn while EM runs (no history yet): the layout of the
     playback's frames (``FrameSet.specs``' top, panel and strip), so nothing jumps when
-    the playback takes over."""
+    the playback takes over. A ``NoisyMixture`` draws its noise flat, as component 0."""
     top, strip = screens.frame_screen(view, model, title, y_max)
-    panel = views.responsibility_chart(responsibility_curves(model, *view.domain), view.domain, None)
+    curves = shown_responsibility_curves(model, *view.domain)
+    panel = views.responsibility_chart(curves, view.domain, None)
     if colour_by == "uncertainty":
+        drawn = model.n_components + isinstance(model, NoisyMixture)  # the noise shares points too
         strip = views.uncertainty_strip_chart(
-            views.uncertainty_record(view, model), view.domain, model.n_components, view.x_title
+            views.uncertainty_record(view, model), view.domain, drawn, view.x_title
         )
     return [
         spec_of(views.with_previous_curves(top, None, view.domain, y_max)),

@@ -23,17 +23,17 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..history import iteration_table, model_at, models_by_iteration
+from ..history import iteration_table, models_by_iteration
 from ..mstep import MStepSums
+from ..noise import has_noise
 from ..teaching import (
     RESPONSIBILITY_GRID,
     HalfStep,
     half_steps,
     parameter_paths,
-    responsibility_curves,
     responsibility_grid,
 )
-from . import charts, frames, plotdata, screens, trace
+from . import charts, frames, plotdata, screens, shown, trace
 from . import teaching as views
 
 #: The player's files, served by the app as a Streamlit component (``index.html``).
@@ -65,18 +65,21 @@ def templates(history: pd.DataFrame, view: screens.DataView, y_max: float) -> di
     read one row per point (``x``, ``jitter``, ``component`` or ``uncertainty``); their
     tooltip shows the point's value, to which the player adds every r_i(x) under the frame's
     parameters (computed when a point is hovered, not for every point of every frame)."""
-    k = int(history.attrs["n_components"])
-    first = model_at(history, 0)
+    k, noise = int(history.attrs["n_components"]), has_noise(history)
+    first = shown.shown_model(history, 0)
     top, _ = charts.frame_charts(
         view.hist, plotdata.params_table(first), {}, view.domain, y_max, "", view.x_title, rows=True
     )
     top = views.with_previous_curves(top, None, view.domain, y_max, rows=True)
-    curves = responsibility_curves(first, *view.domain, n_grid=RESPONSIBILITY_GRID)
+    curves = shown.shown_responsibility_curves(first, *view.domain, n_grid=RESPONSIBILITY_GRID)
     panel = views.responsibility_chart(curves, view.domain, None, rows=True)
     tooltip = [alt.Tooltip("x:Q", title=view.x_title, format=".4~g")]
+    strip = charts.strip_chart({}, view.domain, k, named=True, x_title=view.x_title, split=False, noise=noise)
     strips = {
-        "strip": charts.strip_chart({}, view.domain, k, named=True, x_title=view.x_title, split=False),
-        "strip_uncertainty": views.uncertainty_strip_chart({}, view.domain, k, view.x_title, split=False),
+        "strip": strip,
+        "strip_uncertainty": views.uncertainty_strip_chart(
+            {}, view.domain, k + noise, view.x_title, split=False
+        ),
     }
     specs = {
         "top": _fitted(_without_heading(frames.spec_of(top))),
@@ -153,7 +156,13 @@ def payload(
         (the points' values and vertical jitter), ``total`` (N, the data's total weight),
         ``last_step`` (``mass``, ``means``, ``sds`` of the M-step after the last iteration), ``grid``
         (the responsibilities panel's x values), ``colours``, ``templates``, ``rows``,
-        ``captions``, ``colour_labels``, ``settings``, ``bounds``, ``title``.
+        ``captions``, ``colour_labels``, ``settings``, ``bounds``, ``title``; ``numbers``
+        (each component's number) and ``noise``: for a fit with a noise component
+        (``fit_em(..., noise=True)``), ``{"low", "high"}``, its range (component 0 of every
+        iteration's parameters is then the uniform: the player draws it flat over the range
+        and takes its share of the points from that density, as
+        ``shown.component_log_densities``), else None. ``k`` counts the components
+        drawn, the noise included.
     """
     models = models_by_iteration(history)
     total = float(history.attrs["total_weight"])
@@ -169,10 +178,14 @@ def payload(
     )
     lo, hi = view.domain
     grid = responsibility_grid(lo, hi, RESPONSIBILITY_GRID)
-    k = int(history.attrs["n_components"])
+    noise = history.attrs.get("noise_range") if has_noise(history) else None
+    gaussians = int(history.attrs["n_components"])
+    numbers = list(range(gaussians + 1)) if noise else list(range(1, gaussians + 1))
     content = {
         "n_iter": int(history.attrs["n_iter"]),
-        "k": k,
+        "k": len(numbers),
+        "numbers": numbers,
+        "noise": None if noise is None else {"low": float(noise[0]), "high": float(noise[1])},
         "models": {
             "weights": [m.weights.tolist() for m in models],
             "means": [m.means.tolist() for m in models],
@@ -190,7 +203,7 @@ def payload(
         "last_step": after,
         "grid": grid.tolist(),
         "density_grid": plotdata.grid(view.domain).tolist(),
-        "colours": list(views.component_colours(k)),
+        "colours": list(views.component_colours(gaussians, noise is not None)),
         "templates": templates(history, view, y_max),
         "rows": [list(row) for row in ROWS],
         "captions": dict(frames.FRAME_CAPTION),

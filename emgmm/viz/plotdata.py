@@ -9,15 +9,17 @@ rounded parallel arrays so that one frame's spec stays small.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
 from ..history import component_numbers
-from ..model import GMM, classify
+from ..noise import NoisyMixture
 from ..scaling import evenly_spaced, float_step, span
 from ..validation import relative_weights as relative_weights_of
+from .shown import Shown, component_densities, mixture_density, numbers_of, shown_classes
 
 #: Histogram bins over the widened data range (as in the original demo).
 HIST_BINS = 50
@@ -163,47 +165,71 @@ def joined(form: str, values: ArrayLike) -> str:
     return " ".join([form % v for v in np.asarray(values).tolist()])
 
 
-def strip_components(x: np.ndarray, model: GMM) -> str:
-    """The most responsible component of each strip point, numbered from 1
-    (``component_numbers``), space-separated like the strip's values: any number of
+def strip_components(x: np.ndarray, model: Shown) -> str:
+    """The most responsible component of each strip point, by its number (``numbers_of``:
+    from 1, the noise 0), space-separated like the strip's values: any number of
     components."""
-    return joined("%d", component_numbers(model.n_components)[classify(x, model)])
+    return joined("%d", shown_classes(model, x))
 
 
-def params_records(model: GMM) -> list[dict[str, float]]:
-    """``params_table``'s rows as records, made without pandas (a frame makes several)."""
-    numbers = component_numbers(model.n_components).tolist()
-    rows = zip(numbers, model.weights.tolist(), model.means.tolist(), model.sds.tolist(), strict=True)
-    return [{"component": i, "weight": w, "mean": m, "sd": sd} for i, w, m, sd in rows]
-
-
-def params_table(model: GMM, label: str | None = None) -> pd.DataFrame:
-    """One row per component: ``component`` (``component_numbers``), ``weight``, ``mean``, ``sd``
-    and, given a label, ``model``."""
-    table = pd.DataFrame(
-        {
+def _columns(model: Shown) -> dict[str, Any]:
+    """``params_table``'s columns. A noisy model's row 0 is the noise: its weight, the
+    uniform's mean and sd (for the table: its density is flat), and its range, ``low`` and
+    ``high``, which tell the charts' density expression (``shown.CURVE_EXPR``) to draw
+    it flat; the Gaussians' weights are their share of the whole mixture."""
+    if not isinstance(model, NoisyMixture):
+        return {
             "component": component_numbers(model.n_components),
             "weight": model.weights,
             "mean": model.means,
             "sd": model.sds,
         }
-    )
+    g, k = model.gaussians, model.n_components
+    nan = np.full(k, np.nan)
+    return {
+        "component": numbers_of(model),
+        "weight": model.weights,
+        "mean": np.r_[model.low / 2 + model.high / 2, g.means],  # no overflow at the ends of float64
+        "sd": np.r_[span(model.low, model.high) / math.sqrt(12.0), g.sds],
+        "low": np.r_[model.low, nan],
+        "high": np.r_[model.high, nan],
+    }
+
+
+def records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """``table``'s rows as records without their missing values (a Gaussian's ``low`` and
+    ``high``): JSON has no NaN, and the density expression tests for a missing range."""
+    return [{k: v for k, v in row.items() if v == v} for row in table.to_dict("records")]
+
+
+def params_records(model: Shown) -> list[dict[str, Any]]:
+    """``params_table``'s rows as records, made without pandas (a frame makes several)."""
+    columns = {k: np.asarray(v).tolist() for k, v in _columns(model).items()}
+    rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    return [{k: v for k, v in row.items() if v == v} for row in rows]
+
+
+def params_table(model: Shown, label: str | None = None) -> pd.DataFrame:
+    """One row per component: ``component`` (``numbers_of``: the noise, if any, is 0),
+    ``weight``, ``mean``, ``sd`` (with a noise: also ``low`` and ``high``, see ``_columns``)
+    and, given a label, ``model``."""
+    table = pd.DataFrame(_columns(model))
     if label is not None:
         table["model"] = label
     return table
 
 
-def density_ceiling(hist: pd.DataFrame, models: list[GMM], xs: np.ndarray) -> float:
+def density_ceiling(hist: pd.DataFrame, models: list[Shown], xs: np.ndarray) -> float:
     """Top of a fixed y axis: 10 % above the tallest bar or mixture curve."""
-    heights = [hist["density"].to_numpy(dtype=np.float64)] + [m.pdf(xs) for m in models]
+    heights = [hist["density"].to_numpy(dtype=np.float64)] + [mixture_density(m, xs) for m in models]
     # a density past the largest float (data spread over subnormal steps) sets no axis
     finite = [h[np.isfinite(h)] for h in heights]
     tallest = max((float(h.max()) for h in finite if h.size), default=0.0)
     return min(1.1 * tallest, _MAX) if tallest > 0 else 1.0
 
 
-def component_ceiling(models: list[GMM], xs: np.ndarray) -> float:
+def component_ceiling(models: list[Shown], xs: np.ndarray) -> float:
     """Top of a fixed y axis for weighted components: 10 % above the tallest one."""
-    heights = [m.component_pdfs(xs) for m in models]
+    heights = [component_densities(m, xs) for m in models]
     tallest = max((float(h[np.isfinite(h)].max()) for h in heights if np.isfinite(h).any()), default=0.0)
     return min(1.1 * tallest, _MAX) if tallest > 0 else 1.0

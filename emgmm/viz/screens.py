@@ -14,7 +14,8 @@ import pandas as pd
 from ..history import relative_gain
 from ..model import GMM
 from ..scaling import float_step
-from . import charts, plotdata
+from . import charts, plotdata, shown
+from .shown import Shown
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,7 +33,7 @@ class DataView:
     weighted: bool = False
     note: str = ""  # why the histogram is not as asked (``histogram_note``), or ""
 
-    def strip(self, model: GMM | None = None) -> dict:
+    def strip(self, model: Shown | None = None) -> dict:
         """The strip's values (``plotdata.strip_values``), classified under ``model`` if given."""
         if model is None:
             return self.strip_text
@@ -114,21 +115,28 @@ def history_title(iterations: pd.DataFrame, iteration: int) -> str:
     return frame_title(iteration, float(ll[iteration]), float(ll[iteration - 1]) if iteration else None)
 
 
-def y_ceiling(view: DataView, models: list[GMM]) -> float:
+def y_ceiling(view: DataView, models: list[Shown]) -> float:
     """A fixed top for the density axis over all frames of a fit."""
     return plotdata.density_ceiling(view.hist, models, view.grid)
 
 
-def frame_screen(view: DataView, model: GMM, title: str, y_max: float):
+def history_ceiling(view: DataView, history: pd.DataFrame, true: GMM | None = None) -> float:
+    """``y_ceiling`` of a fit's start and end (and the truth, when known), the noise drawn flat."""
+    last = int(history["iteration"].iloc[-1])
+    truth = [] if true is None else [true]
+    return y_ceiling(view, [*truth, shown.shown_model(history, 0), shown.shown_model(history, last)])
+
+
+def frame_screen(view: DataView, model: Shown, title: str, y_max: float):
     """Screen 2 for one model: components, mixture and classification."""
     params = plotdata.params_table(model)
     return charts.frame_charts(view.hist, params, view.strip(model), view.domain, y_max, title, view.x_title)
 
 
-def final_screen(view: DataView, fitted: GMM, true: GMM | None = None):
+def final_screen(view: DataView, fitted: Shown, true: GMM | None = None):
     """Screen 3: fitted (and, if known, true) mixture over the histogram; below, each
-    weighted component, the fit drawn with its own weights."""
-    models = {"Fit": fitted} if true is None else {"True": true, "Fit": fitted}
+    weighted component, the fit drawn with its own weights (its noise, if any, flat)."""
+    models: dict[str, Shown] = {"Fit": fitted} if true is None else {"True": true, "Fit": fitted}
     params = pd.concat([plotdata.params_table(m, label) for label, m in models.items()], ignore_index=True)
     y_max = plotdata.density_ceiling(view.hist, list(models.values()), view.grid)
     y_comp = plotdata.component_ceiling(list(models.values()), view.grid)

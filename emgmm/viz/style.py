@@ -6,6 +6,8 @@ from typing import Any, TypeAlias
 
 import altair as alt
 
+from ..noise import NOISE_COMPONENT, NOISE_LABEL
+
 #: A layered chart: Altair's typing says ``LayerChart.properties`` may return a facet chart.
 Layered: TypeAlias = "alt.LayerChart | alt.FacetChart"
 
@@ -24,6 +26,9 @@ PALETTE = (
     "#555555",
 )
 MIXTURE_COLOUR = "#222222"
+#: The noise component (``fit_em(..., noise=True)``): a neutral grey, lighter than C10's,
+#: for points no Gaussian claims.
+NOISE_COLOUR = "#A6A6B0"
 #: True and fitted models differ by line style as well as colour (Okabe-Ito blue, vermillion).
 TRUE_COLOUR, FIT_COLOUR = "#0072B2", "#D55E00"
 DASH, SOLID = [6, 4], [1, 0]
@@ -53,13 +58,13 @@ COMPONENT_PREFIX = "C"
 
 
 def component_label(i: int) -> str:
-    """Legend label of the component numbered ``i``."""
-    return f"{COMPONENT_PREFIX}{i}"
+    """Legend label of the component numbered ``i``: "noise" for the noise (number 0)."""
+    return NOISE_LABEL if i == NOISE_COMPONENT else f"{COMPONENT_PREFIX}{i}"
 
 
 def label_expr(field: str) -> str:
     """The Vega expression of ``component_label`` for a component number in ``field``."""
-    return f"'{COMPONENT_PREFIX}' + datum.{field}"
+    return f"datum.{field} == {NOISE_COMPONENT} ? '{NOISE_LABEL}' : '{COMPONENT_PREFIX}' + datum.{field}"
 
 
 #: Width (px) of one component's legend entry ("C10" and its symbol, with the gap).
@@ -82,18 +87,23 @@ def component_legend() -> alt.Legend:
     )
 
 
-def colour_scale(n_components: int) -> alt.Scale:
-    """The same colour for the same component in every chart; the mixture in black."""
+def colour_scale(n_components: int, noise: bool = False) -> alt.Scale:
+    """The same colour for the same component in every chart; the mixture in black; with
+    ``noise``, the noise component first, in grey (``n_components`` counts the Gaussians)."""
     labels = [component_label(i) for i in range(1, n_components + 1)]
     colours = [PALETTE[(i - 1) % len(PALETTE)] for i in range(1, n_components + 1)]
+    if noise:
+        labels, colours = [NOISE_LABEL, *labels], [NOISE_COLOUR, *colours]
     return alt.Scale(domain=[*labels, "mixture"], range=[*colours, MIXTURE_COLOUR])
 
 
-def component_number_scale(n_components: int) -> alt.Scale:
+def component_number_scale(n_components: int, noise: bool = False) -> alt.Scale:
     """``colour_scale``'s colours by component number as text ("1", "2", ...: the strip's
-    values, ``component_numbers``): no per-point label for the browser to compute."""
+    values, ``component_numbers``; "0" the noise): no per-point label for the browser to compute."""
+    first = NOISE_COMPONENT if noise else 1
     return alt.Scale(
-        domain=[str(i) for i in range(1, n_components + 1)], range=colour_scale(n_components).range[:-1]
+        domain=[str(i) for i in range(first, n_components + 1)],
+        range=colour_scale(n_components, noise).range[:-1],
     )
 
 

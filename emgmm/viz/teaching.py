@@ -19,9 +19,10 @@ from numpy.typing import ArrayLike
 
 from .. import scaling
 from .._types import FloatArray
-from ..model import GMM, responsibilities
-from ..teaching import PARAMETERS, RESPONSIBILITY_GRID, responsibility_grid, uncertainty
+from ..model import GMM
+from ..teaching import PARAMETERS, RESPONSIBILITY_GRID, responsibility_grid
 from . import charts, plotdata, screens
+from .shown import Shown, counted, numbers_of, shown_responsibilities
 from .style import (
     AXIS_WIDTH,
     DASH,
@@ -57,9 +58,10 @@ def _text(values: ArrayLike, span: tuple[float, float] | None = None, decimals: 
     return plotdata.joined(f"%.{digits}g", values)
 
 
-def _components_only(n_components: int) -> alt.Scale:
-    """``style.colour_scale`` without the mixture: the same colour for the same component."""
-    full = colour_scale(n_components)
+def _components_only(n_components: int, noise: bool = False) -> alt.Scale:
+    """``style.colour_scale`` without the mixture: the same colour for the same component
+    (``n_components`` Gaussians, and the noise first with ``noise``)."""
+    full = colour_scale(n_components, noise)
     return alt.Scale(domain=full.domain[:-1], range=full.range[:-1])
 
 
@@ -81,25 +83,28 @@ def responsibility_records(curves: pd.DataFrame) -> list[dict[str, Any]]:
     """The dataset of ``responsibility_chart``: one record per component, its curve's ``x``
     and ``responsibility`` as strings (the latter to 4 decimals). ``curves`` is
     ``teaching.responsibility_curves``: one component's curve after another, on one grid."""
-    k = int(curves["component"].iat[-1])
-    n_grid = len(curves) // k
-    r = curves["responsibility"].to_numpy().reshape(k, n_grid)
-    return _curve_records(_text(curves["x"].to_numpy()[:n_grid]), r)
+    numbers = curves["component"].unique()
+    n_grid = len(curves) // numbers.size
+    r = curves["responsibility"].to_numpy().reshape(numbers.size, n_grid)
+    return _curve_records(_text(curves["x"].to_numpy()[:n_grid]), r, numbers.tolist())
 
 
 def model_responsibility_records(
-    model: GMM, domain: tuple[float, float], n_grid: int = RESPONSIBILITY_GRID
+    model: Shown, domain: tuple[float, float], n_grid: int = RESPONSIBILITY_GRID
 ) -> list[dict[str, Any]]:
-    """``responsibility_records(responsibility_curves(model, *domain, n_grid))``, made
+    """``responsibility_records(shown.shown_responsibility_curves(model, *domain, n_grid))``, made
     without the table: a playback makes one a frame."""
-    return _curve_records(
-        grid_text(*domain, n_grid), responsibilities(responsibility_grid(*domain, n_grid), model).T
-    )
+    r = shown_responsibilities(model, responsibility_grid(*domain, n_grid)).T
+    return _curve_records(grid_text(*domain, n_grid), r, numbers_of(model).tolist())
 
 
-def _curve_records(x: str, r: FloatArray) -> list[dict[str, Any]]:
-    """One record per row of ``r`` (a component's curve on the grid ``x``, as text)."""
-    return [{"component": i + 1, "x": x, "responsibility": _text(row, decimals=4)} for i, row in enumerate(r)]
+def _curve_records(x: str, r: FloatArray, numbers: list[int]) -> list[dict[str, Any]]:
+    """One record per row of ``r`` (the curve of the component ``numbers[i]`` on the grid
+    ``x``, as text)."""
+    return [
+        {"component": int(i), "x": x, "responsibility": _text(row, decimals=4)}
+        for i, row in zip(numbers, r, strict=True)
+    ]
 
 
 @lru_cache(maxsize=16)
@@ -108,9 +113,10 @@ def grid_text(lo: float, hi: float, n_grid: int) -> str:
     return _text(responsibility_grid(lo, hi, n_grid))
 
 
-def component_colours(n_components: int) -> tuple[str, ...]:
-    """The colours of components 1..K, as every chart of a fit draws them."""
-    return tuple(_components_only(n_components).range)
+def component_colours(n_components: int, noise: bool = False) -> tuple[str, ...]:
+    """The colours of components 1..K (with ``noise``, the noise's first), as every chart
+    of a fit draws them."""
+    return tuple(_components_only(n_components, noise).range)
 
 
 def responsibility_chart(
@@ -125,7 +131,7 @@ def responsibility_chart(
     With ``rows``, the dataset holds a row per component and x (as the browser's player
     fills it), not a record of series per component.
     """
-    k = int(curves["component"].max())
+    k, noise = counted(curves["component"])
     heading = _heading("Responsibilities r_i(x) = p(y = i | x): each component's share of a point at x")
     base = alt.Chart(alt.NamedData(RESPONSIBILITIES), title=heading)
     if not rows:
@@ -140,8 +146,8 @@ def responsibility_chart(
             title="r(x)",
             axis=axis(values=[0, 1], minExtent=AXIS_WIDTH, maxExtent=AXIS_WIDTH),
         ),
-        color=alt.Color("label:N", scale=_components_only(k), legend=None),
-        order=alt.Order("component:Q", sort="ascending"),  # C1 at the bottom
+        color=alt.Color("label:N", scale=_components_only(k, noise), legend=None),
+        order=alt.Order("component:Q", sort="ascending"),  # C1 (or the noise) at the bottom
     )
     return chart.properties(
         height=PANEL_HEIGHT, width="container", datasets={RESPONSIBILITIES: responsibility_records(curves)}
@@ -188,9 +194,9 @@ def parameter_paths_chart(
     (``current_records``), for a playback to swap. Each panel is ``width`` by ``height``
     pixels (a concatenation cannot fit its container).
     """
-    k = int(paths["component"].max())
+    k, noise = counted(paths["component"])
     legend = alt.Legend(orient="bottom", direction="horizontal")
-    colour = alt.Color("label:N", scale=_components_only(k), title=None, legend=legend)
+    colour = alt.Color("label:N", scale=_components_only(k, noise), title=None, legend=legend)
     rule = (
         alt.Chart(alt.NamedData(CURRENT)).mark_rule(color=FIT_COLOUR, strokeDash=DASH).encode(x="iteration:Q")
     )
@@ -221,11 +227,12 @@ def parameter_paths_chart(
     )
 
 
-def uncertainty_record(view: screens.DataView, model: GMM) -> dict[str, str]:
+def uncertainty_record(view: screens.DataView, model: Shown) -> dict[str, str]:
     """The strip of ``view`` (``DataView.strip``) with each point's ``uncertainty`` under
-    ``model`` (``teaching.uncertainty``, to 2 decimals): the dataset ``"strip"`` of
-    ``uncertainty_strip_chart``."""
-    return {**view.strip(), "uncertainty": _text(uncertainty(view.strip_x, model), decimals=2)}
+    ``model``, 1 - max_i r_i(x) (``shown_responsibilities``; ``teaching.uncertainty``
+    for a GMM), to 2 decimals: the dataset ``"strip"`` of ``uncertainty_strip_chart``."""
+    certain = shown_responsibilities(model, view.strip_x).max(axis=1)
+    return {**view.strip(), "uncertainty": _text(1.0 - certain, decimals=2)}
 
 
 def uncertainty_strip_chart(
@@ -261,17 +268,17 @@ def uncertainty_strip_chart(
     )
 
 
-def previous_records(model: GMM | None) -> list[dict[str, Any]]:
+def previous_records(model: Shown | None) -> list[dict[str, Any]]:
     """The dataset ``PREVIOUS``: ``plotdata.params_records`` of the faint model and each
     component's ``colour``; empty for none."""
     if model is None:
         return []
-    colours = component_colours(model.n_components)
+    colours = component_colours(model.n_components, not isinstance(model, GMM))
     return [{**row, "colour": c} for row, c in zip(plotdata.params_records(model), colours, strict=True)]
 
 
 def with_previous_curves(
-    top: Layered, previous: GMM | None, domain: tuple[float, float], y_max: float, rows: bool = False
+    top: Layered, previous: Shown | None, domain: tuple[float, float], y_max: float, rows: bool = False
 ) -> Layered:
     """The frame chart ``top`` (``screens.frame_screen``) with the weighted components of
     ``previous`` drawn faint and dotted behind its own, in their colours: where the M-step

@@ -96,7 +96,7 @@ def test_every_start_has_a_label_people_read():
 
 
 def test_the_noise_component_is_in_the_link_and_names_another_fit():
-    """"Noise component" travels in a link as ``noise=true`` and a noisy fit is not the plain one."""
+    """ "Noise component" travels in a link as ``noise=true`` and a noisy fit is not the plain one."""
     assert Settings(noise=True).to_query() == {"noise": "true"}
     assert Settings.from_query({"noise": "true"}) == (Settings(noise=True), [])
     data = ("example", "old_faithful")

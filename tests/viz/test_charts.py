@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from emgmm import GMM, classify, final_model, fit_em, iteration_table, random_model, sample
+from emgmm.noise import NoisyMixture
 from emgmm.selection import select_k
-from emgmm.viz import charts, plotdata, screens, style, trace
+from emgmm.viz import charts, plotdata, screens, shown, style, trace
 from tests.support.strip import split_strip
 
 MODEL = GMM([0.2, 0.3, 0.5], [-2.0, 0.5, 3.0], [0.3, 1.0, 0.6])
@@ -40,7 +41,7 @@ def test_density_expression_is_the_weighted_normal_density():
     for i in range(MODEL.n_components):
         got = [
             eval(
-                charts.DENSITY_EXPR,
+                shown.DENSITY_EXPR,
                 env,
                 {
                     "datum": SimpleNamespace(
@@ -51,6 +52,21 @@ def test_density_expression_is_the_weighted_normal_density():
             for x in xs
         ]
         np.testing.assert_allclose(got, MODEL.component_pdfs(xs)[i], rtol=1e-12)
+
+
+def test_the_noise_is_drawn_flat_over_its_range_and_zero_outside():
+    """The uniform's expression equals ``shown.component_densities``' row 0; the
+    charts' expression picks it for a row with a range (the noise) and the normal otherwise."""
+    noisy = NoisyMixture(0.1, -2.0, 4.0, MODEL)
+    row = plotdata.params_records(noisy)[0]
+    xs = np.linspace(-4, 5, 37)
+    got = [eval(shown.UNIFORM_EXPR, {}, {"datum": SimpleNamespace(x=x, **row)}) for x in xs]
+    np.testing.assert_allclose(got, shown.component_densities(noisy, xs)[0], rtol=1e-12)
+    assert np.all(np.asarray(got)[(xs >= -2) & (xs <= 4)] == 0.1 / 6) and got[0] == got[-1] == 0
+    assert f"isValid(datum.low) ? ({shown.UNIFORM_EXPR}) : ({shown.DENSITY_EXPR})" == shown.CURVE_EXPR
+    assert [set(r) >= {"low", "high"} for r in plotdata.params_records(noisy)] == [True] + [
+        False
+    ] * MODEL.n_components
 
 
 def test_curve_grid_spans_the_domain_with_the_documented_points():
