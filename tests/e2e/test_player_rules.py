@@ -16,8 +16,9 @@ import pytest
 from scipy.stats import norm
 
 from emgmm import GMM, classify, responsibilities
+from emgmm.noise import NoisyMixture, noisy_mixture
 from emgmm.teaching import uncertainty
-from emgmm.viz import playback
+from emgmm.viz import playback, shown
 from tests.support.player_page import page as player_page
 
 pytestmark = pytest.mark.e2e
@@ -163,3 +164,69 @@ def test_one_point_worked_out_and_the_next_m_step_are_the_engines(js):
             np.testing.assert_allclose(got["next"]["mass"], sums.mass, rtol=1e-12)
             np.testing.assert_allclose(got["next"]["means"], sums.means, rtol=1e-15)
             np.testing.assert_allclose(got["next"]["sds"], sums.sds, rtol=1e-15)
+
+
+def random_noisy_models(rng: np.random.Generator, count: int) -> list[NoisyMixture]:
+    """Gaussians with a noise over a range around them, its weight from none to all."""
+    noisy = []
+    for model, weight in zip(
+        random_models(rng, count), [0.0, 1.0, *rng.uniform(0, 0.5, count)], strict=False
+    ):
+        spread = float(np.max(np.abs(model.means)) + 3 * np.max(model.sds))
+        noisy.append(
+            NoisyMixture(float(weight), -spread * rng.uniform(0.5, 1), spread * rng.uniform(0.5, 1), model)
+        )
+    return noisy
+
+
+def test_a_noisy_frames_numbers_are_the_charts(js):
+    """With a noise component (component 0, numbered 0), the player's responsibilities,
+    classes, uncertainty, densities and worked point equal ``viz.shown``'s, the rule every
+    chart draws by: the noise flat on its range and 0 outside, its share that over p(x)."""
+    rng = np.random.default_rng(11)
+    all_noise = NoisyMixture(1.0, -1.0, 1.0, GMM([0.3, 0.7], [0.0, 3.0], [1.0, 1.0]))
+    for given in [all_noise, *random_noisy_models(rng, 10)]:
+        noisy = given
+        wide = 2 * max(abs(noisy.low), abs(noisy.high))
+        x = np.concatenate([rng.uniform(-wide, wide, 300), [noisy.low, noisy.high, 60 * wide]])
+        every = noisy.weights
+        means = np.r_[noisy.low / 2 + noisy.high / 2, noisy.gaussians.means]
+        sds = np.r_[(noisy.high - noisy.low) / np.sqrt(12), noisy.gaussians.sds]
+        # as the page reads a history's rows (with all the weight on the noise, the
+        # Gaussians then weigh the same: their relative weights are not in the rows)
+        noisy = noisy_mixture(GMM(every, means, sds), noisy.low, noisy.high)
+        out = js(
+            """([x, w, m, s, noise]) => {
+                 const M = EmgmmPlayer.maths, model = {w, m, s, noise};
+                 const points = M.classify(x, model), d = M.densities(x, model);
+                 return {r: points.r, component: points.component, uncertainty: points.uncertainty,
+                         densities: Array.from(d.each), mixture: Array.from(d.mixture),
+                         worked: x.slice(0, 20).map((v) => EmgmmPlayer.workedPoint(v, model)),
+                         labels: w.map((_, i) => M.label(model, i))};
+               }""",
+            [
+                x.tolist(),
+                every.tolist(),
+                means.tolist(),
+                sds.tolist(),
+                {"low": noisy.low, "high": noisy.high},
+            ],
+        )
+        r = shown.shown_responsibilities(noisy, x)
+        np.testing.assert_allclose(np.array(out["r"]), r, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(out["uncertainty"], 1 - r.max(axis=1), rtol=1e-9, atol=1e-12)
+        top2 = np.sort(r, axis=1)[:, -2:]
+        clear = top2[:, 1] - top2[:, 0] > 1e-9
+        assert np.array_equal(np.array(out["component"])[clear], shown.shown_classes(noisy, x)[clear])
+        each = shown.component_densities(noisy, x)
+        np.testing.assert_allclose(
+            np.array(out["densities"]).reshape(each.shape), each, rtol=1e-9, atol=1e-300
+        )
+        np.testing.assert_allclose(out["mixture"], each.sum(axis=0), rtol=1e-9, atol=1e-300)
+        outside = (x < noisy.low) | (x > noisy.high)
+        assert np.all(each[0, outside] == 0) and np.all(np.array(out["r"])[outside, 0] == 0)
+        assert out["labels"] == ["noise"] + [f"C{i}" for i in range(1, noisy.n_components + 1)]
+        for value, rows in zip(x[:20], out["worked"], strict=True):
+            products = shown.component_densities(noisy, [value])[:, 0]
+            np.testing.assert_allclose([row["product"] for row in rows], products, rtol=1e-9, atol=1e-300)
+            assert [row["component"] for row in rows] == list(range(noisy.n_components + 1))

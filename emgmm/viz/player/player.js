@@ -81,11 +81,26 @@
   };
 
   // ------------------------------------------------------------------ maths
+  // A model is {w, m, s} (weights, means, sds of each component) and `noise`: null, or the
+  // range {low, high} of a noise component, component 0, whose density is the uniform's,
+  // w_0 / (high - low) on [low, high] and 0 outside (emgmm.viz.shown.component_log_densities).
+  const LOG_ROOT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+  /** Whether component i of `model` is its noise. */
+  const isNoise = (model, i) => !!model.noise && i === 0;
+
   const maths = {
-    /** log(w_i) - log(sd_i) - z^2 / 2 of each component at x (the common constant dropped). */
+    /** log(w_i) - log(sd_i) - z^2 / 2 of each Gaussian at x (the common constant log
+        sqrt(2 pi) dropped), and the noise's log(w_0 / (high - low)) + log sqrt(2 pi) on its
+        range (-Infinity outside). */
     logTerms(x, model) {
       const out = new Array(model.w.length);
       for (let i = 0; i < out.length; i++) {
+        if (isNoise(model, i)) {
+          const { low, high } = model.noise;
+          out[i] = x >= low && x <= high ? Math.log(model.w[i]) - Math.log(high - low) + LOG_ROOT_2PI : -Infinity;
+          continue;
+        }
         const z = (x - model.m[i]) / model.s[i];
         out[i] = Math.log(model.w[i]) - Math.log(model.s[i]) - 0.5 * z * z;
       }
@@ -93,13 +108,41 @@
     },
 
     /** r_i(x): the terms exponentiated after subtracting their max (finite far from every
-        component), normalised. */
+        component), normalised. Where every term is -Infinity (outside the noise's range,
+        the Gaussians' weights 0), the Gaussians share x as they would alone. */
     responsibilities(x, model) {
       const l = maths.logTerms(x, model);
       const top = Math.max(...l);
+      if (top === -Infinity && model.noise) {
+        // only when the Gaussians' weights are all 0 (noise weight 1): then, as
+        // emgmm.noise.noisy_mixture makes them, they weigh the same relative to each other
+        const rest = maths.responsibilities(x, { w: model.w.slice(1).map(() => 1), m: model.m.slice(1), s: model.s.slice(1), noise: null });
+        return [0, ...rest];
+      }
       const e = l.map((v) => Math.exp(v - top));
       const total = e.reduce((a, b) => a + b, 0);
       return e.map((v) => v / total);
+    },
+
+    /** The number people see for component i: from 1, the noise 0. */
+    number(model, i) {
+      return model.noise ? i : i + 1;
+    },
+
+    /** Its label: "C2", or "noise". */
+    label(model, i) {
+      return isNoise(model, i) ? "noise" : "C" + maths.number(model, i);
+    },
+
+    /** The density of component i (unweighted) at x: N(x | mu_i, sd_i), or the noise's
+        1 / (high - low) on its range. */
+    density(x, model, i) {
+      if (isNoise(model, i)) {
+        const { low, high } = model.noise;
+        return x >= low && x <= high ? 1 / (high - low) : 0;
+      }
+      const z = (x - model.m[i]) / model.s[i];
+      return Math.exp(-0.5 * z * z) / (model.s[i] * Math.sqrt(2 * Math.PI));
     },
 
     /** Each point's responsibilities, its most responsible component (numbered from 1)
@@ -113,24 +156,30 @@
         let best = 0;
         for (let i = 1; i < rn.length; i++) if (rn[i] > rn[best]) best = i;
         r[n] = rn;
-        component[n] = best + 1;
+        component[n] = maths.number(model, best);
         uncertainty[n] = 1 - rn[best];
       }
       return { r, component, uncertainty };
     },
 
-    /** w_i N(x | mu_i, sd_i) of each component on `grid`, component by component (K x G
-        values), and their sum, the mixture (G values). */
+    /** w_i N(x | mu_i, sd_i) of each component on `grid` (the noise's w_0 / (high - low)
+        on its range, 0 outside), component by component (K x G values), and their sum,
+        the mixture (G values). */
     densities(grid, model) {
       const k = model.w.length;
       const g = grid.length;
       const each = new Float64Array(k * g);
       const mixture = new Float64Array(g);
       for (let i = 0; i < k; i++) {
+        const noise = isNoise(model, i);
         const scale = model.w[i] / (model.s[i] * Math.sqrt(2 * Math.PI));
         for (let j = 0; j < g; j++) {
-          const z = (grid[j] - model.m[i]) / model.s[i];
-          const d = scale * Math.exp(-0.5 * z * z);
+          let d;
+          if (noise) d = model.w[i] * maths.density(grid[j], model, i);
+          else {
+            const z = (grid[j] - model.m[i]) / model.s[i];
+            d = scale * Math.exp(-0.5 * z * z);
+          }
           each[i * g + j] = d;
           mixture[j] += d;
         }
@@ -144,9 +193,8 @@
       density underflows), with the sum, p(x). Mirrors emgmm.why.worked_point. */
   function workedPoint(x, model) {
     const rows = model.w.map((w, i) => {
-      const z = (x - model.m[i]) / model.s[i];
-      const density = Math.exp(-0.5 * z * z) / (model.s[i] * Math.sqrt(2 * Math.PI));
-      return { component: i + 1, weight: w, mean: model.m[i], sd: model.s[i], density, product: w * density };
+      const density = maths.density(x, model, i);
+      return { component: maths.number(model, i), label: maths.label(model, i), weight: w, mean: model.m[i], sd: model.s[i], density, product: w * density };
     });
     const sum = rows.reduce((a, r) => a + r.product, 0);
     const r = maths.responsibilities(x, model);
@@ -168,7 +216,12 @@
 
   function model(payload, iteration) {
     const p = payload.models;
-    return { w: p.weights[iteration], m: p.means[iteration], s: p.sds[iteration] };
+    return { w: p.weights[iteration], m: p.means[iteration], s: p.sds[iteration], noise: payload.noise || null };
+  }
+
+  /** The number of the i-th component of the payload's fit (the noise 0, the Gaussians from 1). */
+  function numberOf(payload, i) {
+    return payload.numbers ? payload.numbers[i] : i + 1;
   }
 
   /** What a frame draws, as numbers: the curves of its parameters (and of the faint ones
@@ -206,14 +259,14 @@
     const curveRows = (extra) => {
       const out = [];
       for (let i = 0; i < k; i++) {
-        payload.density_grid.forEach((x, j) => out.push(Object.assign({ n: i * payload.density_grid.length + j, component: i + 1, x: x, density: 0 }, extra(i))));
+        payload.density_grid.forEach((x, j) => out.push(Object.assign({ n: i * payload.density_grid.length + j, component: numberOf(payload, i), x: x, density: 0 }, extra(i))));
       }
       return out;
     };
     const strip = payload.strip.values.map((x, n) => ({ n: n, x: x, jitter: payload.strip.jitter[n], component: 0, uncertainty: 0 }));
     const responsibilities = [];
     for (let i = 0; i < k; i++) {
-      payload.grid.forEach((x, j) => responsibilities.push({ n: i * payload.grid.length + j, component: i + 1, x: x, responsibility: 0 }));
+      payload.grid.forEach((x, j) => responsibilities.push({ n: i * payload.grid.length + j, component: numberOf(payload, i), x: x, responsibility: 0 }));
     }
     return {
       curves: curveRows(() => ({})),
@@ -466,9 +519,10 @@
         this.tipBox.style.display = "none";
         return;
       }
-      const r = maths.responsibilities(item.datum.x, model(this.payload, this.step.resp));
+      const m = model(this.payload, this.step.resp);
+      const r = maths.responsibilities(item.datum.x, m);
       const lines = Object.entries(value).map(([k, v]) => k + ": " + v);
-      r.forEach((ri, i) => lines.push("r_" + (i + 1) + "(x): " + ri.toFixed(2)));
+      r.forEach((ri, i) => lines.push("r_" + maths.number(m, i) + "(x)" + (isNoise(m, i) ? " (noise)" : "") + ": " + ri.toFixed(2)));
       this.tipBox.textContent = lines.join("\n");
       Object.assign(this.tipBox.style, { display: "block", left: event.clientX + 12 + "px", top: event.clientY + 12 + "px" });
     }
@@ -531,11 +585,11 @@
       const n = (v) => v.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
       const rows = workedPoint(this.point, m);
       table(this.pointTable, ["", "w_i", "N(x | mu_i, sd_i)", "w_i N(...)", "r_i(x)", "N_i", "r_i x / N_i"],
-        rows.map((r, i) => ["C" + r.component, g(r.weight), g(r.density), g(r.product), g(r.responsibility),
+        rows.map((r, i) => [r.label, g(r.weight), g(r.density), g(r.product), g(r.responsibility),
           n(next.mass[i]), g(next.mass[i] > 0 ? (r.responsibility * this.point) / next.mass[i] : 0)]),
         "sum: p(x) = " + g(rows[0].sum));
       table(this.stepTable, ["", "N_i = sum_n r_ni", "w_i = N_i / N", "mu_i", "sd_i"],
-        next.mass.map((mass, i) => ["C" + (i + 1), n(mass), g(mass / this.payload.total), g(next.means[i]), g(next.sds[i])]),
+        next.mass.map((mass, i) => [maths.label(m, i), n(mass), g(mass / this.payload.total), g(next.means[i]), g(next.sds[i])]),
         "N = " + n(this.payload.total));
     }
 
