@@ -22,8 +22,10 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from ._types import FloatArray
+from .degeneracy import health_table
 from .history import model_at
 from .model import GMM, _ranked_log_densities
+from .validation import check_sample, positive_points
 
 #: The component number of the noise, in histories and prediction tables.
 NOISE_COMPONENT = 0
@@ -184,3 +186,43 @@ def noisy_mixture(every: GMM, low: float, high: float) -> NoisyMixture:
 def final_noisy_model(history: pd.DataFrame) -> NoisyMixture:
     """``noisy_model_at`` the last iteration."""
     return noisy_model_at(history, int(history["iteration"].iloc[-1]))
+
+
+#: Points a pass of ``noisy_health`` takes at a time: (K + 1) responsibilities each.
+HEALTH_CHUNK = 2**16
+
+
+def noisy_health(x: object, model: NoisyMixture, sd_floor: float, weights: object = None) -> pd.DataFrame:
+    """``degeneracy.component_health`` of a fit with a noise component: the noise first, as
+    component 0 (its weight, the uniform's mean and sd, the points it holds; never
+    degenerate: it has no sd to collapse), then the Gaussians, their weights their shares
+    of the whole mixture, judged by the same rule as without a noise.
+
+    Parameters
+    ----------
+    x : array-like of shape (n_points,)
+        The data the model was fitted to.
+    model : NoisyMixture
+        ``final_noisy_model(history)``.
+    sd_floor : float
+        The fit's sd floor (``attrs["sd_floor"]``).
+    weights : array-like of shape (n_points,), optional
+        The fit's weights (frequencies); None: each point once.
+    """
+    data, w = positive_points(*check_sample(x, 1, weights))
+    mass = np.zeros(model.n_components + 1)
+    for lo in range(0, data.size, HEALTH_CHUNK):  # a million points' (n, K + 1) table, in pieces
+        r = model.responsibilities(data[lo : lo + HEALTH_CHUNK])
+        mass += r.sum(axis=0) if w is None else w[lo : lo + HEALTH_CHUNK] @ r
+    table = health_table(model.gaussians, mass[1:], float(sd_floor))
+    table["weight"] = model.weights[1:]
+    noise = {
+        "component": NOISE_COMPONENT,
+        "weight": model.noise_weight,
+        "mean": model.low / 2 + model.high / 2,
+        "sd": (model.high - model.low) / math.sqrt(12.0),
+        "effective_n": float(mass[0]),
+        "sd_at_floor": False,
+        "degenerate": False,
+    }
+    return pd.concat([pd.DataFrame([noise]), table], ignore_index=True)

@@ -95,3 +95,12 @@ def number_format(values: object) -> str:
             ratio = max(largest / closest, 1.0) if largest > 0 and closest > 0 else 1.0
         digits = max(digits, math.ceil(math.log10(ratio)) + 2) if math.isfinite(ratio) else 17
     return f"%.{min(digits, 17)}g"
+
+
+def without_noise(what: str) -> str:
+    """The sentence an analysis shows under a fit with a noise component when it uses the
+    fit's Gaussians alone: ``what`` ("The bootstrap", ...) and what that means."""
+    return (
+        f"{what} uses this fit's Gaussians without the noise component (their weights relative to "
+        "each other): it does not model the noise."
+    )

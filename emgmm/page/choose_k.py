@@ -40,8 +40,9 @@ def choose_k(data: Data, values: Settings) -> None:
             f"better, like the others). Above {SCORED_POINTS:,} points a seeded subsample is scored. "
             "A cross marks a degenerate fit: a component on fewer than "
             f"{MIN_EFFECTIVE_POINTS:g} points or at the sd floor."
+            + (" With Noise component on, each K is K Gaussians and the noise." if values.noise else "")
         )
-        key = ("select", data.key, values.tied, values.prior, values.seed)
+        key = ("select", data.key, values.tied, values.prior, values.noise, values.seed)
         x, weights = scored_sample(data, values.seed)
         table = computed(
             "selection",
@@ -56,6 +57,7 @@ def choose_k(data: Data, values: Settings) -> None:
                 rng=values.seed,
                 tied_sd=values.tied,
                 prior=values.prior or None,  # each K its own default prior; BIC from log L at the MAP fit
+                noise=values.noise,  # K Gaussians and the noise; p counts the noise's weight
                 callback=lambda k: progress(k / 10, f"Fitted K = {k}, fitting K = {k + 1}"),
             ),
             "Choose K needs data with at least two distinct values.",
@@ -84,7 +86,7 @@ def likelihood_ratio_tests(data: Data, values: Settings) -> None:
         f"**Bootstrap likelihood-ratio test** (mclust's `mclustBootstrapLRT`): for K = 1, 2, ..., "
         f"LRT = 2 (log L of K + 1 - log L of K), compared with its values on {LRT_BOOT} data sets drawn "
         "from the K-component fit: p = (1 + #{LRT* >= LRT}) / (B + 1). It stops at the first K not "
-        "rejected at 5 %."
+        "rejected at 5 %." + (" It tests Gaussians without a noise component." if values.noise else "")
     )
     key = ("lrt", data.key, values.tied, values.seed)
     x, weights = scored_sample(data, values.seed)

@@ -29,6 +29,7 @@ def explore_starts(data: Data, values: Settings, view: screens.DataView) -> None
             "EM climbs to the nearest maximum of log L from where it starts. This runs S starts "
             f"({INIT_LABELS[explored_init(values)]}, seeds drawn from the seed) with K = {values.n_fit}, and shows where "
             "each ended: a start whose final log L is within 1e-6 (relative) of the best reached it."
+            + (" The starts fit Gaussians without a noise component." if values.noise else "")
         )
         n_col, run_col = st.columns(2, vertical_alignment="bottom")
         n_starts = n_col.number_input("Starts, S", 2, 100, 20, key="n_starts")

@@ -14,11 +14,13 @@ from emgmm.degeneracy import MIN_EFFECTIVE_POINTS, component_health
 from emgmm.history import final_model
 from emgmm.matching import match_components
 from emgmm.model import GMM
+from emgmm.noise import NoisyMixture, final_noisy_model, has_noise, noisy_health
 from emgmm.page.fit import on_replay
 from emgmm.page.store import Data
 from emgmm.tolerance import tolerance_comparison
 from emgmm.viz import screens
 from emgmm.viz.plotdata import params_table
+from emgmm.viz.shown import Shown, final_shown
 from emgmm.viz.style import component_label
 
 
@@ -41,10 +43,11 @@ def stop_message(history: pd.DataFrame) -> None:
             f"Stopped at max iterations without converging ({n_iter}; the last relative gain was "
             f"{gain:.3g} %, the tolerance {100 * attrs['tol']:.3g} %): raise Max iterations to let EM go on."
         )
-    if attrs.get("outlier_dominates"):
+    if attrs.get("outlier_dominates") and not has_noise(history):
         st.info(
             "A few values lie far from the rest and take up most of the data's range: check them "
-            "(a typo?) before reading the fit."
+            "(a typo?) before reading the fit, or tick **Noise component** under Fit options and Fit "
+            "again, so that a uniform component 0 takes them instead of bending the Gaussians."
         )
 
 
@@ -53,6 +56,13 @@ def fit_notes(history: pd.DataFrame) -> None:
     and the prior it was fitted with, if any (kept off the first screen)."""
     if history.attrs["stop_reason"] != "decreased":
         st.caption(tolerance_comparison(history).sentence())
+    if has_noise(history):
+        low, high = history.attrs["noise_range"]
+        st.caption(
+            f"Fitted with mclust's noise component: a uniform density from {low:.6g} to {high:.6g} (the "
+            "data's range), drawn flat, takes the points no Gaussian explains; its weight is the share of the "
+            "data it holds, and the Gaussians' weights are their shares of the whole mixture."
+        )
     if history.attrs.get("prior"):
         st.caption(
             "Fitted with mclust's default conjugate prior (MAP EM): the log-likelihood shown is the plain "
@@ -100,7 +110,7 @@ def final_view(
             f"{len(finals)} starts, final -LL from {finals.min():,.1f} to {finals.max():,.1f}: "
             "the best is shown."
         )
-    fitted = final_model(history)
+    fitted = final_shown(history)  # a noise drawn flat, never read as a normal
     health = fit_health(data, history)
     degenerate_note(health)
     mixture, components = screens.final_screen(view, fitted, data.true)
@@ -117,8 +127,11 @@ def fit_health(data: Data, history: pd.DataFrame) -> pd.DataFrame:
     (``degeneracy.component_health``), kept for the fit on screen: a pass over the data."""
     stored = st.session_state.get("health")
     if stored is None or stored[0] != st.session_state.play_key:
-        health = component_health(
-            data.x, final_model(history), float(history.attrs["sd_floor"]), data.weights
+        floor = float(history.attrs["sd_floor"])
+        health = (
+            noisy_health(data.x, final_noisy_model(history), floor, data.weights)
+            if has_noise(history)
+            else component_health(data.x, final_model(history), floor, data.weights)
         )
         stored = (st.session_state.play_key, health)
         st.session_state.health = stored
@@ -142,12 +155,20 @@ def degenerate_note(health: pd.DataFrame) -> None:
     )
 
 
-def final_table(fitted: GMM, true: GMM | None, health: pd.DataFrame) -> None:
+def final_table(fitted: Shown, true: GMM | None, health: pd.DataFrame) -> None:
     """The fitted components, matched to the true ones when they are known, with the
-    points each stands on (N_i = sum_n r_ni) and whether it is degenerate."""
+    points each stands on (N_i = sum_n r_ni) and whether it is degenerate. A noise
+    component is the row "noise" (its mean and sd the uniform's); matched to the truth,
+    the Gaussians are, their weights relative to each other."""
+    noisy = isinstance(fitted, NoisyMixture)
     if true is not None:
         st.markdown("**Fitted components matched to the true ones** (errors: fitted minus true)")
-        shown = match_components(true, fitted)
+        if isinstance(fitted, NoisyMixture):
+            st.caption(
+                f"The Gaussians are matched, their weights relative to each other; the noise holds "
+                f"{fitted.noise_weight:.3g} of the data."
+            )
+        shown = match_components(true, fitted.gaussians if isinstance(fitted, NoisyMixture) else fitted)
         by_number = health.set_index("component")
         shown = shown.assign(
             points=by_number.loc[shown["fit_component"], "effective_n"].to_numpy(),
@@ -158,6 +179,10 @@ def final_table(fitted: GMM, true: GMM | None, health: pd.DataFrame) -> None:
         shown = params_table(fitted).assign(
             points=health["effective_n"].to_numpy(), degenerate=health["degenerate"].to_numpy()
         )
+        if noisy:  # the noise by name; its range is said under the table
+            shown = shown.drop(columns=["low", "high"]).assign(
+                component=[component_label(int(i)) for i in shown["component"]]
+            )
     shown = shown.rename(columns={"points": "points, N_i"})
     st.dataframe(
         shown,

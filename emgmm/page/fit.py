@@ -13,6 +13,7 @@ import streamlit as st
 from emgmm.app.cache import BoundedStore
 from emgmm.app.settings import CUSTOM, Settings
 from emgmm.em import fit_em
+from emgmm.noise import noisy_mixture
 from emgmm.page.start import custom_start
 from emgmm.page.store import Data, T
 from emgmm.viz import frames, screens
@@ -34,8 +35,13 @@ def run_fit(data: Data, values: Settings, view: screens.DataView, slot) -> pd.Da
     max_iter = values.max_iter
     n_init = values.n_init if start is None else 1  # your own start is one start
     shown = {"at": 0.0}
+    # the noise's range, as fit_em takes it: the points of positive weight
+    kept = data.x if data.weights is None else data.x[data.weights > 0]
+    noise_range = (float(kept.min()), float(kept.max())) if values.noise and kept.size else None
 
     def progress(start, iteration, model, log_likelihood):
+        if noise_range is not None and noise_range[0] < noise_range[1]:
+            model = noisy_mixture(model, *noise_range)  # component 0 is the uniform: drawn flat
         if start == 0 and iteration == 0:
             title = screens.frame_title(0, log_likelihood)
             with frame_slot.container():

@@ -7,16 +7,22 @@ import pandas as pd
 import streamlit as st
 
 from emgmm import goodness
-from emgmm.history import final_model
+from emgmm.app.text import without_noise
+from emgmm.model import GMM
 from emgmm.page.fit import fit_cached
 from emgmm.page.store import Data
 from emgmm.viz import explore, screens
+from emgmm.viz.shown import final_shown
 
 
 def goodness_of_fit(data: Data, history: pd.DataFrame, view: screens.DataView) -> None:
     """The data's empirical CDF against the fitted one, and a quantile-quantile plot."""
     with st.expander("Goodness of fit: the data against the fitted distribution"):
-        fitted = final_model(history)
+        shown = final_shown(history)
+        # the CDFs are the Gaussians': with a noise component, said so
+        fitted = shown if isinstance(shown, GMM) else shown.gaussians
+        if fitted is not shown:
+            st.caption(without_noise("The goodness of fit"))
         ecdf, qq, ks = fit_cached(
             "goodness",
             lambda: (

@@ -15,6 +15,7 @@ from emgmm.app.settings import Settings
 from emgmm.app.text import COLOUR_LABELS
 from emgmm.history import final_model
 from emgmm.mstep import m_step_sums
+from emgmm.noise import has_noise
 from emgmm.page.fit import fit_cached
 from emgmm.page.store import Data
 from emgmm.viz import player as viz_player
@@ -86,8 +87,11 @@ def player(history: pd.DataFrame, data: Data, view: screens.DataView, y_max: flo
                 for key in ("every", "fps")
             },
             colour_labels=COLOUR_LABELS,
-            # the M-step after the last iteration: one pass over the data, once per fit
-            last_step=m_step_sums(data.x, final_model(history), data.weights, values.tied),
+            # the M-step after the last iteration: one pass over the data, once per fit; the
+            # engine makes none with a noise, whose last parameters then stand for it
+            last_step=None
+            if has_noise(history)
+            else m_step_sums(data.x, final_model(history), data.weights, values.tied),
         ),
     )
     st.session_state.payload = (st.session_state.play_key, payload)

@@ -7,7 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from emgmm.app.settings import Settings
+from emgmm.app.text import without_noise
 from emgmm.bootstrap import KINDS, bootstrap
+from emgmm.noise import final_noisy_model, has_noise
 from emgmm.page.progress import computed
 from emgmm.page.store import Data
 from emgmm.viz import analysis, screens
@@ -22,6 +24,9 @@ def uncertainty(data: Data, history: pd.DataFrame, view: screens.DataView, value
             "with replacement (nonparametric) or from the fitted mixture (parametric). The spread of the "
             "refits estimates each parameter's standard error; the middle 95 % of them is the interval."
         )
+        noisy = has_noise(history)
+        if noisy:
+            st.caption(without_noise("The bootstrap") + " Each replicate refits Gaussians from them.")
         n_boot_col, kind_col, run_col = st.columns([1, 1, 1], vertical_alignment="bottom")
         n_boot = n_boot_col.number_input("Replicates, B", 20, 999, 199, step=20, key="n_boot")
         kind = kind_col.selectbox("Resample", KINDS, key="boot_kind")
@@ -32,9 +37,13 @@ def uncertainty(data: Data, history: pd.DataFrame, view: screens.DataView, value
             run_col.button("Run the bootstrap", key="run_bootstrap", width="stretch"),
             lambda progress: bootstrap(
                 data.x,
-                history,
+                # the fit's Gaussians, refitted with its options (a history's last row would read the noise as a normal)
+                final_noisy_model(history).gaussians if noisy else history,
                 int(n_boot),
                 kind=kind,
+                max_iter=values.max_iter if noisy else None,
+                tol=values.tol if noisy else None,
+                tied_sd=values.tied if noisy else None,
                 rng=values.seed,
                 weights=data.weights,
                 callback=lambda done, total: progress(

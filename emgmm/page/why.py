@@ -11,10 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from emgmm.app.settings import Settings
+from emgmm.app.text import without_noise
 from emgmm.bound import bound_curves, moving_most
 from emgmm.hard import compare_hard_soft, fit_hard
 from emgmm.history import final_model, model_at
-from emgmm.mstep import history_sums
+from emgmm.mstep import history_sums, m_step_sums
+from emgmm.noise import has_noise, noisy_model_at
 from emgmm.page.explore import play_instead
 from emgmm.page.fit import fit_cached
 from emgmm.page.progress import computed
@@ -27,11 +29,17 @@ from emgmm.viz.style import component_label
 def why_em_works(data: Data, history: pd.DataFrame, view: screens.DataView, values: Settings) -> None:
     """The bound EM climbs, and hard against soft EM, in one expander."""
     with st.expander("Why EM works: the bound it climbs, and hard against soft assignments"):
-        climbing_bound(data, history)
-        hard_against_soft(data, history, view, values)
+        climbing_bound(data, history, values)
+        if has_noise(history):
+            # hard EM against this fit would set Gaussians against Gaussians and a noise
+            st.caption(
+                "Hard against soft compares plain fits: untick Noise component under Fit options to see it."
+            )
+        else:
+            hard_against_soft(data, history, view, values)
 
 
-def climbing_bound(data: Data, history: pd.DataFrame) -> None:
+def climbing_bound(data: Data, history: pd.DataFrame, values: Settings) -> None:
     """log L as a function of one mean (the others at iteration t) and EM's lower bound
     L(q, theta) = Q(theta | theta_t) + H(q_t): it touches log L at mu_t, and its top is where
     the M-step moves that mean (Bishop, PRML 9.4; Neal and Hinton 1998)."""
@@ -52,7 +60,14 @@ def climbing_bound(data: Data, history: pd.DataFrame) -> None:
         if last > 1
         else 0
     )
-    sums = history_sums(history, int(t))
+    if has_noise(history):
+        st.caption(
+            without_noise("The bound") + " It is drawn for them at iteration t, as plain EM would step."
+        )
+        # one pass over the data: the M-step of the Gaussians alone, not the history's next row
+        sums = m_step_sums(data.x, noisy_model_at(history, int(t)).gaussians, data.weights, values.tied)
+    else:
+        sums = history_sums(history, int(t))
     k = sums.model.n_components
     component = right.selectbox(
         "Mean of",
