@@ -2,7 +2,16 @@ import json
 
 import numpy as np
 
-from emgmm import classify, final_model, fit_em, random_model, responsibilities, sample
+from emgmm import (
+    classify,
+    final_model,
+    final_noisy_model,
+    fit_em,
+    load_fitted,
+    random_model,
+    responsibilities,
+    sample,
+)
 from emgmm.app.exports import model_json, point_table
 from emgmm.app.text import count, number_format
 
@@ -48,3 +57,18 @@ def test_number_format_holds_values_at_float64s_ends():
     top = float(np.finfo(np.float64).max)
     assert number_format([-top, top]) == "%.4g"
     assert number_format([0.0, 5e-324, 1e300]) == "%.17g"
+
+
+def test_a_noisy_fits_downloads_keep_the_noise(tmp_path):
+    """The model JSON reads back as the ``NoisyMixture`` fitted; the points' table gives each
+    point's noise share ``r0`` and labels the noise's points "noise"."""
+    x = np.concatenate([np.random.default_rng(0).normal(0, 1, 200), [60.0]])
+    h = fit_em(x, 1, noise=True, rng=0)
+    doc = json.loads(model_json(h, {"noise": True}))
+    assert doc["noise"]["high"] == 60.0 and len(doc["weights"]) == 1
+    t = point_table(x, h)
+    assert t["label"].iloc[-1] == "noise" and t["r0"].iloc[-1] > 0.99 and t["component"].iloc[0] == 1
+    np.testing.assert_allclose(t[["r0", "r1"]].to_numpy(), final_noisy_model(h).responsibilities(x))
+    path = tmp_path / "em_model.json"
+    path.write_text(model_json(h, {}))
+    assert load_fitted(path).to_dict() == final_noisy_model(h).to_dict()

@@ -137,3 +137,22 @@ def test_prior_and_noise_fit_at_any_magnitude(a, b):
     np.testing.assert_allclose((got.gaussians.means - b) / a, ref.gaussians.means, rtol=1e-9)
     np.testing.assert_allclose(got.gaussians.sds / a, ref.gaussians.sds, rtol=1e-9)
     assert got.noise_weight == pytest.approx(ref.noise_weight, rel=1e-9)
+
+
+def test_noisy_health_counts_each_components_points_as_the_responsibilities_sum():
+    """``noisy_health``: the noise first (its points, never degenerate), then the Gaussians
+    judged as ``degeneracy.component_health`` judges them; chunks add up to one pass."""
+    from emgmm.degeneracy import HEALTH_COLUMNS
+    from emgmm.noise import HEALTH_CHUNK, noisy_health
+
+    rng = np.random.default_rng(2)
+    x = np.concatenate([rng.normal(0, 1, HEALTH_CHUNK + 10), [80.0, -70.0]])
+    h = fit_em(x, 2, noise=True, rng=0, max_iter=20)
+    model = final_noisy_model(h)
+    table = noisy_health(x, model, float(h.attrs["sd_floor"]))
+    assert list(table.columns) == list(HEALTH_COLUMNS) and table["component"].tolist() == [0, 1, 2]
+    np.testing.assert_allclose(table["effective_n"], model.responsibilities(x).sum(axis=0), rtol=1e-9)
+    assert table["effective_n"].iloc[0] >= 2 - 1e-6 and not table["degenerate"].iloc[0]
+    np.testing.assert_allclose(table["weight"], model.weights)
+    counts = np.ones_like(x)
+    np.testing.assert_allclose(noisy_health(x, model, 0.0, counts)["effective_n"], table["effective_n"])
