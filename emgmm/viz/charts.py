@@ -274,7 +274,9 @@ def final_charts(
     ``model`` column ("True" or "Fit"); the fit is drawn with its own weights. Each chart
     has its own x axis, labelled ``x_title``. A noise (component 0) is drawn flat, said in a title."""
     models = [m for m in ("True", "Fit") if m in set(params["model"])]
-    flat = ": the flat line is the noise" if (params["component"] == 0).any() else ""
+    # short enough for half a 1280 px screen (a longer title is cut): "weighted" gives way
+    noisy = bool((params["component"] == 0).any())
+    what = "components p(x|y) p(y), the noise flat" if noisy else "weighted components, p(x|y) p(y)"
     who = "True & EM-fit" if "True" in models else "EM-fit"
     base = curves_base(params, domain)
     mixtures = (
@@ -292,8 +294,6 @@ def final_charts(
         .encode(
             detail="component:N", **_model_encoding(domain, y_max_components, "p(x|y) p(y)", models, x_title)
         )
-        .properties(
-            title=f"{who} weighted components, p(x|y) p(y){flat}", height=FINAL_HEIGHT, width="container"
-        )
+        .properties(title=f"{who} {what}", height=FINAL_HEIGHT, width="container")
     )
     return top, components

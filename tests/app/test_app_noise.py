@@ -66,8 +66,8 @@ def test_an_outlier_goes_to_the_noise_which_the_player_and_the_final_view_draw_f
     assert shown.shown_classes(last, [95.0, -3.0, 3.0]).tolist() == [0, 1, 2]
     assert shown.shown_responsibilities(last, [95.0])[0, 0] > 0.999
     # the final charts: the noise a row with its range, drawn flat, and said so
-    components = next(s for s in charts_of(at) if "weighted components" in str(s.get("title")))
-    assert "the flat line is the noise" in str(components["title"])
+    components = next(s for s in charts_of(at) if "components p(x|y)" in str(s.get("title")))
+    assert "components p(x|y) p(y), the noise flat" in str(components["title"])
     assert any("mclust's noise component: a uniform density from" in c.value for c in at.caption)
 
 

@@ -105,7 +105,7 @@ def test_the_final_charts_draw_the_noise_as_a_row_with_its_range(data):
     fit_rows = [r for r in rows if r["model"] == "Fit"]
     assert [("low" in r) for r in fit_rows] == [True, False, False]
     assert all("low" not in r for r in rows if r["model"] == "True")
-    assert "the flat line is the noise" in str(spec["title"])
+    assert "components p(x|y) p(y), the noise flat" in str(spec["title"])
     mixture.to_dict()
 
 
