@@ -22,6 +22,11 @@ from ..model import GMM
 from ..why import shown, shown_count
 from .style import DASH, FIT_COLOUR, MIXTURE_COLOUR, PALETTE, Layered, axis, component_label
 
+#: What ``bound_chart``'s lines are, said beside it.
+BOUND_KEY = (
+    "Black: log L along one mean, the others at iteration t's values; dashed: EM's lower bound, "
+    "touching log L at mu_t (grey) and peaking where the M-step moves it (orange)."
+)
 #: The curves of ``bound_chart``, in legend order.
 CURVES = ("log-likelihood", "EM's lower bound")
 #: The fits of ``hard_soft_chart``, in legend order.
@@ -94,30 +99,24 @@ def _bound_layers(width: int | str, height: int) -> Layered:
     )
     marks = alt.Chart(alt.NamedData(BOUND_MARKS))
     rules = marks.mark_rule(strokeWidth=1.5).encode(x="mean:Q", color=colour)
-    # the labels lean away from each other (left-aligned right of its rule), never overlapping
+    # the labels lean away from each other (left-aligned right of its rule), never overlapping,
+    # at the foot of the plot as drawn (Streamlit fits it to its box): the curves peak near
+    # the rules, at the top
     words = [
         marks.transform_filter(f"datum.side == '{side}'")
-        .mark_text(baseline="top", dy=4, dx=4 if side == "right" else -4, fontSize=11,
-                   align="left" if side == "right" else "right")
-        .encode(x="mean:Q", y=alt.value(0), text="what:N", color=colour)
+        .mark_text(baseline="bottom", dy=-4, dx=4 if side == "right" else -4, fontSize=11,
+                   align="left" if side == "right" else "right", y=alt.expr("height"))
+        .encode(x="mean:Q", text="what:N", color=colour)
         for side in ("left", "right")
     ]  # fmt: skip
     note = (
         alt.Chart(alt.NamedData(BOUND_NOTE))
-        .mark_text(align="left", baseline="bottom", fontSize=10, color=_GREY)
-        .encode(x=alt.value(4), y=alt.value(height - 4), text="text:N")
+        .mark_text(align="left", baseline="top", fontSize=10, color=_GREY)
+        .encode(x=alt.value(4), y=alt.value(4), text="text:N")
     )
-    title = alt.TitleParams(
-        "The bound EM climbs, along one mean (the others at the frame's values)",
-        subtitle="black: log L; dashed: EM's lower bound, touching log L at mu_t and peaking where the M-step moves it",
-        anchor="start",
-        fontSize=12,
-        fontWeight="normal",
-        subtitleFontSize=11,
-    )
-    return alt.layer(log_likelihood, bound, rules, *words, note).properties(
-        title=title, width=width, height=height
-    )
+    # the key is the page's caption (BOUND_KEY), not a Vega title: Streamlit cut a
+    # two-line title's top off at 1280x720 and on a phone
+    return alt.layer(log_likelihood, bound, rules, *words, note).properties(width=width, height=height)
 
 
 def bound_chart(bound: Bound, width: int | str = "container", height: int = 220) -> Layered:
