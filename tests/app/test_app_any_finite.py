@@ -136,6 +136,7 @@ def test_a_weight_column_of_any_scale_reaches_every_view(weight):
 HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 
+@pytest.mark.slow
 @given(x=finite_data(max_points=12))
 @settings(max_examples=2, deadline=None, suppress_health_check=HEALTH)
 def test_any_pasted_data_has_a_data_view(x):
