@@ -7,7 +7,8 @@ on iteration 6, the final view, and Choose K computed; then the newer views: a p
 of E- and M-steps with the points coloured by uncertainty, your own start, goodness of
 fit, the bootstrap, the likelihood-ratio test and Explore starts (each view's own part
 of the page); then why EM works, at 1280x720 and on a phone (390x844): one point worked
-out in a paused frame, the bound EM climbs, hard against soft.
+out in a paused frame and the bound of its M-step, then the bound at any iteration and
+hard against soft in the final view.
 ``--only why`` retakes the last ones alone. Traffic goes to 127.0.0.1 only.
 """
 
@@ -101,6 +102,11 @@ def why_views(browser, port: int) -> None:
         page.mouse.wheel(0, table["y"] + table["height"] - height + 16)
         page.wait_for_timeout(800)
         page.screenshot(path=str(DOCS / f"screen_why_point{suffix}.png"))
+        chart = player.locator(".view-bound").bounding_box()
+        assert chart is not None
+        page.mouse.wheel(0, chart["y"] + chart["height"] - height + 16)
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(DOCS / f"screen_why_bound{suffix}.png"))
         player.get_by_role("button", name="Skip to the end", exact=True).click()
         page.get_by_text(re.compile("Converged after|Stopped")).first.wait_for(timeout=60_000)
         page.wait_for_selector(IDLE)

@@ -37,7 +37,7 @@ FIT_GRID = 300
 
 #: Named datasets of ``bound_chart``: a frame swaps them into a template (``bound_spec``).
 BOUND_CURVES, BOUND_MARKS, BOUND_NOTE = "bound_curves", "bound_marks", "bound_note"
-_GREY = "#888888"
+GREY = "#888888"
 
 
 def bound_records(bound: Bound) -> list[dict[str, Any]]:
@@ -63,7 +63,7 @@ def bound_datasets(bound: Bound) -> dict[str, list[dict[str, Any]]]:
     c = bound.component
     right = bound.update >= bound.current
     marks = [
-        {"mean": bound.current, "what": f"mu_{c} now = {shown(bound.current)}", "colour": _GREY,
+        {"mean": bound.current, "what": f"mu_{c} now = {shown(bound.current)}", "colour": GREY,
          "side": "left" if right else "right"},
         {"mean": bound.update, "what": f"M-step: mu_{c} = {shown(bound.update)}", "colour": FIT_COLOUR,
          "side": "right" if right else "left"},
@@ -111,7 +111,7 @@ def _bound_layers(width: int | str, height: int) -> Layered:
     ]  # fmt: skip
     note = (
         alt.Chart(alt.NamedData(BOUND_NOTE))
-        .mark_text(align="left", baseline="top", fontSize=10, color=_GREY)
+        .mark_text(align="left", baseline="top", fontSize=10, color=GREY)
         .encode(x=alt.value(4), y=alt.value(4), text="text:N")
     )
     # the key is the page's caption (BOUND_KEY), not a Vega title: Streamlit cut a
@@ -138,14 +138,16 @@ def bound_chart(bound: Bound, width: int | str = "container", height: int = 220)
 
 
 @lru_cache(maxsize=8)
-def _template(width: int | str, height: int) -> str:
+def template(width: int | str, height: int) -> str:
+    """``bound_chart``'s spec without its datasets, as JSON (made once per size): what a frame
+    fills with ``bound_datasets``, here or in the browser's player."""
     return json.dumps(_bound_layers(width, height).to_dict())
 
 
 def bound_spec(bound: Bound, width: int | str = "container", height: int = 220) -> dict[str, Any]:
     """``bound_chart(bound, width, height).to_dict()``, from a template built once: a frame
     costs its datasets (``bound_datasets``), not Altair's build and validation."""
-    spec: dict[str, Any] = json.loads(_template(width, height))
+    spec: dict[str, Any] = json.loads(template(width, height))
     spec["datasets"] = bound_datasets(bound)
     return spec
 
