@@ -4,7 +4,9 @@ import json
 
 import pytest
 
+from emgmm import GMM
 from emgmm.app import settings
+from emgmm.why import parameter_text
 from tests.support.apptest import (
     button,
     charts_of,
@@ -53,6 +55,18 @@ def test_fit_sends_the_whole_playback_once_then_the_end_shows_the_final_view():
     assert at.success and at.success[0].value.startswith("Converged after ")
     assert "True & EM-fit mixture densities, p(x)" in titles(at)
     assert at.get("download_button")
+    # the payload carries the bound's points: every frame draws its M-step's bound
+    assert payload["bound"]["exact"] and len(payload["bound"]["points"]) == 2_000
+    assert ["bound"] in payload["rows"]
+    # the algorithm's formulas with the last iteration's numbers in, as the engine writes them
+    models = payload["models"]
+    last = GMM(models["weights"][-1], models["means"][-1], models["sds"][-1])
+    numbers = next(
+        m.value for m in at.markdown if m.value.startswith("With the numbers of the fit on screen")
+    )
+    listed = [line.removeprefix("- `").removesuffix("`") for line in numbers.split("\n\n", 1)[1].split("\n")]
+    assert listed[:-1] == parameter_text(last, payload["total"])
+    assert listed[-1].startswith("log L = -")
     # the scrub: the same playback, still on its last frame
     still = player_args(at)
     assert still["mode"] == "still" and still["payload"]["fit"] == payload["fit"]
