@@ -81,6 +81,29 @@ row("mixtools normalmixEM, best of 10 seeds", r[[1]]$loglik, length(r[[1]]$all.l
 """
 
 
+#: The reference values of tests/engine/test_mclust_prior.py: mclust's MAP fits run to 1e-13.
+R_REFERENCE = r"""
+suppressMessages(library(mclust))
+args <- commandArgs(trailingOnly = TRUE)
+x <- scan(args[1], quiet = TRUE); k <- as.integer(args[2])
+m <- Mclust(x, G = k, modelNames = "V", prior = priorControl(),
+            control = emControl(tol = c(1e-13, sqrt(.Machine$double.eps))), verbose = FALSE)
+cat(sprintf("mclust %s: loglik %.12f, bic %.12f\n", packageVersion("mclust"), m$loglik, m$bic))
+"""
+
+
+def mclust_reference(folder: Path) -> None:
+    """Print mclust's MAP log-likelihood and BIC for Faithful (K = 2) and the galaxies (3, 6)."""
+    for name, k in (("old_faithful", 2), ("galaxies", 3), ("galaxies", 6)):
+        data, script = folder / "x.txt", folder / "reference.R"
+        data.write_text("\n".join(repr(float(v)) for v in load_example(name)))
+        script.write_text(R_REFERENCE)
+        run = subprocess.run(
+            ["Rscript", str(script), str(data), str(k)], capture_output=True, text=True, check=True
+        )
+        print(f"{name}, K = {k}: {run.stdout.strip()}")
+
+
 def _median_time(fit: Callable[[], Any], repeats: int) -> tuple[Any, float]:
     out, times = None, []
     for _ in range(repeats):
@@ -140,7 +163,16 @@ def r_rows(x: np.ndarray, k: int, repeats: int, folder: Path) -> list[dict[str, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--mclust-reference",
+        action="store_true",
+        help="print the mclust values tests/engine/test_mclust_prior.py holds",
+    )
     args = parser.parse_args()
+    if args.mclust_reference:
+        with tempfile.TemporaryDirectory() as tmp:
+            mclust_reference(Path(tmp))
+        return
     has_r = shutil.which("Rscript") is not None
     if not has_r:
         print("Rscript is not on the PATH: mclust and mixtools left out")
