@@ -92,6 +92,7 @@ def player(history: pd.DataFrame, data: Data, view: screens.DataView, y_max: flo
             last_step=None
             if has_noise(history)
             else m_step_sums(data.x, final_model(history), data.weights, values.tied),
+            data=(data.x, data.weights),
         ),
     )
     st.session_state.payload = (st.session_state.play_key, payload)

@@ -78,6 +78,7 @@ def climbing_bound(data: Data, history: pd.DataFrame, values: Settings) -> None:
         help="By default the component whose mean this M-step moves furthest, in its sds.",
     )
     bound = bound_curves(data.x, sums, int(component), weights=data.weights)
+    st.caption(views.BOUND_KEY)
     st.altair_chart(views.bound_chart(bound), width="stretch")
 
 

@@ -1,6 +1,7 @@
 """MAP EM with mclust's conjugate prior, against a straightforward reimplementation of mclust
 itself (version 6.1.3's R ``defaultPrior``, ``qclass`` and the Fortran ``me1vp``, read from
-its source; R is not reachable here, so mclust's numbers are recomputed, not quoted)."""
+its source), iteration by iteration; and against mclust's own numbers (``MCLUST``, R's
+mclust 6.0.0 run by ``python -m benchmarks.compare_tools --mclust-reference``)."""
 
 import numpy as np
 import pytest
@@ -90,6 +91,7 @@ def test_default_prior_is_mclusts(k):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "x", "k"), [("faithful", FAITHFUL, 2), ("galaxies", GALAXIES, 3), ("galaxies", GALAXIES, 6)]
 )
@@ -116,6 +118,39 @@ def test_map_em_follows_mclusts_path_and_reaches_its_loglik(name, x, k):
     np.testing.assert_allclose(fitted.weights, pro_end, rtol=1e-6)
     np.testing.assert_allclose(fitted.means, mu_end, rtol=1e-6)
     np.testing.assert_allclose(fitted.sds**2, sigsq_end, rtol=1e-5)
+
+
+#: R's mclust 6.0.0 (Debian's r-cran-mclust): ``Mclust(x, G = K, modelNames = "V", prior =
+#: priorControl(), control = emControl(tol = c(1e-13, sqrt(.Machine$double.eps))))``'s
+#: ``loglik`` and ``bic``, printed by ``python -m benchmarks.compare_tools --mclust-reference``.
+MCLUST = {
+    ("faithful", 2): (-1034.093922453890, -2096.216855239261),
+    ("galaxies", 3): (-779.276237834264, -1593.806229646643),
+    ("galaxies", 6): (-766.193724512391, -1607.301676228273),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "x", "k"), [("faithful", FAITHFUL, 2), ("galaxies", GALAXIES, 3), ("galaxies", GALAXIES, 6)]
+)
+def test_map_em_reaches_mclusts_own_loglik_and_bic(name, x, k):
+    """From mclust's start (the M-step of its quantile classes, with the prior), emgmm's MAP
+    fit run to its fixed point has mclust 6.0.0's log-likelihood and BIC (mclust's sign:
+    2 log L - p ln n, at the MAP fit) to 1e-9 relative (the issue asks 1e-6)."""
+    prior, (pro, mu, sigsq), _, _ = mclust_fit(x, k, tol=1e-13)
+    h = fit_em(
+        x,
+        k,
+        init_params=GMM(pro / pro.sum(), mu, np.sqrt(sigsq)),
+        prior=Prior(*prior),
+        tol=0,
+        max_iter=20_000,
+    )
+    loglik, bic = MCLUST[(name, k)]
+    ours = float(h["log_likelihood"].iat[-1])
+    assert ours == pytest.approx(loglik, rel=1e-9)
+    assert 2 * ours - (3 * k - 1) * np.log(x.size) == pytest.approx(bic, rel=1e-9)
 
 
 def test_mclusts_default_tolerance_stops_where_the_history_says():
@@ -174,6 +209,7 @@ def test_log_prior_is_normal_times_inverse_gamma():
     assert log_prior(model, p) == pytest.approx(expected, rel=1e-13)
 
 
+@pytest.mark.slow
 def test_prior_keeps_every_variance_above_its_closed_form_bound():
     """var_k >= scale / (dof + n + 3): no component collapses, at any K."""
     for k in (5, 8):
