@@ -32,7 +32,12 @@ def explain(tol: float, history: pd.DataFrame | None = None) -> None:
             r"\sigma_i^2 = \frac{1}{N_i}\sum_n r_{ni} (x_n - \mu_i)^2"
         )
         # a noise component's row is a uniform's, not these formulas' (emgmm.noise)
-        if history is not None and history.attrs.get("noise_range") is None:
+        if history is not None and history.attrs.get("noise_range") is not None:
+            st.caption(
+                "The fit on screen has mclust's noise component, a uniform over the data's range beside "
+                "these Gaussians: its numbers are in the final view's table of components."
+            )
+        elif history is not None:
             lines = parameter_text(
                 final_model(history),
                 float(history.attrs["total_weight"]),
