@@ -50,7 +50,7 @@ def test_every_frame_has_the_responsibilities_and_the_paths_under_it():
     at = fit(start({"max_iter": "30"}))
     no_exception(at)
     payload = player_args(at)["payload"]
-    assert [row for row in payload["rows"]] == [["top"], ["panel"], ["strip"], ["paths", "loglik"]]
+    assert [row for row in payload["rows"]] == [["top"], ["panel"], ["strip"], ["bound"], ["paths", "loglik"]]
     assert "responsibilities" in payload["templates"]["panel"]["datasets"]
     assert "current" in payload["templates"]["paths"]["datasets"]
     # each frame draws its own iteration's parameters and the responsibilities they give
@@ -224,7 +224,7 @@ def test_mclusts_prior_fits_and_says_so_and_the_stop_is_compared_with_other_tool
 
 def test_why_em_works_shows_the_bound_and_plays_hard_em_from_the_same_start():
     at = skip(fit(start({"max_iter": "40", "n_real": "3", "n_fit": "3", "spread": "0.6"})))
-    bounds = [s for s in charts_of(at) if "EM's lower bound" in str(s)]
+    bounds = [s for s in charts_of(at) if "the mean that moves (mu_i)" in str(s)]
     assert len(bounds) == 1  # the bound at iteration 0, for the mean the M-step moves most
     soft_key = at.session_state["play_key"]
     button(at, "Fit hard EM from the same start").click().run()
