@@ -7,6 +7,8 @@ from ``hc`` instead, and want to know whether that start gets there too.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -48,11 +50,11 @@ def fit_starts_and_hc(
         ``best_start`` the first start of the highest final log-likelihood among all
         ``n_starts + 1``, ``n_init`` = ``n_starts + 1`` and ``hc_start`` = ``n_starts``.
     """
-    common = dict(max_iter=max_iter, tol=tol, tied_sd=tied_sd, weights=weights)
-    random = fit_starts(x, n_components, n_starts, init=init, rng=rng, callback=callback, **common)
+    run = partial(fit_starts, x, n_components, max_iter=max_iter, tol=tol, tied_sd=tied_sd, weights=weights)
+    random = run(n_starts, init=init, rng=rng, callback=callback)
     # hc draws nothing from rng: the same start whatever the seed
     hc_callback = None if callback is None else lambda _s, i, m, ll: callback(n_starts, i, m, ll)
-    hc = fit_starts(x, n_components, 1, init="hc", rng=0, callback=hc_callback, **common)
+    hc = run(1, init="hc", rng=0, callback=hc_callback)
     table = pd.concat([random, hc.assign(start=n_starts)], ignore_index=True)
     table.attrs = dict(random.attrs)
     for name in PER_START_ATTRS:
