@@ -21,10 +21,13 @@ def _percent(share: float) -> str:
 def share_sentence(comparison: pd.DataFrame) -> str:
     """The component whose share of the new values differs most from its share of the
     fitted ones, e.g. "Component 2 holds 41 % of the new values against 20 % of the fitted
-    ones."; or that every share is within ``SAME_SHARE`` of the fitted one."""
-    differences = np.abs(comparison["share_difference"].to_numpy(dtype=np.float64))
-    row = comparison.iloc[int(np.argmax(differences))]
-    if differences.max() < SAME_SHARE:
+    ones." (of equal changes, the share that grew); or that every share is within
+    ``SAME_SHARE`` of the fitted one."""
+    signed = comparison["share_difference"].to_numpy(dtype=np.float64)
+    # the largest change; of equal ones (two components always have them) the one that grew
+    i = max(range(signed.size), key=lambda k: (round(abs(signed[k]), 12), signed[k]))
+    row = comparison.iloc[i]
+    if abs(signed[i]) < SAME_SHARE:
         return (
             "The new values share out among the components as the fitted ones do (every component's "
             f"share within {100 * SAME_SHARE:.0f} points of its share of the fitted data)."
