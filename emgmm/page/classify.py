@@ -65,12 +65,11 @@ def classify_new_data(data: Data, history: pd.DataFrame, view: screens.DataView,
             weights,
             x_title=view.x_title,
         )
-        left, right = st.columns([2, 1])
-        with left:
-            st.altair_chart(top, width="stretch")
-            st.altair_chart(strip, width="stretch")
-        right.altair_chart(classify.shares_chart(comparison), width="stretch")
-        right.dataframe(shares_table(comparison), hide_index=True, width="stretch")
+        st.altair_chart(top, width="stretch")
+        st.altair_chart(strip, width="stretch")
+        left, right = st.columns(2)
+        left.altair_chart(classify.shares_chart(comparison), width="stretch")
+        right.dataframe(shares_table(comparison), hide_index=True)
         points_table(new if weights is None else new.assign(weight=weights), upload.name)
 
 
@@ -102,9 +101,9 @@ def shares_table(comparison: pd.DataFrame) -> pd.DataFrame:
             "component": [component_label(int(c)) for c in comparison["component"]],
             "fitted data, %": 100 * comparison["share_first"],
             "new values, %": 100 * comparison["share_second"],
-            "mean uncertainty, new": comparison["mean_uncertainty_second"],
+            "mean uncertainty, new values": comparison["mean_uncertainty_second"],
         }
-    ).round({"fitted data, %": 1, "new values, %": 1, "mean uncertainty, new": 3})
+    ).round({"fitted data, %": 1, "new values, %": 1, "mean uncertainty, new values": 3})
 
 
 def points_table(new: pd.DataFrame, name: str) -> None:

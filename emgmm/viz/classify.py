@@ -16,14 +16,14 @@ from .charts import curves_base, histogram_layer
 from .style import (
     AXIS_WIDTH,
     BOTTOM_HEIGHT,
-    CANVAS,
     FINAL_HEIGHT,
-    MIXTURE_COLOUR,
     Layered,
     axis,
+    colour_scale,
     component_label,
     component_legend,
     component_number_scale,
+    label_expr,
 )
 
 #: A new value is marked uncertain when ``1 - max_k r_k`` is above this: no component
@@ -33,6 +33,8 @@ UNCERTAIN_ABOVE = 0.2
 POINT_KINDS = ("clear", f"uncertain (1 - max r > {UNCERTAIN_ABOVE:g})")
 #: The share chart's two sets of values, as its legend names them.
 SETS = ("fitted data", "new values")
+#: Height (px) a legend (or a title) takes from a chart.
+LEGEND_PX = 36
 #: The fitted data's range, drawn as dashed rules.
 RANGE_COLOUR = "#666666"
 
@@ -116,21 +118,23 @@ def new_values_charts(
     xs = plotdata.grid(domain)
     y_max = plotdata.density_ceiling(hist, [model], xs)
     n = model.n_components
-    colour = alt.Color("component:N", scale=component_number_scale(n), title=None, legend=component_legend())
+    # C1, C2, ... and the mixture, as the final view labels them
+    colour = alt.Color("label:N", scale=colour_scale(n), title=None, legend=component_legend())
     x_enc = alt.X(
         "x:Q", title=x_title, scale=alt.Scale(domain=list(domain), nice=False, zero=False), axis=axis()
     )
     y_enc = alt.Y("density:Q", title="p(x)", scale=alt.Scale(domain=[0, y_max]))
     base = curves_base(params, domain)
     components = (
-        base.transform_calculate(component="toString(datum.component)")
+        base.transform_calculate(label=label_expr("component"))
         .mark_line(clip=True, strokeWidth=2)
         .encode(x=x_enc, y=y_enc, color=colour)
     )
     mixture = (
         base.transform_aggregate(density="sum(density)", groupby=["x"])
-        .mark_line(clip=True, strokeWidth=2, color=MIXTURE_COLOUR, strokeDash=[6, 4])
-        .encode(x=x_enc, y=y_enc)
+        .transform_calculate(label="'mixture'")
+        .mark_line(clip=True, strokeWidth=2, strokeDash=[6, 4])
+        .encode(x=x_enc, y=y_enc, color=colour)
     )
     top = alt.layer(
         histogram_layer(hist, domain, y_max, x_title), components, mixture, _range_rules(fitted_range)
@@ -168,8 +172,10 @@ def new_values_charts(
             ],
         )
     )
+    # SVG, not the playback's canvas: at most STRIP_MAX_POINTS points, drawn once
+    # the page's charts are as tall as asked, legend included: the strip's legend adds LEGEND_PX
     strip = alt.layer(points, _range_rules(fitted_range)).properties(
-        height=BOTTOM_HEIGHT, width="container", usermeta=CANVAS
+        height=BOTTOM_HEIGHT + LEGEND_PX, width="container"
     )
     return top, strip
 
@@ -195,9 +201,11 @@ def shares_chart(comparison: pd.DataFrame) -> alt.Chart:
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("component:N", title=None, sort=None, axis=axis()),
-            yOffset=alt.YOffset("values:N", sort=list(SETS)),
-            x=alt.X(
+            # bars side by side along x: a band scale across the container's width (a band
+            # scale along y does not grow to the chart's height on the page)
+            x=alt.X("component:N", title=None, sort=None, axis=axis(labelAngle=0)),
+            xOffset=alt.XOffset("values:N", sort=list(SETS)),
+            y=alt.Y(
                 "share:Q",
                 title="share of the values",
                 scale=alt.Scale(domain=[0, 1]),
@@ -217,8 +225,8 @@ def shares_chart(comparison: pd.DataFrame) -> alt.Chart:
             ],
         )
         .properties(
-            title="Each component's share: fitted data against new values",
-            height=max(120, 44 * len(comparison)),
+            title="Each component's share of the values",
+            height=FINAL_HEIGHT - 80,
             width="container",
         )
     )

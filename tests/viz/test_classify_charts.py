@@ -73,7 +73,8 @@ def test_the_new_values_are_drawn_under_the_fit_with_the_fitted_range(new):
     np.testing.assert_allclose(bars["density"], expected["density"])
     assert [r["x"] for r in rows_of(spec, rules)] == [-2.5, 9.5]
     assert [r["mean"] for r in rows_of(spec, components)] == [0.0, 6.0]
-    assert components["encoding"]["color"]["scale"]["range"] == list(style.PALETTE[:2])
+    assert components["encoding"]["color"]["scale"]["domain"] == ["C1", "C2", "mixture"]
+    assert components["encoding"]["color"]["scale"]["range"] == [*style.PALETTE[:2], style.MIXTURE_COLOUR]
     assert hist["encoding"]["x"]["title"] == "minutes"
     strip_spec = strip.to_dict()
     points, strip_rules = layers_of(strip_spec)
@@ -83,7 +84,6 @@ def test_the_new_values_are_drawn_under_the_fit_with_the_fitted_range(new):
         "range": ["circle", "cross"],
     }
     assert len(rows_of(strip_spec, points)) == len(new)
-    assert strip_spec["usermeta"] == style.CANVAS
 
 
 def test_the_shares_chart_has_each_components_share_of_both_sets(new):
@@ -94,4 +94,4 @@ def test_the_shares_chart_has_each_components_share_of_both_sets(new):
     assert rows["component"].tolist() == ["C1", "C2", "C1", "C2"]
     assert rows["values"].tolist() == [*[classify.SETS[0]] * 2, *[classify.SETS[1]] * 2]
     np.testing.assert_allclose(rows["share"], [0.5, 0.5, *comparison["share_second"]])
-    assert spec["encoding"]["yOffset"]["field"] == "values"
+    assert spec["encoding"]["xOffset"]["field"] == "values"
