@@ -25,42 +25,30 @@ SHOWN_ROWS = 1000
 
 
 def classify_new_data(data: Data, history: pd.DataFrame, view: screens.DataView, seed: int) -> None:
-    """A second file classified with the fit on screen, against the fitted data."""
+    """New values (a second file, or a paste) classified with the fit on screen, against the
+    fitted data."""
     with st.expander("Classify new data with this fit: where does a second file differ?"):
         st.caption(
-            "Upload another file of the same kind of values: each value goes to the component most "
-            "responsible for it under this fit (r_i, the same responsibilities as EM's E-step), with "
+            "Upload another file of the same kind of values, or paste them: each value goes to the component "
+            "most responsible for it under this fit (r_i, the same responsibilities as EM's E-step), with "
             "its uncertainty 1 - max r_i. Nothing is refitted."
         )
-        upload = st.file_uploader(
-            "A second CSV file",
-            type=["csv", "txt", "tsv"],
-            key="classify_upload",
-            help="Read as the data upload reads a file: comma, semicolon or tab separated, with or without "
-            f"a header; up to 50 MB and {parsing.MAX_ROWS:,} rows.",
-        )
-        if upload is None:
+        read = new_values(data.x_title)
+        if read is None:
             return
-        try:
-            table = parsed_upload(upload.file_id, upload.getvalue())
-            column, weight_column = pick_columns(table, data.x_title)
-            values, weights, note = column_data(table, column, weight_column)
-        except ValueError as err:
-            st.error(f"{upload.name}: {err}")
-            return
-        st.caption(f"{upload.name}, column '{column}': {text.count(values.x.size, 'value')}{note}.")
+        name, x_new, weights = read
         model = final_model(history)
-        new = predict(values.x, model)
+        new = predict(x_new, model)
         # the fitted data's classification: a pass over it, once per fit on screen
         fitted = fit_cached("fitted_prediction", lambda: predict(data.x, model))
         comparison = compare_assignments(fitted, new, first_weights=data.weights, second_weights=weights)
         fitted_range = (float(np.min(data.x)), float(np.max(data.x)))
-        st.markdown(difference_sentence(comparison, values.x, fitted_range))
+        st.markdown(difference_sentence(comparison, x_new, fitted_range))
         top, strip = classify.new_values_charts(
             model,
             new,
             fitted_range,
-            classify.new_domain(view.domain, values.x),
+            classify.new_domain(view.domain, x_new),
             seed,
             weights,
             x_title=view.x_title,
@@ -70,7 +58,45 @@ def classify_new_data(data: Data, history: pd.DataFrame, view: screens.DataView,
         left, right = st.columns(2)
         left.altair_chart(classify.shares_chart(comparison), width="stretch")
         right.dataframe(shares_table(comparison), hide_index=True)
-        points_table(new if weights is None else new.assign(weight=weights), upload.name)
+        points_table(new if weights is None else new.assign(weight=weights), name)
+
+
+def new_values(x_title: str) -> tuple[str, np.ndarray, np.ndarray | None] | None:
+    """The new values (a file, else a paste), read as the data's upload and paste are read:
+    their name, values and weights; None, after saying what to fix, when there are none."""
+    file_col, paste_col = st.columns(2)
+    upload = file_col.file_uploader(
+        "A second CSV file",
+        type=["csv", "txt", "tsv"],
+        key="classify_upload",
+        help="Read as the data upload reads a file: comma, semicolon or tab separated, with or without "
+        f"a header; up to 50 MB and {parsing.MAX_ROWS:,} rows.",
+    )
+    pasted = paste_col.text_area(
+        "or paste numbers",
+        key="classify_paste",
+        height=100,
+        max_chars=parsing.MAX_PASTE_CHARS,
+        placeholder="1.2, 3.4, 5.6 ...",
+        help="Separated by commas, spaces or new lines; a file, when there is one, is read instead.",
+    )
+    if upload is None and not pasted.strip():
+        return None
+    name = upload.name if upload is not None else "Pasted values"
+    try:
+        if upload is None:
+            values, weights, column = parsing.parse_numbers(pasted), None, ""
+            note = f"; {values.note()}" if values.note() else ""
+        else:
+            table = parsed_upload(upload.file_id, upload.getvalue())
+            column, weight_column = pick_columns(table, x_title)
+            values, weights, note = column_data(table, column, weight_column)
+            column = f", column '{column}'"
+    except ValueError as err:
+        st.error(f"{name}: {err}")
+        return None
+    st.caption(f"{name}{column}: {text.count(values.x.size, 'value')}{note}.")
+    return name, values.x, weights
 
 
 def pick_columns(table: parsing.ParsedTable, x_title: str) -> tuple[str, str]:
@@ -126,7 +152,7 @@ def points_table(new: pd.DataFrame, name: str) -> None:
             c: st.column_config.NumberColumn(format="%.4g") for c in shown.columns if c != "component"
         },
     )
-    stem = name.rsplit(".", 1)[0]
+    stem = name.rsplit(".", 1)[0].replace(" ", "_").lower()
     st.download_button(
         "Classified values",
         lambda: new.to_csv(index=False),  # made on click: a large file's table is not built on every rerun

@@ -91,3 +91,17 @@ def test_a_weighted_second_file_counts_each_row_as_its_weight():
     shares = next(d.value for d in at.dataframe if "new values, %" in d.value.columns)
     for number, share in zip(range(1, model.n_components + 1), shares["new values, %"], strict=True):
         assert share == pytest.approx(100 * np.dot(components == number, [1, 2, 5]) / 8, abs=0.05)
+
+
+def test_pasted_values_are_read_as_the_data_paste_is_and_classified():
+    at = final_view()
+    at.text_area(key="classify_paste").set_value("0.5, 1.5 oops 2.5").run()
+    no_exception(at)
+    assert any("Pasted values: 3 values; dropped 1 of 4 values: not a number" in c.value for c in at.caption)
+    table = next(
+        d.value for d in at.dataframe if "uncertainty" in d.value.columns and "value" in d.value.columns
+    )
+    assert table["value"].tolist() == [0.5, 1.5, 2.5]
+    at.text_area(key="classify_paste").set_value("oops").run()
+    assert at.error and at.error[0].value.startswith("Pasted values: No number")
+    no_exception(at)
