@@ -113,6 +113,7 @@ def classify_and_hc(page, port: int) -> None:
     page.wait_for_selector(IDLE)
     page.wait_for_timeout(1500)
     at_top(sentence)
+    page.mouse.move(1270, 710)  # off the charts: no chart's toolbar over the sentence
     page.wait_for_timeout(500)
     page.screenshot(path=str(DOCS / "screen_classify.png"))
     part = expander(page, "Explore starts")
@@ -122,6 +123,7 @@ def classify_and_hc(page, port: int) -> None:
     page.wait_for_selector(IDLE)
     page.wait_for_timeout(1500)
     at_top(summary)
+    page.mouse.move(1270, 710)
     page.wait_for_timeout(500)
     page.screenshot(path=str(DOCS / "screen_starts_hc.png"))
 
