@@ -113,4 +113,4 @@ else:
 
 choose_k.choose_k(dataset, values)
 explore.explore_starts(dataset, values, view)
-algorithm.explain(values.tol)
+algorithm.explain(values.tol, history if history is not None and st.session_state.shown.final else None)

@@ -6,12 +6,16 @@ Each screen is what a person sees at the default settings: the data, a playback 
 on iteration 6, the final view, and Choose K computed; then the newer views: a playback
 of E- and M-steps with the points coloured by uncertainty, your own start, goodness of
 fit, the bootstrap, the likelihood-ratio test and Explore starts (each view's own part
-of the page); and at 1280x720 again, a second file classified with the fit and Explore
-starts with mclust's hc start (``classify_and_hc``). Traffic goes to 127.0.0.1 only.
+of the page); then why EM works, at 1280x720 and on a phone (390x844): one point worked
+out in a paused frame and the bound of its M-step, then the bound at any iteration and
+hard against soft in the final view; and at 1280x720 again, a second file classified with
+the fit and Explore starts with mclust's hc start (``classify_and_hc``).
+``--only why`` or ``--only classify`` retakes those alone. Traffic goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -128,6 +132,46 @@ def classify_and_hc(page, port: int) -> None:
     page.screenshot(path=str(DOCS / "screen_starts_hc.png"))
 
 
+def why_views(browser, port: int) -> None:
+    """Why EM works, as a projector and a phone show it: a frame paused with one point worked
+    out (the 1280x720 shot scrolled to it), the bound EM climbs and hard against soft EM."""
+    for width, height, suffix in ((1280, 720, ""), (390, 844, "_phone")):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(f"http://127.0.0.1:{port}/?fps=4")
+        page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)
+        page.wait_for_selector(IDLE)
+        page.evaluate(RECORD_HEADINGS_JS)
+        if suffix:  # a phone's sidebar starts closed; Fit closes it again
+            page.get_by_test_id("stExpandSidebarButton").click()
+        page.get_by_role("button", name="Fit", exact=True).click()
+        page.wait_for_function("window.__drawn.some(d => d[0].startsWith('Iteration 4:'))", timeout=60_000)
+        player = page.frame_locator(PLAYER_FRAME).first
+        player.get_by_role("button", name="Pause", exact=True).click()
+        point = player.get_by_label("The point x to work out")
+        point.fill("1.5")
+        point.press("Enter")
+        # the tables under the strip in view: the page scrolls, the player's frame does not
+        table = player.locator("table.numbers").last.bounding_box()  # in the page's coordinates
+        assert table is not None
+        page.mouse.wheel(0, table["y"] + table["height"] - height + 16)
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(DOCS / f"screen_why_point{suffix}.png"))
+        chart = player.locator(".view-bound").bounding_box()
+        assert chart is not None
+        page.mouse.wheel(0, chart["y"] + chart["height"] - height + 16)
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(DOCS / f"screen_why_bound{suffix}.png"))
+        player.get_by_role("button", name="Skip to the end", exact=True).click()
+        page.get_by_text(re.compile("Converged after|Stopped")).first.wait_for(timeout=60_000)
+        page.wait_for_selector(IDLE)
+        part = expander(page, "Why EM works")
+        part.get_by_role("button", name="Fit hard EM from the same start").click()
+        part.get_by_role("button", name="Play hard EM").wait_for(timeout=120_000)
+        page.set_viewport_size({"width": width, "height": 2400})  # the whole expander, drawn
+        shot_of(part, page, f"screen_why{suffix}.png")
+        page.close()
+
+
 def shot_of(part, page, name: str) -> None:
     page.wait_for_selector(IDLE)
     page.wait_for_timeout(1000)
@@ -135,11 +179,20 @@ def shot_of(part, page, name: str) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["why", "classify"], help="retake only these screens")
+    only = parser.parse_args().only
     port = free_port()
     server = start_server(port)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            if only == "classify":
+                classify_and_hc(browser.new_page(viewport={"width": 1280, "height": 720}), port)
+                return
+            why_views(browser, port)
+            if only == "why":
+                return
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             page.goto(f"http://127.0.0.1:{port}/?fps=4")
             page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)

@@ -153,6 +153,28 @@ def _log_likelihoods(
     return lls, bounds
 
 
+def bound_sample(
+    x: object, weights: object = None, max_points: int = BOUND_POINTS
+) -> tuple[FloatArray, FloatArray | None, bool]:
+    """The points the log-likelihood curve reads: all of them up to ``max_points``, else a
+    fixed strided subsample of at most ``max_points`` (the same every frame and every call,
+    so the browser's player draws the curve ``bound_curves`` draws from the same points).
+
+    Returns
+    -------
+    points : ndarray
+        The points (those of weight 0 left out, as the fit does).
+    weights : ndarray or None
+        Their weights, None for unit weights.
+    exact : bool
+        Whether ``points`` are all of the data.
+    """
+    data, w = checked(x, weights)
+    exact = data.size <= max_points
+    stride = 1 if exact else -(-data.size // max_points)
+    return data[::stride], None if w is None else w[::stride], exact
+
+
 def bound_curves(
     x: object,
     sums: MStepSums,
@@ -193,13 +215,9 @@ def bound_curves(
     j = (moving_most(sums) if component is None else int(component)) - 1
     if not 0 <= j < k:
         raise ValueError(f"component: expected 1 to {k}, got {component}.")
-    data, w = checked(x, weights)
+    sub, sub_w, exact = bound_sample(x, weights, max_points)
     means = _grid(sums, j, n_grid, span)
     bound = bound_values(sums, j + 1, means)
-    exact = data.size <= max_points
-    stride = 1 if exact else -(-data.size // max_points)
-    sub = data[::stride]
-    sub_w = None if w is None else w[::stride]
     lls, sub_bound = _log_likelihoods(sub, sub_w, sums, j, means)
     if not exact:  # the bound (exact) plus the subsample's gap, scaled to the data's weight
         scale = sums.total / (sub.size if sub_w is None else float(sub_w.sum()))

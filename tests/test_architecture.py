@@ -276,6 +276,7 @@ def test_the_script_is_the_pages_table_of_contents():
     assert len((ROOT / "streamlit_app.py").read_text().splitlines()) < 150
 
 
+@pytest.mark.slow
 def test_engine_imports_without_the_dashboard_packages():
     """``import emgmm`` and a fit, with altair and streamlit made unimportable."""
     code = (

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from emgmm.history import final_model
+from emgmm.why import parameter_text
 
-def explain(tol: float) -> None:
-    """The algorithm in the charts' notation; symbols in the prose are typeset as in the formulas."""
+
+def explain(tol: float, history: pd.DataFrame | None = None) -> None:
+    """The algorithm in the charts' notation; symbols in the prose are typeset as in the formulas.
+    With the fit on screen (``history``, its final view shown), the M-step's formulas with its
+    last iteration's numbers in (every frame's are in the player, under the strip)."""
     with st.expander("The EM algorithm, in the notation of the charts"):
         st.markdown("The mixture density is a weighted sum of $K$ Gaussians:")
         st.latex(
@@ -25,6 +31,18 @@ def explain(tol: float) -> None:
             r"N_i = \sum_n r_{ni},\quad w_i = \frac{N_i}{N},\quad \mu_i = \frac{1}{N_i}\sum_n r_{ni} x_n,\quad "
             r"\sigma_i^2 = \frac{1}{N_i}\sum_n r_{ni} (x_n - \mu_i)^2"
         )
+        # a noise component's row is a uniform's, not these formulas' (emgmm.noise)
+        if history is not None and history.attrs.get("noise_range") is None:
+            lines = parameter_text(
+                final_model(history),
+                float(history.attrs["total_weight"]),
+                float(history["log_likelihood"].iat[-1]),
+            )
+            st.markdown(
+                "With the numbers of the fit on screen, at its last iteration (every frame's are in the "
+                "playback, under the points: *The M-step that follows this frame*):\n\n"
+                + "\n".join(f"- `{line}`" for line in lines)
+            )
         st.markdown(
             "Each iteration never lowers the log-likelihood $\\log L$; the fit stops when its relative gain "
             f"$(\\log L_t - \\log L_{{t-1}}) / |\\log L_t|$ falls below the tolerance, ${tol:.1e}$:"

@@ -88,6 +88,7 @@ def player(history: pd.DataFrame, data: Data, view: screens.DataView, y_max: flo
             colour_labels=COLOUR_LABELS,
             # the M-step after the last iteration: one pass over the data, once per fit
             last_step=m_step_sums(data.x, final_model(history), data.weights, values.tied),
+            data=(data.x, data.weights),
         ),
     )
     st.session_state.payload = (st.session_state.play_key, payload)

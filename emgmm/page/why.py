@@ -63,6 +63,7 @@ def climbing_bound(data: Data, history: pd.DataFrame) -> None:
         help="By default the component whose mean this M-step moves furthest, in its sds.",
     )
     bound = bound_curves(data.x, sums, int(component), weights=data.weights)
+    st.caption(views.BOUND_KEY)
     st.altair_chart(views.bound_chart(bound), width="stretch")
 
 

@@ -23,8 +23,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..bound import BOUND_GRID, bound_sample
 from ..history import iteration_table, model_at, models_by_iteration
 from ..mstep import MStepSums
+from ..steps import MIN_MASS
 from ..teaching import (
     RESPONSIBILITY_GRID,
     HalfStep,
@@ -35,14 +37,19 @@ from ..teaching import (
 )
 from . import charts, frames, plotdata, screens, trace
 from . import teaching as views
+from . import why as why_views
+from .style import FIT_COLOUR, MIXTURE_COLOUR
 
 #: The player's files, served by the app as a Streamlit component (``index.html``).
 PLAYER_DIR = Path(__file__).parent / "player"
 #: The libraries it draws with, shipped in ``player/vendor`` (versions and licences in its README).
 VENDORED = ("vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js")
 
-#: The views of a frame, row by row, as the player lays them out.
-ROWS = (("top",), ("panel",), ("strip",), ("paths", "loglik"))
+#: The views of a frame, row by row, as the player lays them out (``bound`` for a fit whose
+#: M-step maximises EM's plain bound: see ``bound_of``).
+ROWS = (("top",), ("panel",), ("strip",), ("bound",), ("paths", "loglik"))
+#: The bound chart's height in the player.
+BOUND_HEIGHT = 200
 
 
 def _fitted(spec: dict[str, Any]) -> dict[str, Any]:
@@ -101,6 +108,36 @@ def _emptied(spec: dict[str, Any]) -> dict[str, Any]:
     return {**spec, "datasets": {k: [] if k in SWAPPED else v for k, v in datasets.items()}}
 
 
+def bound_of(history: pd.DataFrame, x: object, weights: object) -> dict[str, Any] | None:
+    """What the player needs to draw, in every frame, the bound EM climbs along the mean the
+    frame's M-step moves most (``bound.bound_curves``, computed in the browser from the same
+    points): the points and weights the log-likelihood curve reads, whether they are all of
+    the data, the curves' names and the marks' colours, and the chart's template. None for
+    fits whose M-step does not maximise EM's plain bound (hard EM, a prior, a noise component)."""
+    attrs = history.attrs
+    if attrs.get("method") == "hard" or attrs.get("prior") or attrs.get("noise_range") is not None:
+        return None
+    points, point_weights, exact = bound_sample(x, weights)
+    spec = json.loads(why_views.template("container", BOUND_HEIGHT))
+    spec["datasets"] = {
+        name: [] for name in (why_views.BOUND_CURVES, why_views.BOUND_MARKS, why_views.BOUND_NOTE)
+    }
+    return {
+        "points": points.tolist(),
+        "weights": None if point_weights is None else point_weights.tolist(),
+        "exact": exact,
+        "n_grid": BOUND_GRID,
+        "min_mass": MIN_MASS,
+        "curves": list(why_views.CURVES),
+        "colours": {"log_likelihood": MIXTURE_COLOUR, "current": why_views.GREY, "update": FIT_COLOUR},
+        "datasets": [why_views.BOUND_CURVES, why_views.BOUND_MARKS, why_views.BOUND_NOTE],
+        # laid out again when its data change: it is embedded empty, and its axes' labels
+        # (widths of digits) change from frame to frame
+        "template": {**_fitted(spec), "autosize": {"type": "fit-x", "contains": "padding", "resize": True}},
+        "key": why_views.BOUND_KEY,
+    }
+
+
 def _step(step: HalfStep) -> dict[str, Any]:
     return {
         "title": step.title,
@@ -120,6 +157,7 @@ def payload(
     bounds: Mapping[str, tuple[int, int]],
     colour_labels: Mapping[str, str],
     last_step: MStepSums | None = None,
+    data: tuple[object, object] | None = None,
 ) -> dict[str, Any]:
     """Everything the player needs to draw every frame of ``history``, as JSON-ready values.
 
@@ -143,6 +181,9 @@ def payload(
         The M-step after the fit's last iteration (``mstep.m_step_sums`` over the data),
         for the frame of the last iteration's "M-step that follows"; without it, the last
         iteration's own parameters stand for it (EM has converged or stopped there).
+    data : (x, weights), optional
+        The data the fit ran on and its weights (or None), for the bound EM climbs in every
+        frame (``bound_of``); without it, or for a fit ``bound_of`` leaves out, no bound.
 
     Returns
     -------
@@ -153,7 +194,8 @@ def payload(
         (the points' values and vertical jitter), ``total`` (N, the data's total weight),
         ``last_step`` (``mass``, ``means``, ``sds`` of the M-step after the last iteration), ``grid``
         (the responsibilities panel's x values), ``colours``, ``templates``, ``rows``,
-        ``captions``, ``colour_labels``, ``settings``, ``bounds``, ``title``.
+        ``captions``, ``colour_labels``, ``settings``, ``bounds``, ``title``, and ``bound``
+        (``bound_of``, or None).
     """
     models = models_by_iteration(history)
     total = float(history.attrs["total_weight"])
@@ -170,6 +212,7 @@ def payload(
     lo, hi = view.domain
     grid = responsibility_grid(lo, hi, RESPONSIBILITY_GRID)
     k = int(history.attrs["n_components"])
+    bound = None if data is None else bound_of(history, *data)
     content = {
         "n_iter": int(history.attrs["n_iter"]),
         "k": k,
@@ -192,11 +235,12 @@ def payload(
         "density_grid": plotdata.grid(view.domain).tolist(),
         "colours": list(views.component_colours(k)),
         "templates": templates(history, view, y_max),
-        "rows": [list(row) for row in ROWS],
+        "rows": [list(row) for row in ROWS if bound is not None or row != ("bound",)],
         "captions": dict(frames.FRAME_CAPTION),
         "colour_labels": dict(colour_labels),
         "bounds": {name: list(pair) for name, pair in bounds.items()},
         "title": title,
+        "bound": bound,
     }
     fit = hashlib.sha1(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
     return {"fit": fit, "settings": dict(settings), **content}

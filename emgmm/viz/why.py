@@ -22,6 +22,11 @@ from ..model import GMM
 from ..why import shown, shown_count
 from .style import DASH, FIT_COLOUR, MIXTURE_COLOUR, PALETTE, Layered, axis, component_label
 
+#: What ``bound_chart``'s lines are, said beside it.
+BOUND_KEY = (
+    "Black: log L along one mean, the others at iteration t's values; dashed: EM's lower bound, "
+    "touching log L at mu_t (grey) and peaking where the M-step moves it (orange)."
+)
 #: The curves of ``bound_chart``, in legend order.
 CURVES = ("log-likelihood", "EM's lower bound")
 #: The fits of ``hard_soft_chart``, in legend order.
@@ -32,7 +37,7 @@ FIT_GRID = 300
 
 #: Named datasets of ``bound_chart``: a frame swaps them into a template (``bound_spec``).
 BOUND_CURVES, BOUND_MARKS, BOUND_NOTE = "bound_curves", "bound_marks", "bound_note"
-_GREY = "#888888"
+GREY = "#888888"
 
 
 def bound_records(bound: Bound) -> list[dict[str, Any]]:
@@ -58,7 +63,7 @@ def bound_datasets(bound: Bound) -> dict[str, list[dict[str, Any]]]:
     c = bound.component
     right = bound.update >= bound.current
     marks = [
-        {"mean": bound.current, "what": f"mu_{c} now = {shown(bound.current)}", "colour": _GREY,
+        {"mean": bound.current, "what": f"mu_{c} now = {shown(bound.current)}", "colour": GREY,
          "side": "left" if right else "right"},
         {"mean": bound.update, "what": f"M-step: mu_{c} = {shown(bound.update)}", "colour": FIT_COLOUR,
          "side": "right" if right else "left"},
@@ -94,30 +99,24 @@ def _bound_layers(width: int | str, height: int) -> Layered:
     )
     marks = alt.Chart(alt.NamedData(BOUND_MARKS))
     rules = marks.mark_rule(strokeWidth=1.5).encode(x="mean:Q", color=colour)
-    # the labels lean away from each other (left-aligned right of its rule), never overlapping
+    # the labels lean away from each other (left-aligned right of its rule), never overlapping,
+    # at the foot of the plot as drawn (Streamlit fits it to its box): the curves peak near
+    # the rules, at the top
     words = [
         marks.transform_filter(f"datum.side == '{side}'")
-        .mark_text(baseline="top", dy=4, dx=4 if side == "right" else -4, fontSize=11,
-                   align="left" if side == "right" else "right")
-        .encode(x="mean:Q", y=alt.value(0), text="what:N", color=colour)
+        .mark_text(baseline="bottom", dy=-4, dx=4 if side == "right" else -4, fontSize=11,
+                   align="left" if side == "right" else "right", y=alt.expr("height"))
+        .encode(x="mean:Q", text="what:N", color=colour)
         for side in ("left", "right")
     ]  # fmt: skip
     note = (
         alt.Chart(alt.NamedData(BOUND_NOTE))
-        .mark_text(align="left", baseline="bottom", fontSize=10, color=_GREY)
-        .encode(x=alt.value(4), y=alt.value(height - 4), text="text:N")
+        .mark_text(align="left", baseline="top", fontSize=10, color=GREY)
+        .encode(x=alt.value(4), y=alt.value(4), text="text:N")
     )
-    title = alt.TitleParams(
-        "The bound EM climbs, along one mean (the others at the frame's values)",
-        subtitle="black: log L; dashed: EM's lower bound, touching log L at mu_t and peaking where the M-step moves it",
-        anchor="start",
-        fontSize=12,
-        fontWeight="normal",
-        subtitleFontSize=11,
-    )
-    return alt.layer(log_likelihood, bound, rules, *words, note).properties(
-        title=title, width=width, height=height
-    )
+    # the key is the page's caption (BOUND_KEY), not a Vega title: Streamlit cut a
+    # two-line title's top off at 1280x720 and on a phone
+    return alt.layer(log_likelihood, bound, rules, *words, note).properties(width=width, height=height)
 
 
 def bound_chart(bound: Bound, width: int | str = "container", height: int = 220) -> Layered:
@@ -139,14 +138,16 @@ def bound_chart(bound: Bound, width: int | str = "container", height: int = 220)
 
 
 @lru_cache(maxsize=8)
-def _template(width: int | str, height: int) -> str:
+def template(width: int | str, height: int) -> str:
+    """``bound_chart``'s spec without its datasets, as JSON (made once per size): what a frame
+    fills with ``bound_datasets``, here or in the browser's player."""
     return json.dumps(_bound_layers(width, height).to_dict())
 
 
 def bound_spec(bound: Bound, width: int | str = "container", height: int = 220) -> dict[str, Any]:
     """``bound_chart(bound, width, height).to_dict()``, from a template built once: a frame
     costs its datasets (``bound_datasets``), not Altair's build and validation."""
-    spec: dict[str, Any] = json.loads(_template(width, height))
+    spec: dict[str, Any] = json.loads(template(width, height))
     spec["datasets"] = bound_datasets(bound)
     return spec
 

@@ -130,12 +130,13 @@ def test_a_weight_column_of_any_scale_reaches_every_view(weight):
     assert all(e.value.startswith(COUNTS_REFUSAL) for e in at.error), [e.value for e in at.error]
 
 
-# The property: pastes across float64's range. The fast tier draws the data view of a
-# few (about a second each); the slow tier runs more through Fit, the final view and every
-# analysis.
+# The property: pastes across float64's range, through the page (AppTest, the slow tier):
+# the data view of a few (about a second each), and more through Fit, the final view and
+# every analysis. The fast tier holds the views' own property (tests/viz/test_any_finite_views.py).
 HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 
+@pytest.mark.slow
 @given(x=finite_data(max_points=12))
 @settings(max_examples=2, deadline=None, suppress_health_check=HEALTH)
 def test_any_pasted_data_has_a_data_view(x):

@@ -42,6 +42,7 @@ def test_each_numeric_control_at_min_middle_and_max_then_fit(control):
     for value in values_of(control):
         set_number(at, control.key, value)
         no_exception(at)
+        assert number_value(at, control.key) == value
         fitted_or_refused(fit(at))
 
 

@@ -163,3 +163,67 @@ def test_one_point_worked_out_and_the_next_m_step_are_the_engines(js):
             np.testing.assert_allclose(got["next"]["mass"], sums.mass, rtol=1e-12)
             np.testing.assert_allclose(got["next"]["means"], sums.means, rtol=1e-15)
             np.testing.assert_allclose(got["next"]["sds"], sums.sds, rtol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "n, weighted", [(400, False), (400, True), (7_000, False)], ids=["all-points", "weighted", "subsample"]
+)
+def test_the_bound_in_each_frame_is_the_engines(js, n, weighted):
+    """The player's bound along a mean (the one the M-step moves most, and each other one)
+    is ``bound.bound_curves`` drawn as ``viz.why.bound_datasets`` draws it, from the payload
+    the page sends: exact data, weighted data and a strided subsample of a larger set."""
+    from emgmm import fit_em, sample
+    from emgmm.bound import bound_curves, moving_most
+    from emgmm.history import final_model
+    from emgmm.mstep import history_sums, m_step_sums
+    from emgmm.viz import player, screens
+    from emgmm.viz import why as vw
+
+    x, _ = sample(GMM([0.3, 0.5, 0.2], [-1.0, 1.5, 3.0], [0.5, 0.8, 0.4]), n, rng=4)
+    weights = np.random.default_rng(0).integers(1, 4, n).astype(float) if weighted else None
+    history = fit_em(x, 3, weights=weights, rng=0, max_iter=15)
+    last = m_step_sums(x, final_model(history), weights)
+    view = screens.data_view(x, 1)
+    made = player.payload(
+        history,
+        view,
+        1.0,
+        title="",
+        settings={},
+        bounds={},
+        colour_labels={},
+        last_step=last,
+        data=(x, weights),
+    )
+    assert made["bound"]["exact"] is (n <= 3_000)
+    n_iter = int(history.attrs["n_iter"])
+    for t in (0, 4, n_iter):
+        sums = history_sums(history, t) if t < n_iter else last
+        for component in (0, *range(1, 4)):
+            got = js(
+                """([payload, t, c]) => {
+                     const P = EmgmmPlayer, p = payload.models;
+                     const m = {w: p.weights[t], m: p.means[t], s: p.sds[t]};
+                     const curves = P.bound.curves(payload.bound, m, P.nextStep(payload, t), payload.total, c);
+                     return P.bound.datasets(payload.bound, curves, payload.colours);
+                   }""",
+                [made, t, component],
+            )
+            want = vw.bound_datasets(bound_curves(x, sums, component or None, weights=weights))
+            chosen = component or moving_most(sums)
+            assert [r["what"] for r in got[vw.BOUND_MARKS]] == [r["what"] for r in want[vw.BOUND_MARKS]], (
+                chosen
+            )
+            assert got[vw.BOUND_NOTE] == want[vw.BOUND_NOTE]
+            got_rows, want_rows = got[vw.BOUND_CURVES], want[vw.BOUND_CURVES]
+            assert [(r["curve"], r["colour"]) for r in got_rows] == [
+                (r["curve"], r["colour"]) for r in want_rows
+            ]
+            np.testing.assert_allclose(
+                [r["mean"] for r in got_rows], [r["mean"] for r in want_rows], rtol=1e-12
+            )
+            # gains over log L(theta_t) of order 1e3 n: the sums' own rounding, not the curve
+            scale = abs(sums.log_likelihood)
+            np.testing.assert_allclose(
+                [r["gain"] for r in got_rows], [r["gain"] for r in want_rows], rtol=1e-7, atol=1e-10 * scale
+            )

@@ -25,6 +25,7 @@ def refit_matched(data, estimate, weights=None):
     return fitted, order, h
 
 
+@pytest.mark.slow
 def test_replicate_table_has_one_row_per_replicate_and_component(faithful):
     x, h = faithful
     result = bootstrap(x, h, 30, rng=1)
@@ -37,6 +38,7 @@ def test_replicate_table_has_one_row_per_replicate_and_component(faithful):
     assert (t["converged"] == (t["stop_reason"] == "converged")).all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["nonparametric", "parametric"])
 def test_replicate_is_the_matched_refit_of_its_own_draw(faithful, kind):
     x, h = faithful
@@ -56,6 +58,7 @@ def test_replicate_is_the_matched_refit_of_its_own_draw(faithful, kind):
         assert rows["log_likelihood"].iloc[0] == fit["log_likelihood"].iloc[-1]
 
 
+@pytest.mark.slow
 def test_replicate_i_does_not_depend_on_how_many_there_are(faithful):
     x, h = faithful
     short, long = bootstrap(x, h, 10, rng=3), bootstrap(x, h, 25, rng=3)
@@ -77,6 +80,7 @@ def test_match_order_pairs_components_as_match_components_does():
         np.testing.assert_array_equal(match_order(reference, fitted), table["fit_component"] - 1)
 
 
+@pytest.mark.slow
 def test_label_switching_is_undone(faithful):
     x, h = faithful
     estimate = final_model(h)
@@ -89,6 +93,7 @@ def test_label_switching_is_undone(faithful):
     np.testing.assert_allclose(result.summary.query("parameter == 'mean'")["estimate"], swapped.means)
 
 
+@pytest.mark.slow
 def test_summary_follows_its_definitions(faithful):
     x, h = faithful
     result = bootstrap(x, h, 60, rng=4, level=0.9)

@@ -110,6 +110,7 @@ def test_a_component_is_numbered_from_one():
         bound_curves(x, sums, 3)
 
 
+@pytest.mark.slow
 @settings(max_examples=30)
 @given(
     seed=st.integers(0, 2**16),

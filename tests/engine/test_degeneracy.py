@@ -67,6 +67,7 @@ def test_the_galaxies_cluster_of_three_is_not_degenerate(galaxies):
     assert not health["degenerate"].any()
 
 
+@pytest.mark.slow
 def test_select_k_on_the_galaxies_picks_three_by_bic(galaxies):
     """The fits with K = 5 and 6 hold a pair (N_k = 2) or a single galaxy at the sd floor."""
     table = select_k(galaxies, range(1, 7), n_init=2, rng=0)
@@ -78,6 +79,7 @@ def test_select_k_on_the_galaxies_picks_three_by_bic(galaxies):
     assert everything == int(table.loc[table["bic"].idxmin(), "k"])
 
 
+@pytest.mark.slow
 def test_select_k_passes_over_a_spike_that_bic_would_choose(spiked):
     table = select_k(spiked, range(1, 5), n_init=2, rng=0)
     assert table["degenerate"].tolist() == [False, False, True, True]

@@ -30,6 +30,7 @@ def test_history_has_one_row_per_iteration_and_component(data):
     assert h.attrs["n_points"] == data.size and h.attrs["init"] == "kmeans++"
 
 
+@pytest.mark.slow
 def test_models_by_iteration_are_model_at_each_iteration_exactly(data):
     h = fit_em(data, 3, rng=0)
     models = models_by_iteration(h)
@@ -62,6 +63,7 @@ def test_iteration_zero_holds_given_start_and_one_holds_a_textbook_em_step(data)
     assert h.attrs["init"] == "given"
 
 
+@pytest.mark.slow
 def test_same_seed_gives_same_fit_bit_for_bit(data):
     a = fit_em(data, 4, rng=11)
     b = fit_em(data, 4, rng=11)
@@ -153,6 +155,7 @@ def test_float32_and_list_input_are_accepted(data):
     assert fit_em(data.astype(np.float32), 2, rng=0).attrs["n_points"] == data.size
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("init", INIT_METHODS)
 def test_a_fit_never_copies_the_data(init):
     """Validation, the start (quantiles of a bounded subsample, k-means++ on a bounded
@@ -165,6 +168,7 @@ def test_a_fit_never_copies_the_data(init):
     assert peak < 0.5 * x.nbytes, peak
 
 
+@pytest.mark.slow
 def test_a_fit_makes_no_blas_call(monkeypatch):
     """The passes reduce with numpy's own loops: BLAS's thread pool would fight the threads
     of concurrent fits (one pass at N = 1e6, K = 2 took 31 ms instead of 8)."""

@@ -45,6 +45,7 @@ def _three_groups(seed, size):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("seed", "k"), [(0, 2), (1, 3), (2, 5)])
 def test_agglomeration_is_the_brute_force_one(seed, k):
     z = _three_groups(seed, 2)

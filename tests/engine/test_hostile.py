@@ -42,6 +42,7 @@ def hostile_data(draw):
 NEAR_CONSTANT = 1e9 + 1e-6 * np.random.default_rng(0).normal(size=3)
 
 
+@pytest.mark.slow
 @SETTINGS
 @example(data=(NEAR_CONSTANT, 0), k=1, init="kmeans++", n_init=1, tied=False)
 @example(data=(NEAR_CONSTANT, 1), k=1, init="quantile", n_init=2, tied=True)
@@ -86,6 +87,7 @@ def refused_input(draw):
     return x, n + 1, ValueError, "distinct values"
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(case=refused_input())
 def test_refused_inputs_raise_and_leave_the_array_alone(case):

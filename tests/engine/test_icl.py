@@ -33,6 +33,7 @@ def overlapping():
     return x
 
 
+@pytest.mark.slow
 def test_icl_is_bic_minus_twice_the_log_of_the_largest_responsibilities(overlapping):
     ks = range(1, 5)
     table = select_k(overlapping, ks, n_init=2, rng=11)
@@ -43,6 +44,7 @@ def test_icl_is_bic_minus_twice_the_log_of_the_largest_responsibilities(overlapp
     assert (table["icl"].iloc[1:] > table["bic"].iloc[1:] + 1.0).all()
 
 
+@pytest.mark.slow
 def test_weighted_icl_weighs_each_point(overlapping):
     w = np.random.default_rng(0).uniform(0.0, 3.0, overlapping.size)
     ks = [1, 2, 3]
@@ -52,6 +54,7 @@ def test_weighted_icl_weighs_each_point(overlapping):
     )
 
 
+@pytest.mark.slow
 def test_icl_prefers_separated_clusters_where_bic_splits_an_overlap():
     """Two heavily overlapping components: BIC finds the second one worth its parameters;
     ICL, which charges for the points they share, keeps one."""

@@ -49,6 +49,7 @@ def test_p_values_follow_their_definition(two_components):
     assert result.table["log_likelihood"].iloc[0] == pytest.approx(one["log_likelihood"].iloc[-1], rel=1e-12)
 
 
+@pytest.mark.slow
 def test_a_replicate_is_the_lrt_of_a_set_drawn_from_the_null():
     x, _ = sample(TWO, 150, rng=1)
     result = bootstrap_lrt(x, max_k=2, n_boot=4, n_init=2, rng=5)
@@ -69,6 +70,7 @@ def test_replicates_do_not_depend_on_how_many_there_are():
     pd.testing.assert_frame_equal(short.replicates, long.replicates.iloc[:5], check_exact=True)
 
 
+@pytest.mark.slow
 def test_callback_reports_each_simulated_set():
     x, _ = sample(TWO, 100, rng=2)
     calls: list[tuple[int, int, int]] = []

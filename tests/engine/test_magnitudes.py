@@ -188,6 +188,7 @@ EXTREME = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EXTREME)
 @pytest.mark.parametrize("init", INIT_METHODS)
 @pytest.mark.parametrize(("tied", "n_init"), [(False, 1), (True, 2)])
@@ -258,6 +259,7 @@ def _transforms():
     return cases
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("a", "b"), _transforms())
 @pytest.mark.parametrize("init", INIT_METHODS)
 def test_fit_of_ax_plus_b_is_the_fit_of_x_transformed(a, b, init):
@@ -305,6 +307,7 @@ def data_of_any_magnitude(draw):
     return x, seed
 
 
+@pytest.mark.slow
 @settings(max_examples=100)
 @example(data=(np.array([1e300, -1e300, 1.0, 2.0, 3.0]), 0), k=2, init="random", n_init=2, tied=True)
 @example(data=(MICROSECONDS, 1), k=3, init="quantile", n_init=1, tied=False)

@@ -90,6 +90,7 @@ def test_default_prior_is_mclusts(k):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "x", "k"), [("faithful", FAITHFUL, 2), ("galaxies", GALAXIES, 3), ("galaxies", GALAXIES, 6)]
 )
@@ -174,6 +175,7 @@ def test_log_prior_is_normal_times_inverse_gamma():
     assert log_prior(model, p) == pytest.approx(expected, rel=1e-13)
 
 
+@pytest.mark.slow
 def test_prior_keeps_every_variance_above_its_closed_form_bound():
     """var_k >= scale / (dof + n + 3): no component collapses, at any K."""
     for k in (5, 8):

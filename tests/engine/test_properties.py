@@ -1,5 +1,6 @@
 """Property tests: the EM invariants hold for every model, size, seed and option."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -9,6 +10,7 @@ from tests.support.invariants import check_history
 SETTINGS = settings(max_examples=60)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     n_real=st.integers(1, 6),

@@ -88,6 +88,7 @@ def test_a_bootstrap_of_weights_standing_for_too_many_observations_is_refused_by
         bootstrap(x, fit, 20, kind=kind, rng=0, weights=weights)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scale", [5e-324, 1e-20, 1e300])
 def test_a_noise_fit_is_the_same_at_any_scale_of_its_weights(scale):
     """Weights are relative with a noise component too (the fit on unit weights)."""

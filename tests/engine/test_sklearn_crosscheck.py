@@ -10,6 +10,7 @@ from emgmm import GMM, fit_em, model_at, random_model, sample
 mixture = pytest.importorskip("sklearn.mixture", reason="scikit-learn is in requirements-dev.txt")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed, k", [(0, 2), (1, 3), (2, 5), (3, 4)])
 def test_matches_sklearn_gaussian_mixture(seed, k):
     x, _ = sample(random_model(k, spread=2.0, rng=seed), 3000, rng=seed + 100)

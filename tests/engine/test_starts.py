@@ -21,6 +21,7 @@ def block(table, start):
     return rows.reset_index(drop=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("init", ["kmeans++", "random"])
 def test_the_best_start_is_fit_em_bit_for_bit(data, init):
     table = fit_starts(data, 4, 5, init=init, rng=3)
@@ -34,6 +35,7 @@ def test_the_best_start_is_fit_em_bit_for_bit(data, init):
     assert best == int(np.argmax(finals)) > 0  # the seed makes a later start the best
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("init", ["kmeans++", "random"])
 def test_each_start_is_the_fit_its_rng_draws(data, init):
     """The first start is ``fit_em`` with n_init=1 and the same seed; each block is a whole

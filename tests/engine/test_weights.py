@@ -39,6 +39,7 @@ def assert_same_history(got, expected, rtol):
         np.testing.assert_allclose(got[column], expected[column], rtol=rtol, atol=0, err_msg=column)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tied_sd", [False, True])
 @pytest.mark.parametrize("start", ["quantile", "given"])
 def test_integer_weights_fit_like_the_repeated_points(data, start, tied_sd):
@@ -60,6 +61,7 @@ def test_integer_weights_fit_like_the_repeated_points(data, start, tied_sd):
     assert weighted.attrs["total_weight"] == counts.sum() == repeated.attrs["total_weight"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("init", INIT_METHODS)
 def test_unit_weights_fit_like_no_weights(data, init):
     x, _ = data
@@ -69,6 +71,7 @@ def test_unit_weights_fit_like_no_weights(data, init):
     assert plain.attrs["total_weight"] == x.size == plain.attrs["n_points"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("init", INIT_METHODS)
 def test_points_of_weight_zero_count_like_no_points(data, init):
     """Bit for bit the fit of the other points, even when a weightless point lies at 1e300
@@ -135,6 +138,7 @@ def test_a_weighted_pass_sums_what_a_direct_sum_gives(shifted):
         np.testing.assert_allclose(getattr(stats, field), value, rtol=1e-10, err_msg=field)
 
 
+@pytest.mark.slow
 def test_a_weighted_fit_never_copies_the_data():
     """Weights all positive: no copy of the points or the weights, no chunk-sized temporary."""
     x, _ = sample(random_model(3, rng=0), 1_000_000, rng=1)
@@ -168,6 +172,7 @@ def test_weighted_quantiles_are_those_of_the_repeated_points():
         )
 
 
+@pytest.mark.slow
 def test_select_k_with_weights_scores_like_the_repeated_points(data):
     """BIC's n is the total weight and ICL's sum is weighted (quantile starts coincide)."""
     x, counts = data
@@ -178,6 +183,7 @@ def test_select_k_with_weights_scores_like_the_repeated_points(data):
     assert weighted["degenerate"].tolist() == repeated["degenerate"].tolist()
 
 
+@pytest.mark.slow
 def test_weighted_fits_are_repeatable(data):
     x, counts = data
     a = fit_em(x, 3, weights=counts, n_init=2, rng=7)

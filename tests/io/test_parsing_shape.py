@@ -76,6 +76,7 @@ def test_cr_only_table_with_two_columns():
     np.testing.assert_allclose(column_values(table, "b").x, [2, 4])
 
 
+@pytest.mark.slow
 def test_a_line_of_many_numbers_is_one_column_quickly():
     # before: 250,000 columns of one value each, in 63 s
     x = np.round(np.random.default_rng(0).normal(size=250_000), 3)

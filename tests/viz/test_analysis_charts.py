@@ -86,6 +86,7 @@ def random_replicates(n_boot: int, k: int, seed: int = 0) -> pd.DataFrame:
 # ---------------------------------------------------------------- bootstrap
 
 
+@pytest.mark.slow
 def test_replicate_bins_count_every_finite_replicate(boot):
     failed = pd.DataFrame(
         {"replicate": [41, 41], "component": [1, 2], "weight": np.nan, "mean": np.nan, "sd": np.nan}
@@ -169,6 +170,7 @@ def test_band_leaves_out_failed_replicates_and_refuses_a_bad_level(boot, fit, da
         analysis.band_table(domain, model, boot.replicates, level=95)
 
 
+@pytest.mark.slow
 def test_density_band_draws_the_fit_in_its_band_over_the_histogram(boot, fit, data):
     view = screens.data_view(data, 0)
     spec = analysis.density_band(view.domain, final_model(fit), boot.replicates, hist=view.hist).to_dict()
@@ -187,6 +189,7 @@ def test_density_band_draws_the_fit_in_its_band_over_the_histogram(boot, fit, da
 # ---------------------------------------------------------------------- LRT
 
 
+@pytest.mark.slow
 def test_lrt_histogram_marks_the_observed_lrt_and_the_engines_p_value(data):
     tests = bootstrap_lrt(data, 2, n_boot=9, n_init=1, rng=2)
     row = tests.table.iloc[0]
@@ -307,6 +310,7 @@ def test_selection_chart_marks_degenerate_k_with_a_cross():
     assert rows_of(spec, rule) == [{"k": 2}]  # best_k passes over the degenerate K = 4
 
 
+@pytest.mark.slow
 def test_selection_chart_builds_from_select_k(data):
     table = select_k(data, range(1, 4), n_init=1, rng=0)
     spec = trace.selection_chart(table, best_k(table)).to_dict()
@@ -373,6 +377,7 @@ def test_starts_chart_colours_the_best_and_rings_the_selected_start(starts):
 # -------------------------------------------------------------------- sizes
 
 
+@pytest.mark.slow
 def test_no_chart_carries_more_than_5000_rows():
     """999 replicates of 10 components, 9 999 LRT*, 100 000 points, 200 starts."""
     replicates = random_replicates(999, 10)

@@ -62,6 +62,7 @@ def test_curve_grid_spans_the_domain_with_the_documented_points():
     assert grid[0] == -1.0 and grid[-1] == pytest.approx(2.0)
 
 
+@pytest.mark.slow
 def test_frame_has_histogram_components_and_dashed_mixture(view):
     top, bottom = screens.frame_screen(view, MODEL, "Iteration 3: -LL = 1.00 (+0.10 %)", 1.0)
     marks = [layer["mark"] for layer in layers(top)]
@@ -136,6 +137,7 @@ def test_params_records_are_the_params_tables_rows():
         assert plotdata.params_records(model) == plotdata.params_table(model).to_dict("records")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n_points", [2000, 1_000_000])
 def test_no_chart_embeds_more_than_5000_points(n_points):
     x, _ = sample(random_model(5, rng=1), n_points, rng=1)
@@ -207,6 +209,7 @@ def test_titles_show_the_gain():
     assert screens.frame_title(0, it.log_likelihood[0]) == screens.history_title(it, 0)
 
 
+@pytest.mark.slow
 def test_loglik_and_selection_charts_build():
     x, _ = sample(MODEL, 500, rng=0)
     h = fit_em(x, 3, rng=0)
@@ -222,6 +225,7 @@ def test_loglik_and_selection_charts_build():
     assert "best by BIC: K = 3" in sel["title"]
 
 
+@pytest.mark.slow
 def test_frame_spec_stays_small_at_a_million_points():
     x, _ = sample(random_model(10, rng=2), 1_000_000, rng=2)
     view = screens.data_view(x, 2)

@@ -50,6 +50,7 @@ def test_counter_says_frame_and_step():
     assert counter(frames(40, Sequence(1, True)), 3, True, 40) == "Frame 4 of 81: E-step 2 of 40"
 
 
+@pytest.mark.slow
 @given(st.integers(0, 200), sequences, sequences, st.data())
 def test_a_change_continues_from_the_frame_at_or_before_the_iteration_on_screen(n_iter, old, new, data):
     shown = frames(n_iter, old)

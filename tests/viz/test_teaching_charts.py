@@ -40,6 +40,7 @@ def component_colours(k: int) -> list[str]:
     return style.colour_scale(k).to_dict()["range"][:k]
 
 
+@pytest.mark.slow
 def test_responsibility_panel_stacks_the_curves_in_the_component_colours(view):
     curves = responsibility_curves(MODEL, *view.domain)
     spec = tv.responsibility_chart(curves, view.domain).to_dict()  # validates the schema
@@ -86,6 +87,7 @@ def test_bare_panel_leaves_its_x_axis_to_the_chart_below(view):
     assert axis["labels"] is False and axis["title"] is None
 
 
+@pytest.mark.slow
 def test_parameter_paths_chart_has_three_panels_with_a_swappable_rule(history):
     paths = parameter_paths(history)
     spec = tv.parameter_paths_chart(paths, current=3).to_dict()
@@ -130,6 +132,7 @@ def long_history(n_iter: int, k: int):
     return history_table(models, list(np.linspace(-1e4, -9e3, n_iter + 1)))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n_iter", [199, 300, 1000])  # 199: the most points unthinned
 def test_long_paths_are_thinned_to_the_panel_keeping_both_ends(n_iter):
     """10 components, every parameter jumping at random (the most digits): a line keeps
@@ -162,6 +165,7 @@ def test_uncertainty_strip_colours_points_on_a_fixed_sequential_scale(view):
     assert record["x"] == view.strip()["x"] and record["jitter"] == view.strip()["jitter"]
 
 
+@pytest.mark.slow
 def test_faint_previous_curves_sit_behind_the_current_ones_in_their_colours(view):
     top, _ = screens.frame_screen(view, MODEL, "M-step 1", 1.0)
     previous = GMM([0.3, 0.3, 0.4], [-1.0, 0.0, 2.0], [1.0, 1.0, 1.0])
@@ -178,6 +182,7 @@ def test_faint_previous_curves_sit_behind_the_current_ones_in_their_colours(view
     assert tv.with_previous_curves(top, None, view.domain, 1.0).to_dict()["datasets"][tv.PREVIOUS] == []
 
 
+@pytest.mark.slow
 def test_live_frame_stays_small_at_a_million_points_and_ten_components():
     x, _ = sample(random_model(10, rng=2), 1_000_000, rng=2)
     view = screens.data_view(x, 2)

@@ -26,6 +26,7 @@ def bound(data):
     return bound_curves(data, history_sums(fit_em(data, 2, init_params=START, max_iter=5, tol=0.0), 1), 2)
 
 
+@pytest.mark.slow
 def test_bound_chart_draws_both_curves_relative_to_the_touching_point(bound):
     spec = vw.bound_chart(bound).to_dict()
     ll, lower, rules, *words, note = spec["layer"]
@@ -42,6 +43,7 @@ def test_bound_chart_draws_both_curves_relative_to_the_touching_point(bound):
     assert {m["side"] for m in marks} == {"left", "right"} and spec["datasets"][vw.BOUND_NOTE] == []
 
 
+@pytest.mark.slow
 def test_a_frames_spec_swaps_the_datasets_into_one_template(data, bound):
     assert vw.bound_spec(bound) == vw.bound_chart(bound).to_dict()
     other = bound_curves(data, history_sums(fit_em(data, 2, init_params=START, max_iter=5, tol=0.0), 3), 1)
@@ -106,6 +108,7 @@ def test_both_fits_log_likelihoods_are_drawn_per_iteration(data):
     assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == list(vw.FITS)
 
 
+@pytest.mark.slow
 def test_a_hard_history_plays_in_the_playback(data):
     """Hard EM's history is the playback's payload as EM's is: every frame of both sequences."""
     view = screens.data_view(data, 0)

@@ -139,6 +139,118 @@
     },
   };
 
+  /** A number in the digits the page shows: Python's "%.4g" (emgmm.why.shown). */
+  function shown(v) {
+    if (!Number.isFinite(v) || v === 0) return String(v);
+    const a = Math.abs(v);
+    if (a < 1e-4 || a >= 1e4) return v.toExponential(3).replace(/\.?0+e/, "e").replace(/e([+-])(\d)$/, "e$10$2");
+    return String(Number(v.toPrecision(4)));
+  }
+
+  // ------------------------------------------------------------------ the bound
+  /** The bound EM climbs along one mean, the others at the frame's values, from the M-step's
+      sums (mass N_j, the new mean) and the payload's points: emgmm.bound.bound_curves, and
+      emgmm.viz.why.bound_datasets for the chart; compared with them in Chromium. */
+  const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+  function logAddExp(a, b) {
+    if (a === -Infinity) return b;
+    if (b === -Infinity) return a;
+    const top = Math.max(a, b);
+    return top + Math.log(Math.exp(a - top) + Math.exp(b - top));
+  }
+
+  const bound = {
+    /** emgmm.mstep.alive: a component the M-step moves. */
+    alive(mass, minMass) {
+      return mass > 2 * minMass;
+    },
+
+    /** The component (from 1) whose mean the M-step moves furthest, in its sds. */
+    movingMost(model, next) {
+      let best = 0;
+      let most = -Infinity;
+      model.m.forEach((m, i) => {
+        const moves = Math.abs(next.means[i] - m) / model.s[i];
+        if (moves > most) { most = moves; best = i; }
+      });
+      return best + 1;
+    },
+
+    /** numpy.linspace over mu_t and the update with as much again on each side (at least
+        half an sd), with those two added exactly, sorted and unique. */
+    grid(current, update, sd, n) {
+      const pad = Math.max(Math.abs(update - current), 0.5 * sd);
+      const lo = Math.min(current, update) - pad;
+      const hi = Math.max(current, update) + pad;
+      const step = (hi - lo) / (n - 1);
+      const out = [];
+      for (let i = 0; i < n; i++) out.push(i === n - 1 ? hi : lo + i * step);
+      out.push(current, update);
+      out.sort((a, b) => a - b);
+      return out.filter((v, i) => i === 0 || v !== out[i - 1]);
+    },
+
+    /** Both curves along mean `component` (from 1; 0: the one that moves most), as gains over
+        log L(theta_t): the bound exact from the sums, the log-likelihood from the points (all of
+        them, or the bound plus a subsample's gap scaled to the data's weight). */
+    curves(b, model, next, total, component) {
+      const j = (component || bound.movingMost(model, next)) - 1;
+      const sd = model.s[j];
+      const current = model.m[j];
+      const moves = bound.alive(next.mass[j], b.min_mass);
+      const update = moves ? next.means[j] : current;
+      const means = bound.grid(current, next.means[j], sd, b.n_grid);
+      const bounds = means.map((mu) => (moves ? (-next.mass[j] / (2 * sd * sd)) * (mu - current) * (mu + current - 2 * next.means[j]) : 0));
+      const lls = new Float64Array(means.length);
+      const subBounds = new Float64Array(means.length);
+      const logW = Math.log(model.w[j]);
+      const constant = logW - Math.log(sd) - LOG_SQRT_2PI;
+      let atTheta = 0;
+      let weight = 0;
+      const logs = new Array(model.w.length);
+      b.points.forEach((x, n) => {
+        const wn = b.weights ? b.weights[n] : 1;
+        for (let i = 0; i < logs.length; i++) {
+          const z = (x - model.m[i]) / model.s[i];
+          logs[i] = Math.log(model.w[i]) - Math.log(model.s[i]) - LOG_SQRT_2PI - 0.5 * z * z;
+        }
+        const logP = logs.reduce(logAddExp, -Infinity);
+        const others = logs.reduce((acc, v, i) => (i === j ? acc : logAddExp(acc, v)), -Infinity);
+        const q = Math.exp(logs[j] - logP);
+        atTheta += wn * logP;
+        weight += wn;
+        means.forEach((mu, g) => {
+          const z = (x - mu) / sd;
+          const term = constant - 0.5 * z * z;
+          lls[g] += wn * logAddExp(others, term);
+          if (model.w[j] > 0) subBounds[g] += wn * q * (term - logs[j]);
+        });
+      });
+      const scale = b.exact ? 1 : total / weight;
+      const gains = means.map((mu, g) => (b.exact ? lls[g] - atTheta : bounds[g] + scale * Math.max(lls[g] - atTheta - subBounds[g], 0)));
+      return { component: j + 1, current, update, means, logLikelihood: gains, bound: bounds, exact: b.exact, nUsed: b.points.length };
+    },
+
+    /** The chart's datasets (emgmm.viz.why.bound_datasets), by name. */
+    datasets(b, c, colours) {
+      const [curves, marks, note] = b.datasets;
+      const records = [];
+      [[b.curves[0], b.colours.log_likelihood, c.logLikelihood], [b.curves[1], colours[c.component - 1], c.bound]].forEach(([name, colour, gains]) => {
+        c.means.forEach((mean, g) => records.push({ mean, curve: name, gain: gains[g], colour }));
+      });
+      const right = c.update >= c.current;
+      return {
+        [curves]: records,
+        [marks]: [
+          { mean: c.current, what: "mu_" + c.component + " now = " + shown(c.current), colour: b.colours.current, side: right ? "left" : "right" },
+          { mean: c.update, what: "M-step: mu_" + c.component + " = " + shown(c.update), colour: b.colours.update, side: right ? "right" : "left" },
+        ],
+        [note]: c.exact ? [] : [{ text: "log L's gap above the bound from " + c.nUsed.toLocaleString("en-US") + " of the points" }],
+      };
+    },
+  };
+
   /** One point worked out under `model`: per component w_i, N(x | mu_i, sd_i), their
       product, and r_i(x) = product / sum (``maths.responsibilities``: finite where every
       density underflows), with the sum, p(x). Mirrors emgmm.why.worked_point. */
@@ -392,6 +504,7 @@
         const line = element("div", { class: "row" });
         for (const name of row) {
           this.views[name] = { box: element("div", { class: "view view-" + name }) };
+          if (name === "bound") line.append(this.boundHeader());
           line.append(this.views[name].box);
         }
         this.root.append(line);
@@ -410,6 +523,26 @@
       this.watch();
     }
 
+    /** Above the bound: its title, which mean it follows, and what its lines are. */
+    boundHeader() {
+      this.boundComponent = 0; // the mean the frame's M-step moves most
+      const choices = [element("option", { value: "0", text: "the one that moves most" })];
+      for (let i = 1; i <= this.payload.k; i++) choices.push(element("option", { value: String(i), text: "C" + i }));
+      this.boundInput = element("select", {
+        "aria-label": "The mean the bound follows",
+        onchange: () => {
+          this.boundComponent = Number(this.boundInput.value);
+          const v = this.views.bound;
+          v.source = null;
+          this.drawing = this.drawing.then(() => this.update(v));
+        },
+      }, choices);
+      return element("div", { class: "why" }, [element("div", {}, [
+        element("p", { class: "why-title" }, [document.createTextNode("The bound EM climbs in this frame's M-step, along the mean of "), this.boundInput]),
+        element("p", { class: "caption", text: this.payload.bound.key }),
+      ])]);
+    }
+
     showSettings() {
       this.fpsInput.value = String(this.fps);
       this.everyInput.value = String(this.every);
@@ -424,7 +557,7 @@
       const specs = this.payload.templates;
       await Promise.all(Object.keys(this.views).map(async (name) => {
         const template = name === "strip" ? this.stripTemplate() : name;
-        await this.embedView(name, specs[template], opts);
+        await this.embedView(name, name === "bound" ? this.payload.bound.template : specs[template], opts);
       }));
     }
 
@@ -451,6 +584,7 @@
       }
       v.names = new Set(Object.keys(datasets).filter((key) => key in rows));
       v.sources = {};
+      v.source = null;
       v.shownPoints = null;
       if (this.values) await this.update(v);
     }
@@ -521,13 +655,7 @@
         this.pointInput.value = String(this.point);
       }
       const next = nextStep(this.payload, t);
-      // Python's "%.4g", the digits the page's tables show
-      const g = (v) => {
-        if (!Number.isFinite(v) || v === 0) return String(v);
-        const a = Math.abs(v);
-        if (a < 1e-4 || a >= 1e4) return v.toExponential(3).replace(/\.?0+e/, "e").replace(/e([+-])(\d)$/, "e$10$2");
-        return String(Number(v.toPrecision(4)));
-      };
+      const g = shown;
       const n = (v) => v.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
       const rows = workedPoint(this.point, m);
       table(this.pointTable, ["", "w_i", "N(x | mu_i, sd_i)", "w_i N(...)", "r_i(x)", "N_i", "r_i x / N_i"],
@@ -542,6 +670,7 @@
     /** View `v` showing the frame on screen: only the datasets whose source changed. A view
         out of sight is left until it comes into sight (`watch`). */
     update(v) {
+      if (v === this.views.bound) return this.updateBound(v);
       const sources = frameSources(this.step);
       let changed = false;
       for (const name of v.names) {
@@ -555,6 +684,21 @@
         changed = true;
       }
       return changed ? v.view.runAsync() : Promise.resolve();
+    }
+
+    /** The bound of the frame's M-step (the responsibilities it draws, and the parameters
+        they make next), its datasets replaced whole: its means move with the frame. */
+    updateBound(v) {
+      const t = this.step.resp;
+      const source = t + ":" + this.boundComponent;
+      if (v.source === source) return Promise.resolve();
+      const b = this.payload.bound;
+      const curves = bound.curves(b, model(this.payload, t), nextStep(this.payload, t), this.payload.total, this.boundComponent);
+      for (const [name, rows] of Object.entries(bound.datasets(b, curves, this.payload.colours))) {
+        v.view.change(name, root.vega.changeset().remove(() => true).insert(rows));
+      }
+      v.source = source;
+      return v.view.runAsync();
     }
 
     /** Draw each view when it comes into sight (a view out of sight is not drawn: on a
@@ -838,5 +982,5 @@
     root.player = await start(host, payload, { settings: payload.settings, mode: "first" });
   }
 
-  root.EmgmmPlayer = { rules, maths, workedPoint, nextStep, frameValues, frameRows, Player, start, streamlit, standalone };
+  root.EmgmmPlayer = { rules, maths, bound, shown, workedPoint, nextStep, frameValues, frameRows, Player, start, streamlit, standalone };
 })(window);
