@@ -2,7 +2,7 @@
 
 The page's table of contents: page config, the sidebar, then one call per section, top
 to bottom as on the screen: the data (or your own start), the fit and its playback, the
-final view and its analyses, Choose K, Explore starts, the algorithm. Each section is a
+final view and its analyses (new data classified with the fit last), Choose K, Explore starts, the algorithm. Each section is a
 module of ``emgmm/page``.
 """
 
@@ -16,6 +16,7 @@ from emgmm.history import final_model, model_at
 from emgmm.page import (
     algorithm,
     choose_k,
+    classify,
     data,
     explore,
     final,
@@ -108,6 +109,7 @@ else:
             goodness_of_fit.goodness_of_fit(dataset, history, view)
             uncertainty.uncertainty(dataset, history, view, values)
             why.why_em_works(dataset, history, view, values)
+            classify.classify_new_data(dataset, history, view, values.seed)
 
 choose_k.choose_k(dataset, values)
 explore.explore_starts(dataset, values, view)

@@ -139,6 +139,37 @@ def test_explore_starts_counts_those_at_the_best_and_plays_any_of_them():
     assert any(t and t.startswith("Iteration 0: ") for t in titles(at))
 
 
+def test_explore_starts_runs_mclusts_hc_start_beside_the_random_ones_and_plays_it():
+    """The hc start is start S + 1, said in the summary, marked on the chart and playable;
+    with hc in the sidebar the random starts are k-means++ (hc would repeat one start)."""
+    x = np.round(np.random.default_rng(2).normal(0.0, 1.0, 150) + np.repeat([0.0, 4.0, 9.0], 50), 3)
+    at = pasted(" ".join(f"{v:g}" for v in x), {"max_iter": "50", "n_fit": "3", "init": "hc"})
+    assert any("(k-means++" in c.value and "mclust's deterministic start" in c.value for c in at.caption)
+    at.number_input(key="n_starts").set_value(4).run()
+    button(at, "Run 4 starts").click().run()
+    no_exception(at)
+    summary = next(m.value for m in at.markdown if "random starts reached the best fit" in m.value)
+    assert "of 4 random starts" in summary and "mclust's start (hc)" in summary
+    assert ("mclust's start (hc) reached the best fit" in summary) != (
+        "did not reach the best fit" in summary
+    )
+    chart = next(
+        s for s in charts_of(at) if "Where EM's 4 starts and mclust's hc start ended" in str(s.get("title"))
+    )
+    assert any(
+        layer["mark"].get("shape") == "diamond" for layer in chart["layer"] if isinstance(layer["mark"], dict)
+    )
+    at.selectbox(key="chosen_start_number").set_value(5).run()
+    button(at, "Play mclust's start (hc), 5").click().run()
+    no_exception(at)
+    assert at.session_state["play_key"][-2:] == ("start", 5)
+    from emgmm import fit_em
+
+    expected = fit_em(x, 3, init="hc", max_iter=50)
+    played = at.session_state["fit_store"].get(at.session_state["play_key"])
+    np.testing.assert_array_equal(played["mean"], expected["mean"])
+
+
 def test_your_start_from_a_table_edit_is_where_em_starts_bit_for_bit():
     from emgmm import fit_em
     from emgmm.sampling import simulate
