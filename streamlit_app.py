@@ -2,7 +2,7 @@
 
 The page's table of contents: page config, the sidebar, then one call per section, top
 to bottom as on the screen: the data (or your own start), the fit and its playback, the
-final view and its analyses, Choose K, Explore starts, the algorithm. Each section is a
+final view and its analyses (new data classified with the fit last), Choose K, Explore starts, the algorithm. Each section is a
 module of ``emgmm/page``.
 """
 
@@ -15,6 +15,7 @@ from emgmm.app.settings import CUSTOM
 from emgmm.page import (
     algorithm,
     choose_k,
+    classify,
     data,
     explore,
     final,
@@ -106,6 +107,7 @@ else:
             goodness_of_fit.goodness_of_fit(dataset, history, view)
             uncertainty.uncertainty(dataset, history, view, values)
             why.why_em_works(dataset, history, view, values)
+            classify.classify_new_data(dataset, history, view, values.seed)
 
 choose_k.choose_k(dataset, values)
 explore.explore_starts(dataset, values, view)

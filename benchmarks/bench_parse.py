@@ -236,7 +236,8 @@ def main() -> int:
     parser.add_argument("--untraced", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(*args.child, traced=not args.untraced)))
+        path, kind = args.child
+        print(json.dumps(child(path, kind, traced=not args.untraced)))
         return 0
     with open("/proc/loadavg") as loadavg:
         load = loadavg.read().split()[0]

@@ -8,8 +8,9 @@ of E- and M-steps with the points coloured by uncertainty, your own start, goodn
 fit, the bootstrap, the likelihood-ratio test and Explore starts (each view's own part
 of the page); then why EM works, at 1280x720 and on a phone (390x844): one point worked
 out in a paused frame and the bound of its M-step, then the bound at any iteration and
-hard against soft in the final view.
-``--only why`` retakes the last ones alone. Traffic goes to 127.0.0.1 only.
+hard against soft in the final view; and at 1280x720 again, a second file classified with
+the fit and Explore starts with mclust's hc start (``classify_and_hc``).
+``--only why`` or ``--only classify`` retakes those alone. Traffic goes to 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -78,6 +79,59 @@ def views(page, port: int) -> None:
     page.screenshot(path=str(DOCS / "screen_your_start.png"))
 
 
+def at_top(locator) -> None:
+    """Scroll the page so that ``locator`` is at the top of the window, under Streamlit's
+    header (80 px)."""
+    locator.evaluate(
+        """e => {
+            e.scrollIntoView({block: 'start'});
+            let box = e.parentElement;
+            while (box && !['auto', 'scroll'].includes(getComputedStyle(box).overflowY)) box = box.parentElement;
+            if (box) box.scrollTop -= 80;
+        }"""
+    )
+
+
+def classify_and_hc(page, port: int) -> None:
+    """A second file (values of the default data's kind, a few far outside its range)
+    classified with the fit; then Explore starts with its hc start, at 1280x720."""
+    import tempfile
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"http://127.0.0.1:{port}/")
+    page.get_by_test_id("stVegaLiteChart").first.wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE)
+    page.get_by_role("button", name="Fit", exact=True).click()
+    player = page.frame_locator(PLAYER_FRAME).first
+    player.get_by_role("button", name="Skip to the end", exact=True).click(timeout=60_000)
+    page.get_by_text(re.compile("Converged after|Stopped")).first.wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE)
+    part = expander(page, "Classify new data with this fit")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "second_batch.csv"
+        values = [-2.3 + (i % 23) * 0.05 for i in range(150)] + [1.1 + (i % 30) * 0.04 for i in range(60)]
+        path.write_text("x\n" + "\n".join(f"{v:.3f}" for v in [*values, 9.5, 10.2]) + "\n")
+        part.locator("input[type='file']").set_input_files(str(path))
+        sentence = part.get_by_text(re.compile("of the new values against|share out")).first
+        sentence.wait_for(timeout=60_000)
+    page.wait_for_selector(IDLE)
+    page.wait_for_timeout(1500)
+    at_top(sentence)
+    page.mouse.move(1270, 710)  # off the charts: no chart's toolbar over the sentence
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(DOCS / "screen_classify.png"))
+    part = expander(page, "Explore starts")
+    part.get_by_role("button", name=re.compile("Run 20 starts")).click()
+    summary = part.get_by_text(re.compile("random starts reached the best fit")).first
+    summary.wait_for(timeout=180_000)
+    page.wait_for_selector(IDLE)
+    page.wait_for_timeout(1500)
+    at_top(summary)
+    page.mouse.move(1270, 710)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(DOCS / "screen_starts_hc.png"))
+
+
 def why_views(browser, port: int) -> None:
     """Why EM works, as a projector and a phone show it: a frame paused with one point worked
     out (the 1280x720 shot scrolled to it), the bound EM climbs and hard against soft EM."""
@@ -126,13 +180,16 @@ def shot_of(part, page, name: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["why"], help="retake only these screens")
+    parser.add_argument("--only", choices=["why", "classify"], help="retake only these screens")
     only = parser.parse_args().only
     port = free_port()
     server = start_server(port)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            if only == "classify":
+                classify_and_hc(browser.new_page(viewport={"width": 1280, "height": 720}), port)
+                return
             why_views(browser, port)
             if only == "why":
                 return
@@ -162,6 +219,7 @@ def main() -> None:
             page.wait_for_timeout(1000)
             page.screenshot(path=str(DOCS / "screen_choose_k.png"))
             views(page, port)
+            classify_and_hc(page, port)
             browser.close()
     finally:
         stop_server(server)

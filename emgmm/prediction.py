@@ -105,7 +105,13 @@ def load_fitted(path: str | os.PathLike[str]) -> GMM | NoisyMixture:
         raise ValueError(f"{os.fspath(path)}: {what}{getattr(err, 'strerror', None) or err}") from None
 
 
-def compare_assignments(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+def compare_assignments(
+    first: pd.DataFrame,
+    second: pd.DataFrame,
+    *,
+    first_weights: ArrayLike | None = None,
+    second_weights: ArrayLike | None = None,
+) -> pd.DataFrame:
     """How two sets of values classified by the same model (``predict``) share out among its
     components: where the second (say a new file) differs from the first (the fitted data).
 
@@ -113,6 +119,9 @@ def compare_assignments(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFra
     ----------
     first, second : pandas.DataFrame
         ``predict`` tables of the same model (the same ``r`` columns).
+    first_weights, second_weights : array-like of shape (len(first),), (len(second),), optional
+        Frequencies of the rows (``fit_em``'s ``weights``): a row of weight 2 counts as two
+        values, in the counts, the shares and the mean uncertainties. None: each row once.
 
     Returns
     -------
@@ -120,7 +129,8 @@ def compare_assignments(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFra
         One row per component (the noise first, as 0, when the model has one), columns
         ``COMPARISON_COLUMNS``: the number and share of each table's values classified to
         it, ``share_difference`` (second minus first), and each table's mean uncertainty
-        among those values (NaN where it has none).
+        among those values (NaN where it has none). With weights, the counts are sums of
+        weights (floats).
     """
     for name, table in (("first", first), ("second", second)):
         if not isinstance(table, pd.DataFrame) or not {"component", "uncertainty"} <= set(table.columns):
@@ -133,17 +143,44 @@ def compare_assignments(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFra
             f"the first's {', '.join(r_first)}); classify both with the same one."
         )
     numbers = np.array([int(c[1:]) for c in r_first])
+    tables = (first, second)
+    weights = [
+        _row_weights(name, w, len(t))
+        for name, w, t in zip(
+            ("first_weights", "second_weights"), (first_weights, second_weights), tables, strict=True
+        )
+    ]
     rows = []
     for number in numbers:
-        picked = [table["component"].to_numpy() == number for table in (first, second)]
-        counts = [int(p.sum()) for p in picked]
-        shares = [c / max(len(t), 1) for c, t in zip(counts, (first, second), strict=True)]
-        means = [
-            float(t["uncertainty"].to_numpy()[p].mean()) if c else np.nan
-            for t, p, c in zip((first, second), picked, counts, strict=True)
+        # a row's weight where it is classified to ``number``, 0 elsewhere
+        picked = [
+            np.where(t["component"].to_numpy() == number, w, 0.0)
+            for t, w in zip(tables, weights, strict=True)
         ]
+        counts = [float(p.sum()) for p in picked]
+        shares = [c / t if t > 0 else 0.0 for c, t in zip(counts, (w.sum() for w in weights), strict=True)]
+        means = [
+            float(np.dot(p, t["uncertainty"].to_numpy()) / c) if c > 0 else np.nan
+            for t, p, c in zip(tables, picked, counts, strict=True)
+        ]
+        if first_weights is None and second_weights is None:
+            counts = [int(c) for c in counts]  # rows counted, as whole numbers
         label = NOISE_LABEL if number == NOISE_COMPONENT else str(number)
         rows.append(
             (number, label, counts[0], shares[0], counts[1], shares[1], shares[1] - shares[0], *means)
         )
     return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+
+
+def _row_weights(name: str, weights: ArrayLike | None, n_rows: int) -> np.ndarray:
+    """``weights`` as floats, checked against the table's rows (ones when None)."""
+    if weights is None:
+        return np.ones(n_rows)
+    out = np.asarray(weights, dtype=np.float64)
+    if out.shape != (n_rows,) or not np.all(np.isfinite(out)) or np.any(out < 0):
+        raise ValueError(
+            f"{name}: expected {n_rows} finite, non-negative weights (one a row), got shape {out.shape}"
+            + ("" if out.shape != (n_rows,) else " with a negative or non-finite weight")
+            + "."
+        )
+    return out

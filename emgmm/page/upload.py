@@ -3,6 +3,7 @@ and what is wrong with it said in the main area."""
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from emgmm.app import text
@@ -70,25 +71,39 @@ def uploaded_data(values: Settings) -> Data | None:
                 help="A column of counts or weights: each row then stands for that many observations "
                 "of its value (binned data).",
             )
-    weights = None
-    if weight_column == NO_WEIGHTS:
-        values_ = parsing.column_values(table, column)
-        weighted_note = ""
-    else:
-        try:
-            weighted = weighted_values(table, column, weight_column)
-            # the engine's own check of weights: the page refuses what a fit would
-            check_weights(weighted.weights, weighted.values.x.size)
-        except ValueError as err:
-            st.error(f"{name}: {err}")
-            return None
-        values_, weights, weighted_note = weighted.values, weighted.weights, f"; {weighted.note()}"
-    note = f"; {values_.note()}" if values_.note() else ""
+    try:
+        values_, weights, note = column_data(table, column, weight_column)
+    except ValueError as err:
+        st.error(f"{name}: {err}")
+        return None
     return Data(
         values.data_key(f"{file_id}:{column}:{weight_column}"),
         values_.x,
         None,
-        f"{name}, column '{column}': {text.count(values_.x.size, 'value')}{weighted_note}{note}",
+        f"{name}, column '{column}': {text.count(values_.x.size, 'value')}{note}",
         x_title=column,
         weights=weights,
     )
+
+
+def column_data(
+    table: parsing.ParsedTable, column: str, weight_column: str = NO_WEIGHTS
+) -> tuple[parsing.Values, np.ndarray | None, str]:
+    """The values of ``column`` (with their weights from ``weight_column``, unless it is
+    ``NO_WEIGHTS``) and what to say about them after the count, e.g. "; weighted by
+    'count': ...; dropped 2 of 50 values: not a number" ("" when nothing).
+
+    Raises
+    ------
+    ValueError
+        The weights are refused (by the reader, or by the engine's check, so the page
+        refuses what a fit would), with the message for the person.
+    """
+    if weight_column == NO_WEIGHTS:
+        values = parsing.column_values(table, column)
+        weights, weighted_note = None, ""
+    else:
+        weighted = weighted_values(table, column, weight_column)
+        check_weights(weighted.weights, weighted.values.x.size)
+        values, weights, weighted_note = weighted.values, weighted.weights, f"; {weighted.note()}"
+    return values, weights, weighted_note + (f"; {values.note()}" if values.note() else "")

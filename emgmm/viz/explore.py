@@ -27,7 +27,9 @@ START_OFFSET = 1
 #: far above EM's stopping tolerance (1e-8 relative gain), far below a different optimum.
 BEST_RTOL = 1e-6
 #: Columns of ``start_summary``.
-SUMMARY_COLUMNS = ("start", "final_log_likelihood", "n_iter", "stop_reason", "reached_best")
+SUMMARY_COLUMNS = ("start", "final_log_likelihood", "n_iter", "stop_reason", "reached_best", "hc")
+#: What the starts chart calls the hc start (``starts.fit_starts_and_hc``).
+HC_NAME = "mclust's start (hc)"
 
 
 def ks_segment(table: pd.DataFrame) -> pd.DataFrame:
@@ -142,8 +144,8 @@ def count_at_best(final_log_likelihoods: ArrayLike, rtol: float = BEST_RTOL) -> 
 def start_summary(history: pd.DataFrame, rtol: float = BEST_RTOL) -> pd.DataFrame:
     """One row per start of ``fit_starts``'s ``history``, ``SUMMARY_COLUMNS``: its number
     from 1 (``START_OFFSET``), final log L and iterations (from the table), stop reason
-    (``attrs["stop_reasons"]``; "unknown" without it) and ``reached_best``, within
-    ``rtol`` of the best final log L."""
+    (``attrs["stop_reasons"]``; "unknown" without it), ``reached_best``, within
+    ``rtol`` of the best final log L, and ``hc``: the start is ``attrs["hc_start"]``."""
     last = history.groupby("start", sort=True).agg(
         final_log_likelihood=("log_likelihood", "last"), n_iter=("iteration", "max")
     )
@@ -156,6 +158,7 @@ def start_summary(history: pd.DataFrame, rtol: float = BEST_RTOL) -> pd.DataFram
             "n_iter": last["n_iter"].to_numpy(),
             "stop_reason": [str(reasons[i]) if reasons is not None else "unknown" for i in starts],
             "reached_best": _at_best(last["final_log_likelihood"], rtol),
+            "hc": starts == history.attrs.get("hc_start", -1),
         }
     )
 
@@ -182,7 +185,10 @@ PER_START = {"stop_reasons": "stop_reason", "n_iters": "n_iter", "last_gains": "
 def start_attrs(attrs: dict, index: int) -> dict:
     """``fit_em``'s attrs for start ``index`` (from 0) of ``fit_starts``' ``attrs``: its
     stop reason, iterations and last gain, as if it had been the only start."""
-    one = {k: v for k, v in attrs.items() if k not in (*PER_START, "best_start", "final_log_likelihoods")}
+    skip = (*PER_START, "best_start", "final_log_likelihoods", "hc_start")
+    one = {k: v for k, v in attrs.items() if k not in skip}
+    if index == attrs.get("hc_start"):
+        one["init"] = "hc"
     for many, single in PER_START.items():
         if many in attrs:
             one[single] = attrs[many][index]
@@ -201,7 +207,8 @@ def start_attrs(attrs: dict, index: int) -> dict:
 def starts_chart(finals: pd.DataFrame, best_ll: float | None = None, selected: int | None = None) -> Layered:
     """Each start's final -log L (x), a row per start (numbered from 1): the starts that
     reached the best in one colour, the others (local optima, or stopped early) in
-    another, the ``selected`` start ringed, a rule at the best -log L.
+    another, mclust's hc start (``finals["hc"]``, when there is one) a labelled diamond,
+    the ``selected`` start ringed, a rule at the best -log L.
 
     Parameters
     ----------
@@ -219,6 +226,7 @@ def starts_chart(finals: pd.DataFrame, best_ll: float | None = None, selected: i
         neg_log_likelihood=-finals["final_log_likelihood"],
         outcome=np.where(finals["reached_best"], names[0], names[1]),
     )
+    hc = table["hc"].to_numpy(dtype=bool) if "hc" in table else np.zeros(len(table), dtype=bool)
     lo, hi = plotdata.x_domain(np.append(table["neg_log_likelihood"].to_numpy(), -best))
     x = alt.X(
         "neg_log_likelihood:Q",
@@ -243,33 +251,41 @@ def starts_chart(finals: pd.DataFrame, best_ll: float | None = None, selected: i
         title=None,
         legend=alt.Legend(orient="top", labelFontSize=13),
     )
+    tooltip = [
+        alt.Tooltip("start:Q", title="start"),
+        alt.Tooltip("neg_log_likelihood:Q", title="final -log L", format=",.6f"),
+        alt.Tooltip("stop_reason:N", title="stop reason"),
+        alt.Tooltip("n_iter:Q", title="iterations"),
+    ]
     dots = (
-        alt.Chart(table)
+        alt.Chart(table[~hc])
         .mark_circle(size=90, opacity=0.9)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            tooltip=[
-                alt.Tooltip("start:Q", title="start"),
-                alt.Tooltip("neg_log_likelihood:Q", title="final -log L", format=",.6f"),
-                alt.Tooltip("stop_reason:N", title="stop reason"),
-                alt.Tooltip("n_iter:Q", title="iterations"),
-            ],
-        )
+        .encode(x=x, y=y, color=colour, tooltip=tooltip)
     )
     rule = alt.Chart(pd.DataFrame({"neg_log_likelihood": [-best]})).mark_rule(color="#888", strokeDash=[4, 4])
     layers = [rule.encode(x="neg_log_likelihood:Q"), dots]
+    if hc.any():  # a diamond, named beside it (on the side with room)
+        mclust = alt.Chart(table[hc].assign(name=HC_NAME))
+        right = float(table.loc[hc, "neg_log_likelihood"].iloc[0]) > (lo + hi) / 2
+        layers += [
+            mclust.mark_point(shape="diamond", size=220, filled=True, opacity=0.95).encode(
+                x=x, y=y, color=colour, tooltip=tooltip
+            ),
+            mclust.mark_text(align="right" if right else "left", dx=-14 if right else 14, fontSize=13).encode(
+                x=x, y=y, text="name:N"
+            ),
+        ]
     if selected is not None:
         ring = alt.Chart(table[table["start"] == selected]).mark_point(
             size=320, color=MIXTURE_COLOUR, strokeWidth=2.5, filled=False
         )
         layers.append(ring.encode(x=x, y=y))
     reached = int(table["reached_best"].sum())
+    who = f"EM's {int((~hc).sum())} starts" + (" and mclust's hc start" if hc.any() else "")
     heading = _heading(
-        f"Where EM's {len(table)} starts ended: {reached} reached the best log L",
+        f"Where {who} ended: {reached} reached the best log L",
         subtitle=f"each start's final -log L; the best: within a relative {BEST_RTOL:g} of the largest log L; "
-        "starts numbered from 1",
+        "starts numbered from 1" + ("; the diamond: mclust's deterministic start" if hc.any() else ""),
     )
     height = max(160, min(FINAL_HEIGHT, 22 * n))
     return alt.layer(*layers).properties(title=heading, height=height, width="container")

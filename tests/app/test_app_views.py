@@ -50,7 +50,7 @@ def test_every_frame_has_the_responsibilities_and_the_paths_under_it():
     at = fit(start({"max_iter": "30"}))
     no_exception(at)
     payload = player_args(at)["payload"]
-    assert [row for row in payload["rows"]] == [["top"], ["panel"], ["strip"], ["paths", "loglik"]]
+    assert [row for row in payload["rows"]] == [["top"], ["panel"], ["strip"], ["bound"], ["paths", "loglik"]]
     assert "responsibilities" in payload["templates"]["panel"]["datasets"]
     assert "current" in payload["templates"]["paths"]["datasets"]
     # each frame draws its own iteration's parameters and the responsibilities they give
@@ -139,6 +139,37 @@ def test_explore_starts_counts_those_at_the_best_and_plays_any_of_them():
     assert any(t and t.startswith("Iteration 0: ") for t in titles(at))
 
 
+def test_explore_starts_runs_mclusts_hc_start_beside_the_random_ones_and_plays_it():
+    """The hc start is start S + 1, said in the summary, marked on the chart and playable;
+    with hc in the sidebar the random starts are k-means++ (hc would repeat one start)."""
+    x = np.round(np.random.default_rng(2).normal(0.0, 1.0, 150) + np.repeat([0.0, 4.0, 9.0], 50), 3)
+    at = pasted(" ".join(f"{v:g}" for v in x), {"max_iter": "50", "n_fit": "3", "init": "hc"})
+    assert any("(k-means++" in c.value and "mclust's deterministic start" in c.value for c in at.caption)
+    at.number_input(key="n_starts").set_value(4).run()
+    button(at, "Run 4 starts").click().run()
+    no_exception(at)
+    summary = next(m.value for m in at.markdown if "random starts reached the best fit" in m.value)
+    assert "of 4 random starts" in summary and "mclust's start (hc)" in summary
+    assert ("mclust's start (hc) reached the best fit" in summary) != (
+        "did not reach the best fit" in summary
+    )
+    chart = next(
+        s for s in charts_of(at) if "Where EM's 4 starts and mclust's hc start ended" in str(s.get("title"))
+    )
+    assert any(
+        layer["mark"].get("shape") == "diamond" for layer in chart["layer"] if isinstance(layer["mark"], dict)
+    )
+    at.selectbox(key="chosen_start_number").set_value(5).run()
+    button(at, "Play mclust's start (hc), 5").click().run()
+    no_exception(at)
+    assert at.session_state["play_key"][-2:] == ("start", 5)
+    from emgmm import fit_em
+
+    expected = fit_em(x, 3, init="hc", max_iter=50)
+    played = at.session_state["fit_store"].get(at.session_state["play_key"])
+    np.testing.assert_array_equal(played["mean"], expected["mean"])
+
+
 def test_your_start_from_a_table_edit_is_where_em_starts_bit_for_bit():
     from emgmm import fit_em
     from emgmm.sampling import simulate
@@ -224,7 +255,7 @@ def test_mclusts_prior_fits_and_says_so_and_the_stop_is_compared_with_other_tool
 
 def test_why_em_works_shows_the_bound_and_plays_hard_em_from_the_same_start():
     at = skip(fit(start({"max_iter": "40", "n_real": "3", "n_fit": "3", "spread": "0.6"})))
-    bounds = [s for s in charts_of(at) if "EM's lower bound" in str(s)]
+    bounds = [s for s in charts_of(at) if "the mean that moves (mu_i)" in str(s)]
     assert len(bounds) == 1  # the bound at iteration 0, for the mean the M-step moves most
     soft_key = at.session_state["play_key"]
     button(at, "Fit hard EM from the same start").click().run()

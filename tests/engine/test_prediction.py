@@ -56,6 +56,17 @@ def test_compare_assignments_counts_shares_and_uncertainty():
         compare_assignments(first, predict([1.0], GMM([1.0], [0.0], [1.0])))
 
 
+def test_compare_assignments_with_weights_counts_a_row_as_its_weight():
+    """Whole-number weights give the table of the rows repeated that many times."""
+    values, weights = np.array([0.0, 0.1, 2.5, 5.0, 6.0]), np.array([3, 0, 2, 1, 4])
+    new = predict([4.0, 9.0, 2.4], MODEL)
+    weighted = compare_assignments(predict(values, MODEL), new, first_weights=weights)
+    repeated = compare_assignments(predict(np.repeat(values, weights), MODEL), new)
+    pd.testing.assert_frame_equal(weighted, repeated, check_dtype=False)
+    with pytest.raises(ValueError, match="second_weights: expected 3 finite, non-negative weights"):
+        compare_assignments(new, new, second_weights=[1.0, -1.0, 1.0])
+
+
 def test_classify_command_adds_uncertainty_and_reads_a_noisy_model(tmp_path, capsys):
     (tmp_path / "v.txt").write_text("0\n100\n")
     noisy = NoisyMixture(0.05, -4.0, 12.0, MODEL)

@@ -7,6 +7,7 @@ import pytest
 from emgmm import GMM, fit_em, random_model, sample
 from emgmm.em import fit_starts
 from emgmm.history import HISTORY_COLUMNS
+from emgmm.starts import fit_starts_and_hc
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +79,20 @@ def test_fit_starts_names_n_starts_in_its_messages(data):
         fit_starts(data, 2, 2, init_params=GMM([0.5, 0.5], [-1.0, 1.0], [1.0, 1.0]))
     with pytest.raises(ValueError, match=r"^n_init: must be at least 1, got 0"):
         fit_em(data, 2, n_init=0)
+
+
+def test_the_hc_start_follows_the_random_starts_as_fit_em_gives_it(data):
+    """``fit_starts_and_hc``: the random starts as ``fit_starts`` gives them, then one start
+    that is ``fit_em(init="hc")`` whatever the seed; the best over all of them."""
+    seen = []
+    table = fit_starts_and_hc(data, 4, 3, rng=2, callback=lambda s, i, _m, _ll: seen.append(s))
+    random = fit_starts(data, 4, 3, rng=2)
+    pd.testing.assert_frame_equal(table[table["start"] < 3], random, check_exact=True)
+    for seed in (0, 9):
+        pd.testing.assert_frame_equal(block(table, 3), fit_em(data, 4, init="hc", rng=seed), check_exact=True)
+    finals = table.attrs["final_log_likelihoods"]
+    assert len(finals) == len(table.attrs["stop_reasons"]) == len(table.attrs["n_iters"]) == 4
+    assert finals[:3] == random.attrs["final_log_likelihoods"]
+    assert table.attrs["best_start"] == int(np.argmax(finals))
+    assert table.attrs["hc_start"] == 3 and table.attrs["n_init"] == 4
+    assert sorted(set(seen)) == [0, 1, 2, 3]

@@ -13,6 +13,7 @@ from emgmm.em import fit_starts
 from emgmm.goodness import ecdf_table, ks_distance, qq_table
 from emgmm.lrt import bootstrap_lrt
 from emgmm.selection import best_k, select_k
+from emgmm.starts import fit_starts_and_hc
 from emgmm.viz import analysis, explore, plotdata, screens, style, trace
 
 MODEL = GMM([0.3, 0.7], [-2.0, 1.5], [0.6, 1.0])
@@ -423,3 +424,21 @@ def test_a_start_played_alone_carries_its_own_stop_reason_and_iterations():
         assert one.attrs["converged"] == (starts.attrs["stop_reasons"][i] == "converged")
         assert one.attrs["start_log_likelihoods"] == [starts.attrs["final_log_likelihoods"][i]]
         assert one.attrs["sd_floor"] == starts.attrs["sd_floor"] and "best_start" not in one.attrs
+
+
+def test_the_hc_start_is_a_labelled_diamond_and_plays_as_an_hc_fit():
+    x = sample(THREE, 150, rng=0)[0]
+    starts = fit_starts_and_hc(x, 3, 4, rng=5, init="random")
+    summary = explore.start_summary(starts)
+    assert summary["hc"].tolist() == [False] * 4 + [True]
+    spec = explore.starts_chart(summary, selected=5).to_dict()
+    assert [mark_type(layer) for layer in spec["layer"]] == ["rule", "circle", "point", "text", "point"]
+    dots, diamond, label = spec["layer"][1:4]
+    assert [r["start"] for r in rows_of(spec, dots)] == [1, 2, 3, 4]
+    assert [r["start"] for r in rows_of(spec, diamond)] == [5] and diamond["mark"]["shape"] == "diamond"
+    assert [r["name"] for r in rows_of(spec, label)] == [explore.HC_NAME]
+    assert "EM's 4 starts and mclust's hc start ended" in spec["title"]["text"]
+    one = explore.start_history(starts, 5)
+    assert one.attrs["init"] == "hc" and "hc_start" not in one.attrs
+    pd.testing.assert_frame_equal(one, fit_em(x, 3, init="hc"), check_like=False)
+    assert explore.start_history(starts, 1).attrs["init"] == "random"
