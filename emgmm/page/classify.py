@@ -13,6 +13,7 @@ from emgmm.app.difference import difference_sentence
 from emgmm.history import final_model
 from emgmm.io import parsing
 from emgmm.io.weighting import NO_WEIGHTS
+from emgmm.noise import final_noisy_model, has_noise
 from emgmm.page.fit import fit_cached
 from emgmm.page.store import Data
 from emgmm.page.upload import column_data, parsed_upload
@@ -37,7 +38,13 @@ def classify_new_data(data: Data, history: pd.DataFrame, view: screens.DataView,
         if read is None:
             return
         name, x_new, weights = read
-        model = final_model(history)
+        if has_noise(
+            history
+        ):  # the charts and shares here are the Gaussians' (never the uniform read as a normal)
+            st.caption(text.without_noise("Classifying new values"))
+            model = final_noisy_model(history).gaussians
+        else:
+            model = final_model(history)
         new = predict(x_new, model)
         # the fitted data's classification: a pass over it, once per fit on screen
         fitted = fit_cached("fitted_prediction", lambda: predict(data.x, model))

@@ -86,6 +86,9 @@ def test_a_noisy_fits_analyses_open_without_exception_and_say_what_they_use():
     for what in ("The goodness of fit", "The bootstrap", "The bound"):
         assert without_noise(what) in captions
     assert "Hard against soft compares plain fits" in captions
+    at.text_area(key="classify_paste").set_value("-3 0.5 3 40").run()
+    no_exception(at)
+    assert without_noise("Classifying new values") in " ".join(c.value for c in at.caption)
     assert "The fit on screen has mclust's noise component" in captions  # the algorithm's numbers
     assert "The starts fit Gaussians without a noise component." in captions
     at.number_input(key="n_boot").set_value(20).run()
