@@ -2,10 +2,11 @@
 uniform noise component (``fit_em(..., noise=True)``, ``emgmm.noise``) numbered 0.
 
 One rule for every chart and for the browser's player (``player/player.js``' ``maths``,
-compared in Chromium): the noise's density is flat over its range and 0 outside
-(``component_log_densities``); the curves, the responsibilities, the strip's colours and the
-y axes' tops all come from it. A history's rows are read by ``shown_model``, never by
-``history.model_at`` alone, which would read the uniform as a normal.
+compared in Chromium): the noise's density is flat, ``w_0 / (high - low)`` at every x, as
+the engine scores it (``NoisyMixture.component_logpdfs``, mclust's constant); the curves,
+the responsibilities, the strip's colours and the y axes' tops all come from it. A history's
+rows are read by ``shown_model``, never by ``history.model_at`` alone, which would read the
+uniform as a normal.
 """
 
 from __future__ import annotations
@@ -33,9 +34,8 @@ DENSITY_EXPR = (
     "datum.weight * exp(-0.5 * pow((datum.x - datum.mean) / datum.sd, 2))"
     f" / (datum.sd * {math.sqrt(2 * math.pi)!r})"
 )
-#: The noise's weighted density (``component_log_densities``): flat on
-#: ``[low, high]``, 0 outside (a comparison is 1 or 0 in a product, in Vega as in Python).
-UNIFORM_EXPR = "datum.weight / (datum.high - datum.low) * (datum.x >= datum.low) * (datum.x <= datum.high)"
+#: The noise's weighted density (``component_log_densities``): flat, at every x.
+UNIFORM_EXPR = "datum.weight / (datum.high - datum.low)"
 #: What the charts compute: a row with a range (the noise of ``plotdata.params_table``) is
 #: the uniform, any other a normal.
 CURVE_EXPR = f"isValid(datum.low) ? ({UNIFORM_EXPR}) : ({DENSITY_EXPR})"
@@ -65,22 +65,13 @@ def component_log_densities(model: Shown, x: ArrayLike) -> FloatArray:
     rule of every chart, and of the browser's player (``player.js``' ``maths``), for the
     curves, the responsibilities and the strip's colours.
 
-    A Gaussian's is ``log w_k + log N(x | mean_k, sd_k)``. The noise's (row 0 of a
-    ``NoisyMixture``) is the uniform's over its range, ``log(noise_weight / (high - low))``
-    on ``[low, high]`` and ``-inf`` outside it: drawn as the flat density it is, and every
-    data point lies in the range it was fitted on. (``NoisyMixture.component_logpdfs``
-    scores new values outside the range with the same constant, as mclust predicts.)
+    A Gaussian's is ``log w_k + log N(x | mean_k, sd_k)``; the noise's (row 0 of a
+    ``NoisyMixture``) is ``log(noise_weight / (high - low))`` at every x: the engine's own
+    (``NoisyMixture.component_logpdfs``), so a chart, ``predict`` and the CLI agree beyond
+    the fitted range too.
     """
     values = np.asarray(x, dtype=np.float64)
-    if not isinstance(model, NoisyMixture):
-        return model.component_logpdfs(values)
-    with np.errstate(divide="ignore"):  # a zero weight is a legitimate -inf
-        flat = math.log(model.noise_weight) if model.noise_weight > 0 else -math.inf
-        rest = math.log1p(-model.noise_weight) if model.noise_weight < 1 else -math.inf
-    inside = (values >= model.low) & (values <= model.high)
-    noise = np.where(inside, flat - math.log(model.high - model.low), -math.inf)
-    out: FloatArray = np.vstack([noise, model.gaussians.component_logpdfs(values) + rest])
-    return out
+    return model.component_logpdfs(values)
 
 
 def component_densities(model: Shown, x: ArrayLike) -> FloatArray:
@@ -102,17 +93,7 @@ def shown_responsibilities(model: Shown, x: ArrayLike) -> FloatArray:
     values = np.asarray(x, dtype=np.float64)
     if not isinstance(model, NoisyMixture):
         return responsibilities(values, model)
-    log_p = component_log_densities(model, values)
-    top = log_p.max(axis=0)
-    lost = np.isneginf(top)
-    top[lost] = 0.0
-    with np.errstate(invalid="ignore"):
-        r = np.exp(log_p - top)
-    r = r / np.where(lost, 1.0, r.sum(axis=0))
-    if np.any(lost):  # outside the range with every Gaussian's weight 0: the Gaussians' own shares
-        r[:, lost] = np.vstack([np.zeros(int(lost.sum())), responsibilities(values[lost], model.gaussians).T])
-    out: FloatArray = r.T
-    return out
+    return model.responsibilities(values)
 
 
 def shown_classes(model: Shown, x: ArrayLike) -> np.ndarray:

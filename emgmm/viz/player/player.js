@@ -82,8 +82,8 @@
 
   // ------------------------------------------------------------------ maths
   // A model is {w, m, s} (weights, means, sds of each component) and `noise`: null, or the
-  // range {low, high} of a noise component, component 0, whose density is the uniform's,
-  // w_0 / (high - low) on [low, high] and 0 outside (emgmm.viz.shown.component_log_densities).
+  // range {low, high} of a noise component, component 0, whose density is flat,
+  // w_0 / (high - low) at every x, as the engine scores it (emgmm.viz.shown.component_log_densities).
   const LOG_ROOT_2PI = 0.5 * Math.log(2 * Math.PI);
 
   /** Whether component i of `model` is its noise. */
@@ -91,14 +91,13 @@
 
   const maths = {
     /** log(w_i) - log(sd_i) - z^2 / 2 of each Gaussian at x (the common constant log
-        sqrt(2 pi) dropped), and the noise's log(w_0 / (high - low)) + log sqrt(2 pi) on its
-        range (-Infinity outside). */
+        sqrt(2 pi) dropped), and the noise's log(w_0 / (high - low)) + log sqrt(2 pi). */
     logTerms(x, model) {
       const out = new Array(model.w.length);
       for (let i = 0; i < out.length; i++) {
         if (isNoise(model, i)) {
           const { low, high } = model.noise;
-          out[i] = x >= low && x <= high ? Math.log(model.w[i]) - Math.log(high - low) + LOG_ROOT_2PI : -Infinity;
+          out[i] = Math.log(model.w[i]) - Math.log(high - low) + LOG_ROOT_2PI;
           continue;
         }
         const z = (x - model.m[i]) / model.s[i];
@@ -108,17 +107,10 @@
     },
 
     /** r_i(x): the terms exponentiated after subtracting their max (finite far from every
-        component), normalised. Where every term is -Infinity (outside the noise's range,
-        the Gaussians' weights 0), the Gaussians share x as they would alone. */
+        component: a term is -Infinity only for a weight of 0), normalised. */
     responsibilities(x, model) {
       const l = maths.logTerms(x, model);
       const top = Math.max(...l);
-      if (top === -Infinity && model.noise) {
-        // only when the Gaussians' weights are all 0 (noise weight 1): then, as
-        // emgmm.noise.noisy_mixture makes them, they weigh the same relative to each other
-        const rest = maths.responsibilities(x, { w: model.w.slice(1).map(() => 1), m: model.m.slice(1), s: model.s.slice(1), noise: null });
-        return [0, ...rest];
-      }
       const e = l.map((v) => Math.exp(v - top));
       const total = e.reduce((a, b) => a + b, 0);
       return e.map((v) => v / total);
@@ -135,11 +127,11 @@
     },
 
     /** The density of component i (unweighted) at x: N(x | mu_i, sd_i), or the noise's
-        1 / (high - low) on its range. */
+        1 / (high - low). */
     density(x, model, i) {
       if (isNoise(model, i)) {
         const { low, high } = model.noise;
-        return x >= low && x <= high ? 1 / (high - low) : 0;
+        return 1 / (high - low);
       }
       const z = (x - model.m[i]) / model.s[i];
       return Math.exp(-0.5 * z * z) / (model.s[i] * Math.sqrt(2 * Math.PI));
@@ -162,8 +154,8 @@
       return { r, component, uncertainty };
     },
 
-    /** w_i N(x | mu_i, sd_i) of each component on `grid` (the noise's w_0 / (high - low)
-        on its range, 0 outside), component by component (K x G values), and their sum,
+    /** w_i N(x | mu_i, sd_i) of each component on `grid` (the noise's w_0 / (high - low)),
+        component by component (K x G values), and their sum,
         the mixture (G values). */
     densities(grid, model) {
       const k = model.w.length;
