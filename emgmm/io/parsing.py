@@ -72,6 +72,8 @@ class ParsedTable:
     negatives : dict of str to (int, float)
         For a column holding a number below 0, the line of the first and that number
         (which a column of counts cannot hold).
+    names : tuple of str
+        Every column of the file, in its order, numeric or not.
     """
 
     columns: dict[str, np.ndarray] = field(default_factory=dict)
@@ -82,6 +84,7 @@ class ParsedTable:
     read_as: dict[str, str] = field(default_factory=dict)
     remarks: tuple[str, ...] = ()
     negatives: dict[str, tuple[int, float]] = field(default_factory=dict)
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,14 +107,17 @@ class Values:
         return "; ".join(part for part in parts if part)
 
 
-def parse_table(content: bytes, max_rows: int = MAX_ROWS) -> ParsedTable:
+def parse_table(
+    content: bytes, max_rows: int = MAX_ROWS, *, max_bytes: int | None = None, max_numbers: int | None = None
+) -> ParsedTable:
     """Parse CSV bytes: comma, semicolon or tab separated (or as Excel's first line
     ``sep=;`` says), header optional, UTF-8, UTF-16, UTF-32 or 8-bit text, any line ends.
 
     Numbers may hold commas: decimal commas ("1,5" in a semicolon-separated file, or in a
     file of one column) and thousands separators ("1,250", quoted in a comma-separated
     file) are read when the cells agree on which they are. A file of one line is read as a
-    list of numbers.
+    list of numbers. The page reads an upload within the default caps; the command line
+    reads its files by the same rules, with caps of its own.
 
     Raises
     ------
@@ -120,16 +126,21 @@ def parse_table(content: bytes, max_rows: int = MAX_ROWS) -> ParsedTable:
         content, a row with more fields than the header, commas read both ways, a quote
         never closed, or no column that holds numbers.
     """
-    if len(content) > MAX_UPLOAD_BYTES:
+    # the page's caps unless others are given (read here, so that a test may lower them)
+    max_bytes = MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
+    max_numbers = MAX_NUMBERS if max_numbers is None else max_numbers
+    if len(content) > max_bytes:
         raise ValueError(
-            f"The file is {len(content) / 2**20:.0f} MB; at most {MAX_UPLOAD_BYTES // 2**20} MB can be read: "
+            f"The file is {len(content) / 2**20:.0f} MB; at most {max_bytes // 2**20} MB can be read: "
             "keep the column to fit, or a random sample of the rows."
         )
     declared, data = sniff.declared_separator(sniff.decode(content))
     if not sniff.first_line(data)[2]:
         values, n_total, how = _number_list(data, max_rows, "file")
         name = "column 1"
-        return ParsedTable({name: values}, n_total, "", False, "value", {name: how} if how else {})
+        return ParsedTable(
+            {name: values}, n_total, "", False, "value", {name: how} if how else {}, names=(name,)
+        )
     _check_lines(data, max_rows)
     shape = sniff.layout(data, MAX_COLUMNS, declared)
     if not shape.numeric:
@@ -138,13 +149,13 @@ def parse_table(content: bytes, max_rows: int = MAX_ROWS) -> ParsedTable:
     if not shape.one_column:
         census = reading.census(data, shape, max_rows)
         n_numbers = census.n_rows * len(shape.numeric)
-        if n_numbers > MAX_NUMBERS:
+        if n_numbers > max_numbers:
             raise ValueError(
                 f"This file has {len(shape.numeric):,} numeric columns of {census.n_rows:,} rows "
-                f"({n_numbers:,} numbers); the dashboard reads at most {MAX_NUMBERS:,}: keep the "
+                f"({n_numbers:,} numbers); the dashboard reads at most {max_numbers:,}: keep the "
                 "column to fit (in a spreadsheet, delete the other columns and save as CSV)."
             )
-        remarks = census.remarks
+        remarks = census.remarks(len(shape.names), shape.has_header)
     parts, n_rows = reading.read_columns(data, shape, max_rows)
     commas = _commas(data, shape, parts)
     columns, read_as = {}, {}
@@ -158,7 +169,9 @@ def parse_table(content: bytes, max_rows: int = MAX_ROWS) -> ParsedTable:
     if not columns:
         raise ValueError(_NO_COLUMN)
     negatives = reading.first_negatives(data, shape, columns)
-    return ParsedTable(columns, n_rows, shape.separator, shape.has_header, "row", read_as, remarks, negatives)
+    return ParsedTable(
+        columns, n_rows, shape.separator, shape.has_header, "row", read_as, remarks, negatives, shape.names
+    )
 
 
 def _check_lines(data: bytes, max_rows: int) -> None:

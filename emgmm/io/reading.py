@@ -64,13 +64,47 @@ def csv_error(line: int, err: csv.Error) -> ValueError:
 
 @dataclass(frozen=True)
 class Census:
-    """The rows of a file with a separator: how many, and those shorter than the header."""
+    """The rows of a file with a separator (or of a block of its rows): how many, those
+    shorter than the header and those with more fields.
+
+    Attributes
+    ----------
+    n_rows : int
+    n_short : int
+        Rows with fewer fields than the header.
+    short : tuple of int
+        The lines of the first five of them.
+    n_extra : int
+        Rows with more non-empty fields than the header.
+    extra : (int, int)
+        The line of the first of them and its number of fields.
+    """
 
     n_rows: int
-    remarks: tuple[str, ...] = ()
+    n_short: int = 0
+    short: tuple[int, ...] = ()
+    n_extra: int = 0
+    extra: tuple[int, int] = (0, 0)
+
+    def remarks(self, width: int, has_header: bool) -> tuple[str, ...]:
+        """The note on short rows, e.g. "2 rows have fewer fields than the header (lines 4, 9)";
+        a row with more fields than ``width`` is refused, naming its line."""
+        if self.n_extra:
+            raise fields_error(self.extra[0], self.extra[1], width, has_header, self.n_extra)
+        if not self.n_short:
+            return ()
+        where = ", ".join(f"{line:,}" for line in self.short) + (
+            ", ..." if self.n_short > len(self.short) else ""
+        )
+        verb = "has" if self.n_short == 1 else "have"
+        than = "the header" if has_header else f"the file's {width:,} columns"
+        line_s = "line" if self.n_short == 1 else "lines"
+        return (f"{plural(self.n_short, 'row')} {verb} fewer fields than {than} ({line_s} {where})",)
 
 
-def _lines(data: bytes, sep: str, width: int = 0, has_header: bool = False) -> Iterator[str]:
+def _lines(
+    data: bytes, sep: str, width: int = 0, has_header: bool = False, first_line: int = 1
+) -> Iterator[str]:
     """The file's lines, decoded about CHUNK_BYTES at a time; a line over CHUNK_BYTES with
     more separators than ``width`` columns (if given) is refused before it is split."""
     start = 0
@@ -82,19 +116,36 @@ def _lines(data: bytes, sep: str, width: int = 0, has_header: bool = False) -> I
             stop = line_end(data, start)
             n_fields = data.count(sep.encode(), start, stop) + 1
             if width and stop - start > CHUNK_BYTES and n_fields > width:
-                line = max(data.count(b"\n", 0, start), data.count(b"\r", 0, start)) + 1
+                line = max(data.count(b"\n", 0, start), data.count(b"\r", 0, start)) + first_line
                 raise fields_error(line, n_fields, width, has_header)
         stop += 1 + (data[stop : stop + 2] == b"\r\n")
         yield from io.StringIO(data[start:stop].decode("utf-8"), newline="")
         start = stop
 
 
-def census(data: bytes, shape: Layout, max_rows: int) -> Census:
-    """Count the rows (refusing past ``max_rows``); a row with more non-empty fields than the
-    header is refused, naming its line; rows with fewer are counted in a remark."""
-    sep, width, has_header = shape.separator, len(shape.names), shape.has_header
-    reader = csv.reader(_lines(data, sep, width, has_header), delimiter=sep)
-    header_pending, n_rows, n_short, extra, n_extra = has_header, 0, 0, (0, 0), 0
+def merged(parts: Sequence[Census]) -> Census:
+    """The census of a file from those of its blocks of rows, in the file's order."""
+    short = tuple(line for part in parts for line in part.short)[:5]
+    extra = next((part.extra for part in parts if part.n_extra), (0, 0))
+    return Census(
+        sum(p.n_rows for p in parts),
+        sum(p.n_short for p in parts),
+        short,
+        sum(p.n_extra for p in parts),
+        extra,
+    )
+
+
+def census(data: bytes, shape: Layout, max_rows: int, first_line: int = 1, in_body: bool = False) -> Census:
+    """Count the rows (refusing past ``max_rows``), those with fewer fields than the header
+    and those with more non-empty ones (``Census.remarks`` refuses them, naming the line).
+
+    ``data`` starts on line ``first_line`` of the file; ``in_body`` when it holds data rows
+    only (a block of a file whose header was read before).
+    """
+    sep, width = shape.separator, len(shape.names)
+    reader = csv.reader(_lines(data, sep, width, shape.has_header, first_line), delimiter=sep)
+    header_pending, n_rows, n_short, extra, n_extra = shape.has_header and not in_body, 0, 0, (0, 0), 0
     short: list[int] = []
     last = 0  # the line the previous row ended on: a row the csv module refuses starts after it
     try:
@@ -117,21 +168,13 @@ def census(data: bytes, shape: Layout, max_rows: int) -> Census:
             if n < width:
                 n_short += 1
                 if len(short) < 5:
-                    short.append(last)
+                    short.append(last + first_line - 1)
             elif n > width and any(cell.strip() for cell in row[width:]):
                 n_extra += 1
-                extra = extra if n_extra > 1 else (last, n)
+                extra = extra if n_extra > 1 else (last + first_line - 1, n)
     except csv.Error as err:
-        raise csv_error(last + 1, err) from None
-    if n_extra:
-        raise fields_error(extra[0], extra[1], width, has_header, n_extra)
-    if not n_short:
-        return Census(n_rows)
-    where = ", ".join(f"{line:,}" for line in short) + (", ..." if n_short > len(short) else "")
-    verb = "has" if n_short == 1 else "have"
-    than = "the header" if has_header else f"the file's {width:,} columns"
-    line_s = "line" if n_short == 1 else "lines"
-    return Census(n_rows, (f"{plural(n_short, 'row')} {verb} fewer fields than {than} ({line_s} {where})",))
+        raise csv_error(last + first_line, err) from None
+    return Census(n_rows, n_short, tuple(short), n_extra, extra)
 
 
 def line_numbers(data: bytes, sep: str, has_header: bool, rows: Sequence[int]) -> dict[int, int]:
