@@ -10,6 +10,7 @@ parser, chunk by chunk.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,7 +44,7 @@ MAX_NUMBERS = 5_000_000
 #: Characters of pasted text (a million numbers of up to 19 characters and a separator).
 MAX_PASTE_CHARS = 20_000_000
 plural = reading.plural
-_NO_COLUMN = (
+NO_COLUMN = (
     "No column of this file holds numbers: upload a CSV with at least one numeric column (one value per row)."
 )
 _LIST_SEPARATOR = re.compile(rb"[\s;]")
@@ -144,7 +145,7 @@ def parse_table(
     _check_lines(data, max_rows)
     shape = sniff.layout(data, MAX_COLUMNS, declared)
     if not shape.numeric:
-        raise ValueError(_NO_COLUMN)
+        raise ValueError(NO_COLUMN)
     remarks: tuple[str, ...] = ()
     if not shape.one_column:
         census = reading.census(data, shape, max_rows)
@@ -167,7 +168,7 @@ def parse_table(
             if note := cells.read_as(part, commas.mode):
                 read_as[name] = note
     if not columns:
-        raise ValueError(_NO_COLUMN)
+        raise ValueError(NO_COLUMN)
     negatives = reading.first_negatives(data, shape, columns)
     return ParsedTable(
         columns, n_rows, shape.separator, shape.has_header, "row", read_as, remarks, negatives, shape.names
@@ -185,21 +186,27 @@ def _check_lines(data: bytes, max_rows: int) -> None:
 
 
 def _commas(data: bytes, shape: sniff.Layout, parts: list[list[cells.Cells]]) -> cells.Commas:
-    """How the file's commas inside numbers read; refuse a comma that splits a one-column
-    file's line into fields, or cells that read both as thousands and as decimals."""
+    """How the file's commas inside numbers read (``check_commas``)."""
     commas = cells.decide(parts, decimal_first=shape.separator == ";")
     if not (commas.conflict or (shape.one_column and commas.neither)):
         return commas
     wanted = [c[1] for c in (commas.neither, *(commas.conflict or ())) if c]
     lines = reading.line_numbers(data, "" if shape.one_column else shape.separator, shape.has_header, wanted)
+    return check_commas(commas, shape, lambda row: lines.get(row, row + 1))
+
+
+def check_commas(commas: cells.Commas, shape: sniff.Layout, line_of: Callable[[int], int]) -> cells.Commas:
+    """``commas``, or the refusal of a comma that splits a one-column file's line into
+    fields, or of cells that read both as thousands and as decimals; ``line_of`` gives the
+    line of a row as the cells number them."""
     if shape.one_column and commas.neither:
         _, row, text = commas.neither
-        raise reading.fields_error(lines.get(row, row + 1), text.count(",") + 1, 1, shape.has_header)
+        raise reading.fields_error(line_of(row), text.count(",") + 1, 1, shape.has_header)
     if commas.conflict:
         (_, t_row, t_text), (_, d_row, d_text) = commas.conflict
         raise ValueError(
-            f"Some numbers read as thousands ({t_text} on line {lines.get(t_row, 0):,}), others only as "
-            f"decimal commas ({d_text} on line {lines.get(d_row, 0):,}): save the file with a point as the "
+            f"Some numbers read as thousands ({t_text} on line {line_of(t_row):,}), others only as "
+            f"decimal commas ({d_text} on line {line_of(d_row):,}): save the file with a point as the "
             "decimal mark and no thousands separators (1250, 2.5)."
         )
     return commas
@@ -264,7 +271,7 @@ def _number_list(data: bytes, max_rows: int, source: str) -> tuple[np.ndarray, i
     values = cells.finish(part, commas.mode)
     if not np.isfinite(values).any():
         if source == "file":
-            raise ValueError(_NO_COLUMN)
+            raise ValueError(NO_COLUMN)
         raise ValueError("No number found in the pasted text: paste numbers such as 1.5, 2, 3e2.")
     return values, n, cells.read_as(part, commas.mode)
 

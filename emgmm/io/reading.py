@@ -219,23 +219,25 @@ class QuoteError(ValueError):
     """A quote that never closes."""
 
 
-def _parser_error(err: Exception) -> ValueError:
+def _parser_error(err: Exception, first_line: int = 1) -> ValueError:
     found = re.search(r"EOF inside string starting at row (\d+)", str(err))
     if found:
         return QuoteError(
-            f'A quote (") opened near line {int(found[1]) + 1:,} never closes: {_CLOSE_QUOTE_HELP}'
+            f'A quote (") opened near line {int(found[1]) + first_line:,} never closes: {_CLOSE_QUOTE_HELP}'
         )
     return ValueError(f"This file could not be read as CSV ({err}); check its separator and quotes.")
 
 
-def read_columns(data: bytes, shape: Layout, max_rows: int) -> tuple[list[list[cells.Cells]], int]:
+def read_columns(
+    data: bytes, shape: Layout, max_rows: int, first_line: int = 1
+) -> tuple[list[list[cells.Cells]], int]:
     """The numeric columns of ``shape`` (each line one cell if ``shape.one_column``), each
-    as its chunks of cells, and the number of rows."""
+    as its chunks of cells, and the number of rows; ``data`` starts on line ``first_line``."""
     width = len(shape.names)
     sep = _absent(data) if shape.one_column else shape.separator
     usecols = list(shape.numeric)
     options: dict[str, object] = {"header": 0 if shape.has_header else None, "sep": sep}
-    return _read(data, options, width, usecols, max_rows, "rows")
+    return _read(data, options, width, usecols, max_rows, "rows", first_line)
 
 
 def read_list(data: bytes, max_rows: int, comma_separates: bool, unit: str) -> tuple[list[cells.Cells], int]:
@@ -254,7 +256,13 @@ def read_list(data: bytes, max_rows: int, comma_separates: bool, unit: str) -> t
 
 
 def _read(
-    data: bytes, options: dict[str, object], width: int, usecols: list[int], max_rows: int, unit: str
+    data: bytes,
+    options: dict[str, object],
+    width: int,
+    usecols: list[int],
+    max_rows: int,
+    unit: str,
+    first_line: int = 1,
 ) -> tuple[list[list[cells.Cells]], int]:
     chunk_rows = max(1_000, CHUNK_CELLS // width)
     parts: list[list[cells.Cells]] = [[] for _ in usecols]
@@ -279,7 +287,7 @@ def _read(
     except pd.errors.EmptyDataError:
         return [[] for _ in usecols], 0
     except pd.errors.ParserError as err:
-        raise _parser_error(err) from None
+        raise _parser_error(err, first_line) from None
     if n > max_rows:
         raise rows_error(max_rows, unit)
     return parts, n

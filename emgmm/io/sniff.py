@@ -31,7 +31,7 @@ _COMMA_NUMBER = re.compile(f"{THOUSANDS}|{DECIMAL}|{SPACE_GROUPED}")
 _NOT_SPACE = re.compile(rb"\S")
 #: Excel's first line naming the separator: sep=; (sometimes quoted).
 _SEP_LINE = re.compile(rb'"?sep=([^"\r\n])"?', re.IGNORECASE)
-_EMPTY = "The file is empty: upload a CSV file with a column of numbers."
+EMPTY = "The file is empty: upload a CSV file with a column of numbers."
 _TEXT_HELP = "upload a CSV or plain-text file (for a spreadsheet, save it as CSV UTF-8 first)."
 
 
@@ -41,33 +41,57 @@ def decode(content: bytes) -> bytes:
     UTF-8 (with or without a BOM), UTF-32 and UTF-16 with a BOM, and UTF-16 without one
     (told by its zero bytes) are read as such; other 8-bit text as Windows-1252 or Latin-1.
     """
-    head = content[:8192]
-    if content.startswith(codecs.BOM_UTF8):
-        data = content[len(codecs.BOM_UTF8) :]
-        _check_utf8(data)
-    # UTF-32's little-endian mark (FF FE 00 00) starts with UTF-16's (FF FE): test it first
-    elif content.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        data = _transcode(content, "utf-32", "UTF-32")
-    elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        data = _transcode(content, "utf-16", "UTF-16")
-    elif order := _utf16_without_bom(head):
-        data = _transcode(content, order, "UTF-16")
-    elif b"\x00" in head:
-        raise ValueError(f"This file holds binary data, not text: {_TEXT_HELP}")
-    elif content.isascii():
-        data = content
-    else:
-        data = content if _is_utf8(content) else _from_8bit(content)
+    codec, mark = encoding_of(content[:8192])
+    data = decode_text(content[mark:], codec, mark)
     if not _NOT_SPACE.search(data):
-        raise ValueError(_EMPTY)
+        raise ValueError(EMPTY)
     return data
 
 
-def _transcode(content: bytes, codec: str, name: str) -> bytes:
+def encoding_of(head: bytes) -> tuple[str, int]:
+    """A file's codec, told from its first bytes, and the length of its byte-order mark.
+
+    The codec is "utf-8" (after its mark), "utf-32-le" or "utf-32-be", "utf-16-le" or
+    "utf-16-be" (after a mark, or told by the zero bytes of each pair), or "" for 8-bit
+    text: UTF-8 if it is valid UTF-8, else Windows-1252 or Latin-1 (``decode_text``).
+    Raises ValueError for binary data.
+    """
+    # UTF-32's little-endian mark (FF FE 00 00) starts with UTF-16's (FF FE): test it first
+    for mark, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if head.startswith(mark):
+            return codec, len(mark)
+    if order := _utf16_without_bom(head[:8192]):
+        return order, 0
+    if b"\x00" in head[:8192]:
+        raise ValueError(f"This file holds binary data, not text: {_TEXT_HELP}")
+    return "", 0
+
+
+def decode_text(raw: bytes, codec: str, offset: int = 0, head: bool = True) -> bytes:
+    """Text in ``codec`` (as ``encoding_of`` names it, without the mark) as UTF-8 bytes: the
+    whole of a file, or a block of it starting at byte ``offset`` (for the messages).
+    8-bit text that is not UTF-8 is checked to look like text only at the file's ``head``."""
+    if codec.startswith("utf-16") or codec.startswith("utf-32"):
+        return _transcode(raw, codec, codec[:6].upper(), offset)
+    if codec == "utf-8":
+        _check_utf8(raw)
+        return raw
+    if raw.isascii():
+        return raw
+    return raw if _is_utf8(raw) else _from_8bit(raw, head)
+
+
+def _transcode(content: bytes, codec: str, name: str, offset: int = 0) -> bytes:
     try:
         return content.decode(codec).encode("utf-8")
     except UnicodeError as err:
-        where = f" (at byte {err.start:,})" if isinstance(err, UnicodeDecodeError) else ""
+        where = f" (at byte {offset + err.start:,})" if isinstance(err, UnicodeDecodeError) else ""
         raise ValueError(
             f"This file starts like {name} text but is damaged{where}: save it again as CSV (UTF-8)."
         ) from None
@@ -109,11 +133,13 @@ def _check_utf8(data: bytes) -> None:
         raise ValueError("This file says it is UTF-8 text but is not: save it again as CSV (UTF-8).")
 
 
-def _from_8bit(content: bytes) -> bytes:
+def _from_8bit(content: bytes, check: bool = True) -> bytes:
     try:
         text = content.decode("cp1252")
     except UnicodeDecodeError:
         text = content.decode("latin-1")
+    if not check:
+        return text.encode("utf-8")
     head = text[:8192]
     printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in head)
     if printable < 0.95 * len(head):
@@ -198,7 +224,7 @@ def layout(data: bytes, max_columns: int, separator: str = "") -> Layout:
     sep = separator or _separator(rows, head)
     lines = rows[sep or ","]
     if not lines:  # only spaces the bytes' test took for text: no-break, ideographic, ...
-        raise ValueError(_EMPTY)
+        raise ValueError(EMPTY)
     has_header = not any(is_number_like(cell) for cell in lines[0] if cell.strip())
     body = lines[1:] if has_header else lines
     if sep and not (has_header or separator) and _one_column_with_commas(sep, head, lines):
