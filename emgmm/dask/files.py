@@ -7,7 +7,7 @@ readable by the workers. Nothing is read here but the files' heads (CSV: the fir
 block.
 
 A CSV file reads as the page reads an upload (``emgmm.io``): its head is sniffed once
-here (``io.blocks.head_rules``: encoding, ``sep=`` line, separator, header, columns), and
+here (``io.spans.head_rules``: encoding, ``sep=`` line, separator, header, columns), and
 each block by those rules (``io.blocks``): a first pass counts each block's quotes and
 line ends (where its first row starts), a second reads its rows; how commas read is
 settled over the whole file, as the page settles it, and cells that are not numbers are
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from dask.delayed import Delayed
 
-from ..io import blocks
+from ..io import blocks, spans
 from ..io.parsing import column_values, parse_table
 
 P = ParamSpec("P")
@@ -160,13 +160,13 @@ def _fetch(path: str, offset: int, size: int) -> bytes:
     return data
 
 
-def _count(path: str, rules: blocks.Rules, span: tuple[int, int]) -> tuple[int, int]:
+def _count(path: str, rules: spans.Rules, span: tuple[int, int]) -> tuple[int, int]:
     lo, hi = span
-    return blocks.count_block(_fetch(path, lo, hi - lo + rules.width), rules.codec, (hi - lo) // rules.width)
+    return spans.count_block(_fetch(path, lo, hi - lo + rules.width), rules.codec, (hi - lo) // rules.width)
 
 
 def _read(
-    path: str, rules: blocks.Rules, span: tuple[int, int], size: int, start: tuple[int, int], column: int
+    path: str, rules: spans.Rules, span: tuple[int, int], size: int, start: tuple[int, int], column: int
 ) -> blocks.Block | None:
     """The rows starting in ``span`` (their block), or None if none does."""
     with fsspec.open(path, "rb") as file:
@@ -176,7 +176,7 @@ def _read(
             data: bytes = file.read(n)
             return data
 
-        found = blocks.block_text(fetch, rules, span, size, start)
+        found = spans.block_text(fetch, rules, span, size, start)
     return None if found is None else blocks.read_block(found[0], rules, found[1], column)
 
 
@@ -193,8 +193,8 @@ def _csv_column(path: str, column: str, blocksize: int) -> tuple[da.Array, Delay
     """One CSV file's column, block by block, and the page's note on it (delayed)."""
     with fsspec.open(path, "rb") as file:
         size = file.size
-        head = file.read(blocks.HEAD_BYTES)
-    rules = _naming(path, blocks.head_rules)(head, size)
+        head = file.read(spans.HEAD_BYTES)
+    rules = _naming(path, spans.head_rules)(head, size)
     names = rules.shape.names if rules.shape else ("column 1",)
     if column not in names:
         there = ", ".join(map(repr, names))
@@ -209,10 +209,10 @@ def _csv_column(path: str, column: str, blocksize: int) -> tuple[da.Array, Delay
             "choose a numeric column."
         )
     step = max(rules.width, blocksize - blocksize % rules.width)  # blocks of whole code units
-    spans = [(lo, min(lo + step, size)) for lo in range(rules.body, size, step)]
-    counts = [_task(path, _count)(path, rules, span) for span in spans]
-    found = _task(path, blocks.starts)(counts, rules.first_line)
-    read = [_task(path, _read)(path, rules, span, size, _item(found, i), j) for i, span in enumerate(spans)]
+    ranges = [(lo, min(lo + step, size)) for lo in range(rules.body, size, step)]
+    counts = [_task(path, _count)(path, rules, span) for span in ranges]
+    found = _task(path, spans.starts)(counts, rules.first_line)
+    read = [_task(path, _read)(path, rules, span, size, _item(found, i), j) for i, span in enumerate(ranges)]
     summaries = [dask.delayed(_summary)(block) for block in read]
     settled = _task(path, _settled)(summaries, rules, j)
     values = [dask.delayed(_finished)(block, settled) for block in read]
@@ -227,7 +227,7 @@ def _summary(block: blocks.Block | None) -> blocks.Summary | None:
     return None if block is None else block.summary
 
 
-def _settled(summaries: list[blocks.Summary | None], rules: blocks.Rules, column: int) -> blocks.Settled:
+def _settled(summaries: list[blocks.Summary | None], rules: spans.Rules, column: int) -> blocks.Settled:
     return blocks.settle([s for s in summaries if s is not None], rules, column)
 
 

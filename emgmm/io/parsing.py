@@ -10,12 +10,12 @@ parser, chunk by chunk.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from emgmm.io import cells, reading, sniff
+from emgmm.io import cells, encoding, reading, sniff
+from emgmm.io.commas import file_commas
 from emgmm.io.sniff import SEPARATORS
 
 __all__ = [
@@ -135,7 +135,7 @@ def parse_table(
             f"The file is {len(content) / 2**20:.0f} MB; at most {max_bytes // 2**20} MB can be read: "
             "keep the column to fit, or a random sample of the rows."
         )
-    declared, data = sniff.declared_separator(sniff.decode(content))
+    declared, data = sniff.declared_separator(encoding.decode(content))
     if not sniff.first_line(data)[2]:
         values, n_total, how = _number_list(data, max_rows, "file")
         name = "column 1"
@@ -158,7 +158,7 @@ def parse_table(
             )
         remarks = census.remarks(len(shape.names), shape.has_header)
     parts, n_rows = reading.read_columns(data, shape, max_rows)
-    commas = _commas(data, shape, parts)
+    commas = file_commas(data, shape, parts)
     columns, read_as = {}, {}
     for j, part in zip(shape.numeric, parts, strict=True):
         values = cells.finish(part, commas.mode)
@@ -183,33 +183,6 @@ def _check_lines(data: bytes, max_rows: int) -> None:
             f"The file has more than {max_rows:,} rows ({n_lines:,} lines, blank ones included): "
             f"keep at most {max_rows:,} rows (for example a random sample of them)."
         )
-
-
-def _commas(data: bytes, shape: sniff.Layout, parts: list[list[cells.Cells]]) -> cells.Commas:
-    """How the file's commas inside numbers read (``check_commas``)."""
-    commas = cells.decide(parts, decimal_first=shape.separator == ";")
-    if not (commas.conflict or (shape.one_column and commas.neither)):
-        return commas
-    wanted = [c[1] for c in (commas.neither, *(commas.conflict or ())) if c]
-    lines = reading.line_numbers(data, "" if shape.one_column else shape.separator, shape.has_header, wanted)
-    return check_commas(commas, shape, lambda row: lines.get(row, row + 1))
-
-
-def check_commas(commas: cells.Commas, shape: sniff.Layout, line_of: Callable[[int], int]) -> cells.Commas:
-    """``commas``, or the refusal of a comma that splits a one-column file's line into
-    fields, or of cells that read both as thousands and as decimals; ``line_of`` gives the
-    line of a row as the cells number them."""
-    if shape.one_column and commas.neither:
-        _, row, text = commas.neither
-        raise reading.fields_error(line_of(row), text.count(",") + 1, 1, shape.has_header)
-    if commas.conflict:
-        (_, t_row, t_text), (_, d_row, d_text) = commas.conflict
-        raise ValueError(
-            f"Some numbers read as thousands ({t_text} on line {line_of(t_row):,}), others only as "
-            f"decimal commas ({d_text} on line {line_of(d_row):,}): save the file with a point as the "
-            "decimal mark and no thousands separators (1250, 2.5)."
-        )
-    return commas
 
 
 def column_values(table: ParsedTable, column: str) -> Values:

@@ -22,7 +22,7 @@ import pytest
 
 from emgmm import GMM
 from emgmm.cli import main
-from emgmm.io import blocks
+from emgmm.io import blocks, spans
 from emgmm.io.parsing import column_values, parse_table
 
 dask = pytest.importorskip("dask")
@@ -119,16 +119,16 @@ def blocks_reading(content: bytes, column: str, blocksize: int) -> tuple[list[fl
     """What the Dask tasks compute, in this process: the head's rules, each block's counts,
     its rows, the file's settling, each block finished."""
     try:
-        rules = blocks.head_rules(content[: blocks.HEAD_BYTES], len(content))
+        rules = spans.head_rules(content[: spans.HEAD_BYTES], len(content))
         if rules.shape is None:  # one line: read whole by the page's function
             return page_reading(content, column)
         j, size, w = rules.shape.names.index(column), len(content), rules.width
         step = max(w, blocksize - blocksize % w)
-        spans = [(lo, min(lo + step, size)) for lo in range(rules.body, size, step)]
-        counts = [blocks.count_block(content[lo : hi + w], rules.codec, (hi - lo) // w) for lo, hi in spans]
+        ranges = [(lo, min(lo + step, size)) for lo in range(rules.body, size, step)]
+        counts = [spans.count_block(content[lo : hi + w], rules.codec, (hi - lo) // w) for lo, hi in ranges]
         read = []
-        for span, start in zip(spans, blocks.starts(counts, rules.first_line), strict=True):
-            found = blocks.block_text(lambda at, n: content[at : at + n], rules, span, size, start)
+        for span, start in zip(ranges, spans.starts(counts, rules.first_line), strict=True):
+            found = spans.block_text(lambda at, n: content[at : at + n], rules, span, size, start)
             if found is not None:
                 read.append(blocks.read_block(found[0], rules, found[1], j))
         settled = blocks.settle([block.summary for block in read], rules, j)
