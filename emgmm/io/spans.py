@@ -165,9 +165,12 @@ def starts(counts: Sequence[tuple[int, int]], first_line: int) -> list[tuple[int
 
 def _row_ends(units: np.ndarray, parity: int) -> np.ndarray:
     """Indices of the line ends outside quoted cells, ``parity`` quotes (mod 2) before."""
-    quote = units == _QUOTE
-    before = parity + np.cumsum(quote) - quote
-    return np.flatnonzero(_ends(units) & (before % 2 == 0))
+    ends = np.flatnonzero(_ends(units))
+    # the quotes before each line end, by search among the quotes' places (no running
+    # sum over every unit: most files have few quotes, or none)
+    before = parity + np.searchsorted(np.flatnonzero(units == _QUOTE), ends)
+    kept: np.ndarray = ends[before % 2 == 0]
+    return kept
 
 
 def block_text(
@@ -229,14 +232,14 @@ def _rest(fetch: Fetch, rules: Rules, at: int, parity: int) -> list[np.ndarray]:
 def _check_quotes(units: np.ndarray, parity: int, rules: Rules, line: int) -> None:
     """Refuse a quote that opens a quoted cell by the count but is not at a cell's start
     (nor after a quote, nor after spaces): there pandas reads it as a character."""
-    quote = units == _QUOTE
-    if not quote.any():
+    quotes = np.flatnonzero(units == _QUOTE)
+    if not quotes.size:
         return
-    before = parity + np.cumsum(quote) - quote
-    previous = np.concatenate([[_LF], units[:-1]])
+    opening = quotes[(parity + np.arange(quotes.size)) % 2 == 0]  # by the count
+    previous = np.where(opening > 0, units[np.maximum(opening - 1, 0)], _LF)
     sep = rules.shape.separator if rules.shape else ""
     allowed = [_LF, _CR, _QUOTE, ord(" "), ord("\t"), *([ord(sep)] if sep else [])]
-    stray = np.flatnonzero(quote & (before % 2 == 0) & ~np.isin(previous, allowed))
+    stray = opening[~np.isin(previous, allowed)]
     if stray.size:
         at = line + int(_ends(units)[: int(stray[0])].sum())
         raise ValueError(
