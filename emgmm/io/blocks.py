@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from emgmm.io import cells, reading
+from emgmm.io import cells, census, reading
 from emgmm.io.commas import check_commas
 from emgmm.io.parsing import Values
 from emgmm.io.spans import NO_CAP, Rules
@@ -29,7 +29,7 @@ class Summary:
     """What settling a file needs of one block: its census, for each numeric column the
     first cell of each kind of comma (``cells.Cells.first``, by line, not row), its rows."""
 
-    census: reading.Census
+    census: census.Census
     firsts: tuple[dict[int, tuple[int, str]], ...]
     n_rows: int
 
@@ -55,14 +55,14 @@ def read_block(text: bytes, rules: Rules, line: int, column: int) -> Block:
     shape = rules.shape
     assert shape is not None, "a file of one line is read whole"
     # the page's order: the census (the csv module) refuses first, then pandas' parser
-    census = None if shape.one_column else reading.census(text, shape, NO_CAP, line, in_body=True)
+    counted = None if shape.one_column else census.census(text, shape, NO_CAP, line, in_body=True)
     # pandas takes the number of fields from the first row: a block of short rows would be
     # refused, so a header of every column (ignored) comes first, as in the file
     header = (shape.separator if not shape.one_column else "").join(map(str, range(len(shape.names))))
     parts, n_rows = reading.read_columns(
         header.encode() + b"\n" + text, replace(shape, has_header=True), NO_CAP, line - 1
     )
-    census = census or reading.Census(n_rows)
+    counted = counted or census.Census(n_rows)
     rows = sorted({row for part in parts for chunk in part for row, _ in chunk.first.values()})
     lines = (
         reading.line_numbers(text, "" if shape.one_column else shape.separator, False, rows) if rows else {}
@@ -75,7 +75,7 @@ def read_block(text: bytes, rules: Rules, line: int, column: int) -> Block:
                 at = lines.get(row, row + 1) + line - 1
                 found[kind] = min(found.get(kind, (at, cell)), (at, cell))
         firsts.append(found)
-    return Block(parts[shape.numeric.index(column)], Summary(census, tuple(firsts), n_rows))
+    return Block(parts[shape.numeric.index(column)], Summary(counted, tuple(firsts), n_rows))
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,8 @@ def settle(summaries: Sequence[Summary], rules: Rules, column: int) -> Settled:
     """
     shape = rules.shape
     assert shape is not None, "a file of one line is read whole"
-    census = reading.merged([s.census for s in summaries])
-    remarks = () if shape.one_column else census.remarks(len(shape.names), shape.has_header)
+    counted = census.merged([s.census for s in summaries])
+    remarks = () if shape.one_column else counted.remarks(len(shape.names), shape.has_header)
     stand_ins = [
         [cells.Cells(np.empty(0), first=s.firsts[j]) for s in summaries] for j in range(len(shape.numeric))
     ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from emgmm.io import cells, encoding, reading, sniff
+from emgmm.io import cells, census, encoding, reading, sniff
 from emgmm.io.commas import file_commas
 from emgmm.io.sniff import SEPARATORS
 
@@ -148,15 +148,15 @@ def parse_table(
         raise ValueError(NO_COLUMN)
     remarks: tuple[str, ...] = ()
     if not shape.one_column:
-        census = reading.census(data, shape, max_rows)
-        n_numbers = census.n_rows * len(shape.numeric)
+        counted = census.census(data, shape, max_rows)
+        n_numbers = counted.n_rows * len(shape.numeric)
         if n_numbers > max_numbers:
             raise ValueError(
-                f"This file has {len(shape.numeric):,} numeric columns of {census.n_rows:,} rows "
+                f"This file has {len(shape.numeric):,} numeric columns of {counted.n_rows:,} rows "
                 f"({n_numbers:,} numbers); the dashboard reads at most {max_numbers:,}: keep the "
                 "column to fit (in a spreadsheet, delete the other columns and save as CSV)."
             )
-        remarks = census.remarks(len(shape.names), shape.has_header)
+        remarks = counted.remarks(len(shape.names), shape.has_header)
     parts, n_rows = reading.read_columns(data, shape, max_rows)
     commas = file_commas(data, shape, parts)
     columns, read_as = {}, {}

@@ -8,7 +8,6 @@ import csv
 import io
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -62,47 +61,7 @@ def csv_error(line: int, err: csv.Error) -> ValueError:
     )
 
 
-@dataclass(frozen=True)
-class Census:
-    """The rows of a file with a separator (or of a block of its rows): how many, those
-    shorter than the header and those with more fields.
-
-    Attributes
-    ----------
-    n_rows : int
-    n_short : int
-        Rows with fewer fields than the header.
-    short : tuple of int
-        The lines of the first five of them.
-    n_extra : int
-        Rows with more non-empty fields than the header.
-    extra : (int, int)
-        The line of the first of them and its number of fields.
-    """
-
-    n_rows: int
-    n_short: int = 0
-    short: tuple[int, ...] = ()
-    n_extra: int = 0
-    extra: tuple[int, int] = (0, 0)
-
-    def remarks(self, width: int, has_header: bool) -> tuple[str, ...]:
-        """The note on short rows, e.g. "2 rows have fewer fields than the header (lines 4, 9)";
-        a row with more fields than ``width`` is refused, naming its line."""
-        if self.n_extra:
-            raise fields_error(self.extra[0], self.extra[1], width, has_header, self.n_extra)
-        if not self.n_short:
-            return ()
-        where = ", ".join(f"{line:,}" for line in self.short) + (
-            ", ..." if self.n_short > len(self.short) else ""
-        )
-        verb = "has" if self.n_short == 1 else "have"
-        than = "the header" if has_header else f"the file's {width:,} columns"
-        line_s = "line" if self.n_short == 1 else "lines"
-        return (f"{plural(self.n_short, 'row')} {verb} fewer fields than {than} ({line_s} {where})",)
-
-
-def _lines(
+def lines(
     data: bytes, sep: str, width: int = 0, has_header: bool = False, first_line: int = 1
 ) -> Iterator[str]:
     """The file's lines, decoded about CHUNK_BYTES at a time; a line over CHUNK_BYTES with
@@ -123,64 +82,10 @@ def _lines(
         start = stop
 
 
-def merged(parts: Sequence[Census]) -> Census:
-    """The census of a file from those of its blocks of rows, in the file's order."""
-    short = tuple(line for part in parts for line in part.short)[:5]
-    extra = next((part.extra for part in parts if part.n_extra), (0, 0))
-    return Census(
-        sum(p.n_rows for p in parts),
-        sum(p.n_short for p in parts),
-        short,
-        sum(p.n_extra for p in parts),
-        extra,
-    )
-
-
-def census(data: bytes, shape: Layout, max_rows: int, first_line: int = 1, in_body: bool = False) -> Census:
-    """Count the rows (refusing past ``max_rows``), those with fewer fields than the header
-    and those with more non-empty ones (``Census.remarks`` refuses them, naming the line).
-
-    ``data`` starts on line ``first_line`` of the file; ``in_body`` when it holds data rows
-    only (a block of a file whose header was read before).
-    """
-    sep, width = shape.separator, len(shape.names)
-    reader = csv.reader(_lines(data, sep, width, shape.has_header, first_line), delimiter=sep)
-    header_pending, n_rows, n_short, extra, n_extra = shape.has_header and not in_body, 0, 0, (0, 0), 0
-    short: list[int] = []
-    last = 0  # the line the previous row ended on: a row the csv module refuses starts after it
-    try:
-        for row in reader:
-            last = reader.line_num
-            n = len(row)
-            if n == width and (n > 1 or row[0].strip()) and not header_pending:
-                n_rows += 1
-                if n_rows > max_rows:
-                    raise rows_error(max_rows)
-                continue
-            if n <= 1 and (not row or not row[0].strip()):
-                continue  # a blank line, as pandas skips it
-            if header_pending:
-                header_pending = False
-                continue
-            n_rows += 1
-            if n_rows > max_rows:
-                raise rows_error(max_rows)
-            if n < width:
-                n_short += 1
-                if len(short) < 5:
-                    short.append(last + first_line - 1)
-            elif n > width and any(cell.strip() for cell in row[width:]):
-                n_extra += 1
-                extra = extra if n_extra > 1 else (last + first_line - 1, n)
-    except csv.Error as err:
-        raise csv_error(last + first_line, err) from None
-    return Census(n_rows, n_short, tuple(short), n_extra, extra)
-
-
 def line_numbers(data: bytes, sep: str, has_header: bool, rows: Sequence[int]) -> dict[int, int]:
     """The line of each data row (numbered from 0, as pandas counts them) in ``rows``."""
     wanted, found, row_index = set(rows), {}, -1 - int(has_header)
-    reader = csv.reader(_lines(data, sep or "\x1f"), delimiter=sep or "\x1f")
+    reader = csv.reader(lines(data, sep or "\x1f"), delimiter=sep or "\x1f")
     last = 0
     try:
         for row in reader:
