@@ -1,7 +1,7 @@
 """EM per iteration in one process against a local Dask cluster of worker processes.
 
 Run from the repository root: python -m benchmarks.bench_dask [--n 1e8] [--k 3] [--iters 8]
-[--workers 2] [--blocks-per-worker 4]
+[--workers 2] [--blocks-per-worker 4] [--read-csv ROWS]
 
 1. In memory: ``fit_em`` on N points (float64, N * 8 bytes) in this process.
 2. Dask: ``fit_em_dask`` on the same values, generated block by block on the workers of a
@@ -15,6 +15,11 @@ A per-iteration time is the median interval between two calls of the fit's callb
 (``tol=0``): the checks, the first pass and the start are left out. The parameters of
 the two fits are compared (largest relative difference). Targets: at N = 1e8 on 2
 workers at least 1.5x the in-memory speed per iteration, and under 50 ms of overhead.
+
+With ``--read-csv ROWS``, instead: the time to read a column of a CSV file of ROWS rows
+(``emgmm.dask.read_column``, computed on the same cluster), median of ``--repeats``. The
+file has a value column (three decimals) and a text column, plain so that Dask's own
+reader (before issue 21) reads it too; it is written once, in a temporary directory.
 """
 
 from __future__ import annotations
@@ -62,6 +67,48 @@ def largest_difference(a: pd.DataFrame, b: pd.DataFrame) -> float:
     return float(np.max(np.abs(pa - pb) / np.abs(pa)))
 
 
+def csv_text(rows: int, seed: int) -> tuple[str, np.ndarray]:
+    """A CSV of ``rows`` rows (value, label) and its values: plain, so that any reader reads it."""
+    x = np.round(np.random.default_rng(seed).normal(1_000, 400, rows), 3)
+    frame = pd.DataFrame({"value": [f"{v:.3f}" for v in x], "label": [f"row {i}" for i in range(rows)]})
+    return frame.to_csv(index=False), x
+
+
+def read_csv_time(rows: int, workers: int, repeats: int, seed: int) -> None:
+    """Print the median time ``read_column`` takes to read the CSV's value column."""
+    import tempfile
+
+    from distributed import Client, LocalCluster
+
+    from emgmm.dask import read_column
+
+    text, x = csv_text(rows, seed)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "values.csv")
+        with open(path, "w") as file:
+            file.write(text)
+        size = os.path.getsize(path)
+        print(f"CSV of {rows:,} rows ({size / 1e6:.0f} MB), {workers} workers, {os.cpu_count()} cores")
+        print(f"load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+        with (
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+            ) as cluster,
+            Client(cluster),
+        ):
+            times, read = [], np.empty(0)
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                column = read_column([path], "value")
+                read = np.asarray(column.compute(), dtype=np.float64)
+                times.append(time.perf_counter() - t0)
+        print(f"read_column: median {np.median(times):.2f} s of {' '.join(f'{t:.2f}' for t in times)}")
+        print(f"  {column.numblocks[0]} blocks, {size / 1e6 / np.median(times):.0f} MB/s")
+        same = read.size == x.size and bool(np.array_equal(read, x))
+        print(f"values read as written: {same} ({read.size:,} of {x.size:,})")
+    print(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--n", type=float, default=1e8, help="number of points (default 1e8: 800 MB)")
@@ -70,7 +117,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--blocks-per-worker", type=int, default=4, help="blocks per worker (default 4)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--read-csv", type=float, default=0, help="time reading a CSV of this many rows instead"
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="reads timed with --read-csv (default 3)")
     args = parser.parse_args()
+    if args.read_csv:
+        read_csv_time(int(args.read_csv), args.workers, args.repeats, args.seed)
+        return
 
     import dask
     import dask.array as da

@@ -11,11 +11,11 @@ import sys
 import numpy as np
 import pandas as pd
 
-from ._types import FloatArray
 from .console import iteration_line, number_text, stop_line, write_history
 from .em import fit_em
 from .history import final_model, iteration_table
 from .initialization import INIT_METHODS
+from .io.parsing import Values, column_values, parse_table
 from .matching import match_components
 from .prediction import load_fitted, predict
 from .sampling import simulate
@@ -164,13 +164,15 @@ def build_classify_parser() -> argparse.ArgumentParser:
         "component (numbered from 1) and every component's responsibility r1..rK, the columns of the "
         "dashboard's points download (and, with --uncertainty, 1 - max r). A model saved with a noise "
         "component (a key noise) adds label (noise or the number) and r0, the noise's responsibility; "
-        "its noise is component 0. PATH has a header row unless its first line is a number. "
+        "its noise is component 0. PATH is read as the dashboard reads an upload: comma, semicolon or "
+        "tab separated, a header row or none, decimal commas and thousands separators as the file has "
+        "them; cells that are not numbers are dropped and said in a note on stderr. "
         "A problem with either file is one line on stderr, exit status 2.",
     )
     add = parser.add_argument
     add("model", metavar="MODEL.json", help="lists weights, means and sds, as the dashboard's model download")
-    add("path", metavar="PATH", help="a CSV file with a header row, or one number per line without one")
-    add("--column", metavar="NAME", help="the CSV column to classify (needed if there are several)")
+    add("path", metavar="PATH", help="a CSV file (with a header row or none), or one number per line")
+    add("--column", metavar="NAME", help="the column to classify (needed if several hold numbers)")
     add(
         "--uncertainty",
         action="store_true",
@@ -180,50 +182,62 @@ def build_classify_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def read_values(path: str, column: str | None) -> FloatArray:
-    """The values to classify: ``column`` of the CSV file ``path`` (which then has a header
-    row), else its only column, with a header row unless its first line is a number.
+#: Caps of the command line's reading: none to speak of (the page's guard a shared server;
+#: a local file is the user's own memory to spend).
+NO_CAP = 2**53
+
+
+def read_values(path: str, column: str | None) -> Values:
+    """The values to classify: ``column`` of the file ``path``, else its only column of
+    numbers, read as the page reads an upload (``io.parse_table``: separator, header,
+    encoding, decimal commas and thousands as the file has them); cells that are not
+    numbers are dropped, as the page drops them, and said in the note.
 
     Raises
     ------
     ValueError
-        Naming the file, the column (listing those there are) or the first value that is not
-        a finite number (counted from 1, the header not counted).
+        Naming the file: unreadable, refused by the page's reader (its message, naming the
+        line or the cell), no such column (listing those there are), or a column of no numbers.
     """
     try:
-        # every cell as text, so that a value that is not a number is quoted as written
-        cells = pd.read_csv(path, header=None, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except pd.errors.EmptyDataError:
-        raise ValueError(f"{path}: the file is empty.") from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
-        raise ValueError(f"{path}: {getattr(err, 'strerror', None) or str(err).strip()}") from None
-    has_header = column is not None or pd.isna(pd.to_numeric(cells.iat[0, 0].strip(), errors="coerce"))
-    names = [str(name) for name in cells.iloc[0]] if has_header else []
-    if column is not None and column not in names:
+        with open(path, "rb") as file:
+            content = file.read()
+    except OSError as err:
+        raise ValueError(f"{path}: {err.strerror or err}") from None
+    try:
+        table = parse_table(content, NO_CAP, max_bytes=NO_CAP, max_numbers=NO_CAP)
+    except ValueError as err:
+        raise ValueError(f"{path}: {err}") from None
+    numeric = ", ".join(map(repr, table.columns))
+    if column is None:
+        if len(table.columns) > 1:
+            raise ValueError(
+                f"--column: {path} has {len(table.columns)} columns of numbers ({numeric}); "
+                "name the one to classify."
+            )
+        column = next(iter(table.columns))
+    elif column not in table.columns:
+        if column in table.names:
+            raise ValueError(
+                f"--column: column {column!r} of {path} holds no numbers; its columns of numbers are {numeric}."
+            )
         raise ValueError(
-            f"--column: no column {column!r} in {path}; its columns are {', '.join(map(repr, names))}."
+            f"--column: no column {column!r} in {path}; its columns are {', '.join(map(repr, table.names))}."
         )
-    if column is None and cells.shape[1] > 1:
-        raise ValueError(f"--column: {path} has {cells.shape[1]} columns; name the one to classify.")
-    text = cells.iloc[int(has_header) :, names.index(column) if column is not None else 0].str.strip()
-    values: FloatArray = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    if values.size == 0:
-        raise ValueError(f"{path}: no values to classify.")
-    bad = np.flatnonzero(~np.isfinite(values))
-    if bad.size:
-        where = f" of column {column!r}" if column is not None else ""
-        raise ValueError(f"{path}: value {bad[0] + 1}{where} is {text.iloc[bad[0]]!r}, not a finite number.")
-    return values
+    return column_values(table, column)
 
 
 def _classify(argv: list[str]) -> int:
     """``python -m emgmm classify``."""
     args = build_classify_parser().parse_args(argv)
     try:
-        table = predict(read_values(args.path, args.column), load_fitted(args.model))
+        values = read_values(args.path, args.column)
+        table = predict(values.x, load_fitted(args.model))
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if values.note():  # the page's note under the data: what was dropped, how commas read
+        print(f"note: {args.path}: {values.note()}", file=sys.stderr)
     if not args.uncertainty:
         table = table.drop(columns="uncertainty")
     if args.out is None:

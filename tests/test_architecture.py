@@ -44,6 +44,7 @@ THIRD_PARTY = {
     "pandas": ENGINE,
     "dask": DASK,
     "distributed": DASK,
+    "fsspec": DASK,  # Dask's own dependency: the CSV blocks are read through it
     "altair": VIZ,
     "streamlit": PAGE,
     "pyarrow": PAGE,  # Streamlit's own dependency: the page hands it Arrow tables

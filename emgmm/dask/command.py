@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import dask
 import numpy as np
 import pandas as pd
 from distributed import Client, LocalCluster
@@ -22,7 +23,7 @@ from ..console import iteration_line, number_text, stop_line, write_history
 from ..em import Callback
 from ..history import component_numbers, final_model, relative_gain
 from ..model import GMM
-from .files import read_column
+from .files import column_with_note
 from .fit import fit_em_dask
 
 
@@ -81,14 +82,9 @@ def _printer(n_init: int) -> Callback:
     return show
 
 
-def _one_line(err: BaseException, column: str) -> str:
-    """The error as one line: a CSV column whose later blocks hold text, in words."""
+def _one_line(err: BaseException) -> str:
+    """The error as one line."""
     text = str(err).strip()
-    if "Mismatched dtypes" in text:
-        return (
-            f"--column: column {column!r} holds values that are not numbers beyond the first rows "
-            "of the files; clean them or choose a numeric column."
-        )
     return text.splitlines()[0] if text else type(err).__name__
 
 
@@ -111,12 +107,16 @@ def run_fit(args: argparse.Namespace) -> int:
     """Run ``python -m emgmm fit`` with parsed arguments; returns the exit status."""
     seed = args.seed if args.seed is not None else int(np.random.default_rng().integers(2**31))
     try:
-        x = read_column(args.paths, args.column)
+        x, note = column_with_note(args.paths, args.column)
     except (ValueError, TypeError, OSError) as err:
-        print(f"error: {_one_line(err, args.column)}", file=sys.stderr)
+        print(f"error: {_one_line(err)}", file=sys.stderr)
         return 2
     try:
         with connected(args.scheduler):
+            # read once for both: the values stay on the workers, the note comes here
+            x, note = dask.persist(x, note)
+            for line in str(note.compute()).splitlines():  # the page's note under its data
+                print(f"note: {line}")
             history = fit_em_dask(
                 x,
                 args.n_components,
@@ -129,7 +129,7 @@ def run_fit(args: argparse.Namespace) -> int:
                 callback=_printer(args.n_init),
             )
     except (ValueError, TypeError, OSError) as err:  # TimeoutError (no scheduler) is an OSError
-        print(f"error: {_one_line(err, args.column)}", file=sys.stderr)
+        print(f"error: {_one_line(err)}", file=sys.stderr)
         return 2
     print(stop_line(history))
     print(components_table(history))

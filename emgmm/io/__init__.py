@@ -1,7 +1,9 @@
 """Reading people's numbers: uploaded files, pasted text, a count column, numbers typed in
 a box. Engine level (numpy, pandas, the standard library), so that every reader of user
-data can share it: the page does; the command line's ``classify`` and the Dask backend's
-``read_column`` still read CSV with pandas' own rules.
+data shares it: the page's upload and the command line's ``classify`` call
+``parse_table``, and the Dask backend's ``read_column`` reads a CSV file's blocks by the
+same rules (``spans``: where each block's rows start; ``blocks``: its rows read, the
+file's findings settled), so a file reads the same everywhere.
 
 Text is parsed, never executed or unpickled. A refusal is a ``ValueError`` whose message
 is for the person who gave the data: it names the line, the cell or the encoding and says

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from emgmm.io import cells, reading, sniff
+from emgmm.io import cells, census, encoding, reading, sniff
+from emgmm.io.commas import file_commas
 from emgmm.io.sniff import SEPARATORS
 
 __all__ = [
@@ -43,7 +44,7 @@ MAX_NUMBERS = 5_000_000
 #: Characters of pasted text (a million numbers of up to 19 characters and a separator).
 MAX_PASTE_CHARS = 20_000_000
 plural = reading.plural
-_NO_COLUMN = (
+NO_COLUMN = (
     "No column of this file holds numbers: upload a CSV with at least one numeric column (one value per row)."
 )
 _LIST_SEPARATOR = re.compile(rb"[\s;]")
@@ -72,6 +73,8 @@ class ParsedTable:
     negatives : dict of str to (int, float)
         For a column holding a number below 0, the line of the first and that number
         (which a column of counts cannot hold).
+    names : tuple of str
+        Every column of the file, in its order, numeric or not.
     """
 
     columns: dict[str, np.ndarray] = field(default_factory=dict)
@@ -82,6 +85,7 @@ class ParsedTable:
     read_as: dict[str, str] = field(default_factory=dict)
     remarks: tuple[str, ...] = ()
     negatives: dict[str, tuple[int, float]] = field(default_factory=dict)
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,14 +108,17 @@ class Values:
         return "; ".join(part for part in parts if part)
 
 
-def parse_table(content: bytes, max_rows: int = MAX_ROWS) -> ParsedTable:
+def parse_table(
+    content: bytes, max_rows: int = MAX_ROWS, *, max_bytes: int | None = None, max_numbers: int | None = None
+) -> ParsedTable:
     """Parse CSV bytes: comma, semicolon or tab separated (or as Excel's first line
     ``sep=;`` says), header optional, UTF-8, UTF-16, UTF-32 or 8-bit text, any line ends.
 
     Numbers may hold commas: decimal commas ("1,5" in a semicolon-separated file, or in a
     file of one column) and thousands separators ("1,250", quoted in a comma-separated
     file) are read when the cells agree on which they are. A file of one line is read as a
-    list of numbers.
+    list of numbers. The page reads an upload within the default caps; the command line
+    reads its files by the same rules, with caps of its own.
 
     Raises
     ------
@@ -120,33 +127,38 @@ def parse_table(content: bytes, max_rows: int = MAX_ROWS) -> ParsedTable:
         content, a row with more fields than the header, commas read both ways, a quote
         never closed, or no column that holds numbers.
     """
-    if len(content) > MAX_UPLOAD_BYTES:
+    # the page's caps unless others are given (read here, so that a test may lower them)
+    max_bytes = MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
+    max_numbers = MAX_NUMBERS if max_numbers is None else max_numbers
+    if len(content) > max_bytes:
         raise ValueError(
-            f"The file is {len(content) / 2**20:.0f} MB; at most {MAX_UPLOAD_BYTES // 2**20} MB can be read: "
+            f"The file is {len(content) / 2**20:.0f} MB; at most {max_bytes // 2**20} MB can be read: "
             "keep the column to fit, or a random sample of the rows."
         )
-    declared, data = sniff.declared_separator(sniff.decode(content))
+    declared, data = sniff.declared_separator(encoding.decode(content))
     if not sniff.first_line(data)[2]:
         values, n_total, how = _number_list(data, max_rows, "file")
         name = "column 1"
-        return ParsedTable({name: values}, n_total, "", False, "value", {name: how} if how else {})
+        return ParsedTable(
+            {name: values}, n_total, "", False, "value", {name: how} if how else {}, names=(name,)
+        )
     _check_lines(data, max_rows)
     shape = sniff.layout(data, MAX_COLUMNS, declared)
     if not shape.numeric:
-        raise ValueError(_NO_COLUMN)
+        raise ValueError(NO_COLUMN)
     remarks: tuple[str, ...] = ()
     if not shape.one_column:
-        census = reading.census(data, shape, max_rows)
-        n_numbers = census.n_rows * len(shape.numeric)
-        if n_numbers > MAX_NUMBERS:
+        counted = census.census(data, shape, max_rows)
+        n_numbers = counted.n_rows * len(shape.numeric)
+        if n_numbers > max_numbers:
             raise ValueError(
-                f"This file has {len(shape.numeric):,} numeric columns of {census.n_rows:,} rows "
-                f"({n_numbers:,} numbers); the dashboard reads at most {MAX_NUMBERS:,}: keep the "
+                f"This file has {len(shape.numeric):,} numeric columns of {counted.n_rows:,} rows "
+                f"({n_numbers:,} numbers); the dashboard reads at most {max_numbers:,}: keep the "
                 "column to fit (in a spreadsheet, delete the other columns and save as CSV)."
             )
-        remarks = census.remarks
+        remarks = counted.remarks(len(shape.names), shape.has_header)
     parts, n_rows = reading.read_columns(data, shape, max_rows)
-    commas = _commas(data, shape, parts)
+    commas = file_commas(data, shape, parts)
     columns, read_as = {}, {}
     for j, part in zip(shape.numeric, parts, strict=True):
         values = cells.finish(part, commas.mode)
@@ -156,9 +168,11 @@ def parse_table(content: bytes, max_rows: int = MAX_ROWS) -> ParsedTable:
             if note := cells.read_as(part, commas.mode):
                 read_as[name] = note
     if not columns:
-        raise ValueError(_NO_COLUMN)
+        raise ValueError(NO_COLUMN)
     negatives = reading.first_negatives(data, shape, columns)
-    return ParsedTable(columns, n_rows, shape.separator, shape.has_header, "row", read_as, remarks, negatives)
+    return ParsedTable(
+        columns, n_rows, shape.separator, shape.has_header, "row", read_as, remarks, negatives, shape.names
+    )
 
 
 def _check_lines(data: bytes, max_rows: int) -> None:
@@ -169,27 +183,6 @@ def _check_lines(data: bytes, max_rows: int) -> None:
             f"The file has more than {max_rows:,} rows ({n_lines:,} lines, blank ones included): "
             f"keep at most {max_rows:,} rows (for example a random sample of them)."
         )
-
-
-def _commas(data: bytes, shape: sniff.Layout, parts: list[list[cells.Cells]]) -> cells.Commas:
-    """How the file's commas inside numbers read; refuse a comma that splits a one-column
-    file's line into fields, or cells that read both as thousands and as decimals."""
-    commas = cells.decide(parts, decimal_first=shape.separator == ";")
-    if not (commas.conflict or (shape.one_column and commas.neither)):
-        return commas
-    wanted = [c[1] for c in (commas.neither, *(commas.conflict or ())) if c]
-    lines = reading.line_numbers(data, "" if shape.one_column else shape.separator, shape.has_header, wanted)
-    if shape.one_column and commas.neither:
-        _, row, text = commas.neither
-        raise reading.fields_error(lines.get(row, row + 1), text.count(",") + 1, 1, shape.has_header)
-    if commas.conflict:
-        (_, t_row, t_text), (_, d_row, d_text) = commas.conflict
-        raise ValueError(
-            f"Some numbers read as thousands ({t_text} on line {lines.get(t_row, 0):,}), others only as "
-            f"decimal commas ({d_text} on line {lines.get(d_row, 0):,}): save the file with a point as the "
-            "decimal mark and no thousands separators (1250, 2.5)."
-        )
-    return commas
 
 
 def column_values(table: ParsedTable, column: str) -> Values:
@@ -251,7 +244,7 @@ def _number_list(data: bytes, max_rows: int, source: str) -> tuple[np.ndarray, i
     values = cells.finish(part, commas.mode)
     if not np.isfinite(values).any():
         if source == "file":
-            raise ValueError(_NO_COLUMN)
+            raise ValueError(NO_COLUMN)
         raise ValueError("No number found in the pasted text: paste numbers such as 1.5, 2, 3e2.")
     return values, n, cells.read_as(part, commas.mode)
 

@@ -8,7 +8,6 @@ import csv
 import io
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -62,15 +61,9 @@ def csv_error(line: int, err: csv.Error) -> ValueError:
     )
 
 
-@dataclass(frozen=True)
-class Census:
-    """The rows of a file with a separator: how many, and those shorter than the header."""
-
-    n_rows: int
-    remarks: tuple[str, ...] = ()
-
-
-def _lines(data: bytes, sep: str, width: int = 0, has_header: bool = False) -> Iterator[str]:
+def lines(
+    data: bytes, sep: str, width: int = 0, has_header: bool = False, first_line: int = 1
+) -> Iterator[str]:
     """The file's lines, decoded about CHUNK_BYTES at a time; a line over CHUNK_BYTES with
     more separators than ``width`` columns (if given) is refused before it is split."""
     start = 0
@@ -82,62 +75,17 @@ def _lines(data: bytes, sep: str, width: int = 0, has_header: bool = False) -> I
             stop = line_end(data, start)
             n_fields = data.count(sep.encode(), start, stop) + 1
             if width and stop - start > CHUNK_BYTES and n_fields > width:
-                line = max(data.count(b"\n", 0, start), data.count(b"\r", 0, start)) + 1
+                line = max(data.count(b"\n", 0, start), data.count(b"\r", 0, start)) + first_line
                 raise fields_error(line, n_fields, width, has_header)
         stop += 1 + (data[stop : stop + 2] == b"\r\n")
         yield from io.StringIO(data[start:stop].decode("utf-8"), newline="")
         start = stop
 
 
-def census(data: bytes, shape: Layout, max_rows: int) -> Census:
-    """Count the rows (refusing past ``max_rows``); a row with more non-empty fields than the
-    header is refused, naming its line; rows with fewer are counted in a remark."""
-    sep, width, has_header = shape.separator, len(shape.names), shape.has_header
-    reader = csv.reader(_lines(data, sep, width, has_header), delimiter=sep)
-    header_pending, n_rows, n_short, extra, n_extra = has_header, 0, 0, (0, 0), 0
-    short: list[int] = []
-    last = 0  # the line the previous row ended on: a row the csv module refuses starts after it
-    try:
-        for row in reader:
-            last = reader.line_num
-            n = len(row)
-            if n == width and (n > 1 or row[0].strip()) and not header_pending:
-                n_rows += 1
-                if n_rows > max_rows:
-                    raise rows_error(max_rows)
-                continue
-            if n <= 1 and (not row or not row[0].strip()):
-                continue  # a blank line, as pandas skips it
-            if header_pending:
-                header_pending = False
-                continue
-            n_rows += 1
-            if n_rows > max_rows:
-                raise rows_error(max_rows)
-            if n < width:
-                n_short += 1
-                if len(short) < 5:
-                    short.append(last)
-            elif n > width and any(cell.strip() for cell in row[width:]):
-                n_extra += 1
-                extra = extra if n_extra > 1 else (last, n)
-    except csv.Error as err:
-        raise csv_error(last + 1, err) from None
-    if n_extra:
-        raise fields_error(extra[0], extra[1], width, has_header, n_extra)
-    if not n_short:
-        return Census(n_rows)
-    where = ", ".join(f"{line:,}" for line in short) + (", ..." if n_short > len(short) else "")
-    verb = "has" if n_short == 1 else "have"
-    than = "the header" if has_header else f"the file's {width:,} columns"
-    line_s = "line" if n_short == 1 else "lines"
-    return Census(n_rows, (f"{plural(n_short, 'row')} {verb} fewer fields than {than} ({line_s} {where})",))
-
-
 def line_numbers(data: bytes, sep: str, has_header: bool, rows: Sequence[int]) -> dict[int, int]:
     """The line of each data row (numbered from 0, as pandas counts them) in ``rows``."""
     wanted, found, row_index = set(rows), {}, -1 - int(has_header)
-    reader = csv.reader(_lines(data, sep or "\x1f"), delimiter=sep or "\x1f")
+    reader = csv.reader(lines(data, sep or "\x1f"), delimiter=sep or "\x1f")
     last = 0
     try:
         for row in reader:
@@ -176,23 +124,25 @@ class QuoteError(ValueError):
     """A quote that never closes."""
 
 
-def _parser_error(err: Exception) -> ValueError:
+def _parser_error(err: Exception, first_line: int = 1) -> ValueError:
     found = re.search(r"EOF inside string starting at row (\d+)", str(err))
     if found:
         return QuoteError(
-            f'A quote (") opened near line {int(found[1]) + 1:,} never closes: {_CLOSE_QUOTE_HELP}'
+            f'A quote (") opened near line {int(found[1]) + first_line:,} never closes: {_CLOSE_QUOTE_HELP}'
         )
     return ValueError(f"This file could not be read as CSV ({err}); check its separator and quotes.")
 
 
-def read_columns(data: bytes, shape: Layout, max_rows: int) -> tuple[list[list[cells.Cells]], int]:
+def read_columns(
+    data: bytes, shape: Layout, max_rows: int, first_line: int = 1
+) -> tuple[list[list[cells.Cells]], int]:
     """The numeric columns of ``shape`` (each line one cell if ``shape.one_column``), each
-    as its chunks of cells, and the number of rows."""
+    as its chunks of cells, and the number of rows; ``data`` starts on line ``first_line``."""
     width = len(shape.names)
     sep = _absent(data) if shape.one_column else shape.separator
     usecols = list(shape.numeric)
     options: dict[str, object] = {"header": 0 if shape.has_header else None, "sep": sep}
-    return _read(data, options, width, usecols, max_rows, "rows")
+    return _read(data, options, width, usecols, max_rows, "rows", first_line)
 
 
 def read_list(data: bytes, max_rows: int, comma_separates: bool, unit: str) -> tuple[list[cells.Cells], int]:
@@ -211,7 +161,13 @@ def read_list(data: bytes, max_rows: int, comma_separates: bool, unit: str) -> t
 
 
 def _read(
-    data: bytes, options: dict[str, object], width: int, usecols: list[int], max_rows: int, unit: str
+    data: bytes,
+    options: dict[str, object],
+    width: int,
+    usecols: list[int],
+    max_rows: int,
+    unit: str,
+    first_line: int = 1,
 ) -> tuple[list[list[cells.Cells]], int]:
     chunk_rows = max(1_000, CHUNK_CELLS // width)
     parts: list[list[cells.Cells]] = [[] for _ in usecols]
@@ -236,7 +192,7 @@ def _read(
     except pd.errors.EmptyDataError:
         return [[] for _ in usecols], 0
     except pd.errors.ParserError as err:
-        raise _parser_error(err) from None
+        raise _parser_error(err, first_line) from None
     if n > max_rows:
         raise rows_error(max_rows, unit)
     return parts, n

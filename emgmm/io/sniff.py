@@ -1,14 +1,16 @@
-"""A file's shape, read from its first lines before any parsing: its text encoding, its
-separator, whether it has a header, its columns and which of them hold numbers."""
+"""A file's shape, read from its first lines before any parsing (its text encoding is
+``encoding``'s): its separator, whether it has a header, its columns and which of them
+hold numbers."""
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
 from collections import Counter
 from dataclasses import dataclass
+
+from emgmm.io.encoding import EMPTY
 
 #: Separators tried, in order of preference on a tie.
 SEPARATORS = (",", ";", "\t")
@@ -31,94 +33,6 @@ _COMMA_NUMBER = re.compile(f"{THOUSANDS}|{DECIMAL}|{SPACE_GROUPED}")
 _NOT_SPACE = re.compile(rb"\S")
 #: Excel's first line naming the separator: sep=; (sometimes quoted).
 _SEP_LINE = re.compile(rb'"?sep=([^"\r\n])"?', re.IGNORECASE)
-_EMPTY = "The file is empty: upload a CSV file with a column of numbers."
-_TEXT_HELP = "upload a CSV or plain-text file (for a spreadsheet, save it as CSV UTF-8 first)."
-
-
-def decode(content: bytes) -> bytes:
-    """The content as UTF-8 bytes without a byte-order mark (no copy for UTF-8 input).
-
-    UTF-8 (with or without a BOM), UTF-32 and UTF-16 with a BOM, and UTF-16 without one
-    (told by its zero bytes) are read as such; other 8-bit text as Windows-1252 or Latin-1.
-    """
-    head = content[:8192]
-    if content.startswith(codecs.BOM_UTF8):
-        data = content[len(codecs.BOM_UTF8) :]
-        _check_utf8(data)
-    # UTF-32's little-endian mark (FF FE 00 00) starts with UTF-16's (FF FE): test it first
-    elif content.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        data = _transcode(content, "utf-32", "UTF-32")
-    elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        data = _transcode(content, "utf-16", "UTF-16")
-    elif order := _utf16_without_bom(head):
-        data = _transcode(content, order, "UTF-16")
-    elif b"\x00" in head:
-        raise ValueError(f"This file holds binary data, not text: {_TEXT_HELP}")
-    elif content.isascii():
-        data = content
-    else:
-        data = content if _is_utf8(content) else _from_8bit(content)
-    if not _NOT_SPACE.search(data):
-        raise ValueError(_EMPTY)
-    return data
-
-
-def _transcode(content: bytes, codec: str, name: str) -> bytes:
-    try:
-        return content.decode(codec).encode("utf-8")
-    except UnicodeError as err:
-        where = f" (at byte {err.start:,})" if isinstance(err, UnicodeDecodeError) else ""
-        raise ValueError(
-            f"This file starts like {name} text but is damaged{where}: save it again as CSV (UTF-8)."
-        ) from None
-
-
-def _utf16_without_bom(head: bytes) -> str:
-    """ "utf-16-le" or "utf-16-be" when the first bytes are text of two bytes a character
-    without a byte-order mark, else "". Numbers, separators and most names are ASCII, so in
-    UTF-16 one byte of each pair is zero (the high one: second in little-endian, first in
-    big-endian), and the other never is; binary data has its zeros anywhere."""
-    n = len(head) // 2
-    if n < 2:
-        return ""
-    even, odd = head[0 : 2 * n : 2], head[1 : 2 * n : 2]
-    if odd.count(0) >= 0.4 * n and even.count(0) == 0 and not _ascii_controls(even, odd):
-        return "utf-16-le"
-    if even.count(0) >= 0.4 * n and odd.count(0) == 0 and not _ascii_controls(odd, even):
-        return "utf-16-be"
-    return ""
-
-
-def _ascii_controls(low: bytes, high: bytes) -> bool:
-    """Whether a character of these pairs is a control code below tab (U+0001 to U+0008):
-    no text holds them, so zeros in every other byte around them are binary data
-    (00 01 02 03 repeated is not UTF-16 text)."""
-    return any(h == 0 and 0 < lo < 9 for lo, h in zip(low, high, strict=True))
-
-
-def _is_utf8(content: bytes) -> bool:
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _check_utf8(data: bytes) -> None:
-    if not data.isascii() and not _is_utf8(data):
-        raise ValueError("This file says it is UTF-8 text but is not: save it again as CSV (UTF-8).")
-
-
-def _from_8bit(content: bytes) -> bytes:
-    try:
-        text = content.decode("cp1252")
-    except UnicodeDecodeError:
-        text = content.decode("latin-1")
-    head = text[:8192]
-    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in head)
-    if printable < 0.95 * len(head):
-        raise ValueError(f"This file does not look like text: {_TEXT_HELP}")
-    return text.encode("utf-8")
 
 
 def line_end(data: bytes, start: int) -> int:
@@ -198,7 +112,7 @@ def layout(data: bytes, max_columns: int, separator: str = "") -> Layout:
     sep = separator or _separator(rows, head)
     lines = rows[sep or ","]
     if not lines:  # only spaces the bytes' test took for text: no-break, ideographic, ...
-        raise ValueError(_EMPTY)
+        raise ValueError(EMPTY)
     has_header = not any(is_number_like(cell) for cell in lines[0] if cell.strip())
     body = lines[1:] if has_header else lines
     if sep and not (has_header or separator) and _one_column_with_commas(sep, head, lines):

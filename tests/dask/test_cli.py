@@ -126,20 +126,35 @@ def test_a_missing_or_text_column_is_one_line_and_exit_2(files, capsys, name):
     assert err.count("\n") == 1 and "column 'label'" in err and "not numbers" in err
 
 
-def test_text_or_a_gap_deep_in_a_csv_file_is_one_line_and_exit_2(client, tmp_path):
-    """Found by the workers, in a block the header's sample did not see."""
+def test_text_or_a_gap_deep_in_a_csv_file_is_dropped_and_said_as_the_page_says_it(client, tmp_path):
+    """Changed with issue 21: the file reads as the page reads an upload, so a cell that is
+    not a number, in a block the head did not see, is dropped and said in the page's note
+    (it was an error: text then stopped the fit, a gap was a NaN the fit refused)."""
     values = np.random.default_rng(0).normal(size=40_000).astype(object)
     values[-5] = "oops"
-    pd.DataFrame({"value": values}).to_csv(tmp_path / "text.csv", index=False)
-    values[-5] = np.nan
-    pd.DataFrame({"value": values}).to_csv(tmp_path / "gap.csv", index=False)
+    values[-9] = np.nan
+    pd.DataFrame({"value": values}).to_csv(tmp_path / "cells.csv", index=False)
     address = client.scheduler.address
-    res = fit_files(str(tmp_path / "text.csv"), "--column", "value", "-k", "2", "--scheduler", address)
-    assert one_line_error(res, "column 'value' holds values that are not numbers"), res.stderr
-    res = fit_files(str(tmp_path / "gap.csv"), "--column", "value", "-k", "2", "--scheduler", address)
-    assert one_line_error(res, "x: holds 1 value(s) that are NaN or infinite, the first at index 39995"), (
-        res.stderr
+    path = tmp_path / "cells.csv"
+    res = fit_files(str(path), "--column", "value", "-k", "2", "--scheduler", address, "--seed", "1")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.splitlines()[0] == f"note: {path}: dropped 2 of 40,000 rows: not a number"
+    kept = np.delete(values, [-9, -5]).astype(float)
+    expected = fit_em(kept, 2, rng=1, max_iter=300)
+    iterations = [line for line in res.stdout.splitlines() if line.startswith("Iteration ")]
+    assert len(iterations) == expected.attrs["n_iter"] + 1
+    final = expected[expected["iteration"] == expected.attrs["n_iter"]]
+    assert [line.split()[2] for line in res.stdout.splitlines()[-2:]] == [f"{m:.4f}" for m in final["mean"]]
+
+
+def test_a_line_the_page_refuses_is_one_line_naming_the_file_and_the_line(client, tmp_path):
+    rows = ["1.5,a"] * 30_000
+    rows[20_000] = "2.5,b,c"
+    (tmp_path / "wide.csv").write_text("value,label\n" + "\n".join(rows) + "\n")
+    res = fit_files(
+        str(tmp_path / "wide.csv"), "--column", "value", "-k", "2", "--scheduler", client.scheduler.address
     )
+    assert one_line_error(res, "wide.csv: Line 20,002 has 3 fields but the header has 2"), res.stderr
 
 
 def test_without_dask_fit_says_how_to_install_it_and_the_demo_still_runs(tmp_path):

@@ -179,14 +179,27 @@ def test_classify_writes_the_dashboards_points_download(tmp_path, capsys):
         ('{"weights": [1.0], "means": [0.0]}', "1\n", None, "missing key 'sds'"),
         ('{"weights": [1.0], "means": ["a"], "sds": [1]}', "1\n", None, "key 'means' should be a list"),
         ("GOOD", "a,b\n1,2\n", "c", "--column: no column 'c' in .*data.csv; its columns are 'a', 'b'."),
-        ("GOOD", "a,b\n1,2\n", None, "--column: .*data.csv has 2 columns; name the one to classify."),
-        ("GOOD", "a,b\n1,2\n3,x7\n", "b", r"data.csv: value 2 of column 'b' is 'x7', not a finite number."),
-        ("GOOD", "1.5\n2\n\n3,5\n", None, "data.csv: Error tokenizing data"),
-        ("GOOD", "1.5\nnan\n", None, "data.csv: value 2 is 'nan', not a finite number."),
-        ("GOOD", "1.5\n1e400\n", None, "data.csv: value 2 is '1e400', not a finite number."),
-        ("GOOD", "a,b\n1,\n", "b", "data.csv: value 1 of column 'b' is '', not a finite number."),
-        ("GOOD", "height\n", None, "data.csv: no values to classify."),
-        ("GOOD", "", None, "data.csv: the file is empty."),
+        (
+            "GOOD",
+            "a,b\n1,2\n",
+            None,
+            r"--column: .*data.csv has 2 columns of numbers \('a', 'b'\); name the one",
+        ),
+        (
+            "GOOD",
+            "a,b\n1,\n",
+            "b",
+            r"--column: column 'b' of .*data.csv holds no numbers; .* numbers are 'a'.",
+        ),
+        (
+            "GOOD",
+            "a,b\n1,2\n3,4,5\n",
+            "b",
+            "data.csv: Line 3 has 3 fields but the header has 2: check the sep",
+        ),
+        ("GOOD", 'v\n1\n"2\n3\n', None, r"data.csv: A quote \(\"\) opened near line 3 never closes"),
+        ("GOOD", "height\n", None, "data.csv: No column of this file holds numbers"),
+        ("GOOD", "", None, "data.csv: The file is empty"),
     ],
 )
 def test_classify_errors_are_one_line_and_exit_2(tmp_path, capsys, model_text, data_text, column, message):
@@ -200,6 +213,32 @@ def test_classify_errors_are_one_line_and_exit_2(tmp_path, capsys, model_text, d
     out, err = capsys.readouterr()
     assert out == "" and err.startswith("error: ") and err.count("\n") == 1
     assert re.search(message, err), err
+
+
+@pytest.mark.parametrize(
+    ("data_text", "column", "x", "note"),
+    [
+        ("a,b\n1,2\n3,x7\n", "b", [2.0], "dropped 1 of 2 rows: not a number"),
+        ("1.5\n2\n\n3,5\n", None, [1.5, 2.0, 3.5], "read 3,5 as 3.5 (decimal commas)"),
+        ("1.5\nnan\n", None, [1.5], "dropped 1 of 2 rows: not a number"),
+        ("1.5\n1e400\n", None, [1.5], "dropped 1 of 2 rows: not a number"),
+        ("label,v\na,2.5\nb,3\n", None, [2.5, 3.0], ""),  # the one column of numbers: no --column
+    ],
+)
+def test_classify_reads_as_the_page_reads_and_notes_what_it_dropped(
+    tmp_path, capsys, model_file, data_text, column, x, note
+):
+    """Changed with issue 21: classify reads its file as the page reads an upload (it used
+    pandas' own rules): cells that are not numbers are dropped and said in the page's note
+    (they were an error), "3,5" among plain numbers is a decimal comma (an error), and a
+    file with one column of numbers beside text needs no --column (it did)."""
+    data = tmp_path / "data.csv"
+    data.write_text(data_text)
+    code = main(["classify", str(model_file), str(data)] + (["--column", column] if column else []))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    np.testing.assert_array_equal(pd.read_csv(io.StringIO(out))["value"], x)
+    assert err == (f"note: {data}: {note}\n" if note else "")
 
 
 def test_classify_command_runs_as_a_module_and_documents_its_input(model_file, tmp_path):
