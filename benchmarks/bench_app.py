@@ -80,7 +80,7 @@ def main() -> None:
         for _ in range(args.repeats):
             t0 = time.perf_counter()
             last_step = m_step_sums(x, final_model(history))
-            made = player.payload(history, view, y_max, last_step=last_step, **PAYLOAD_ARGS)
+            made = player.payload(history, view, y_max, last_step=last_step, data=(x, None), **PAYLOAD_ARGS)
             times.append(time.perf_counter() - t0)
         size = len(json.dumps(made)) / 1000
         held = len(made["frames"]["iterations"]) + len(made["frames"]["half_steps"])

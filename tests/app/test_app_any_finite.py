@@ -3,13 +3,17 @@ exception and no error box for a number it was given (AppTest)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
-from streamlit.testing.v1 import AppTest
 
 from tests.support.apptest import charts_of, fit, no_exception, set_number, skip_to_end, start
 from tests.support.finite_data import finite_data, pasted
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
 
 #: What the page may show in an error box for data it was given: EM's own report of a
 #: fall of the log-likelihood beyond float64's resolution (a result, not a refusal).

@@ -139,6 +139,7 @@ def blocks_reading(content: bytes, column: str, blocksize: int) -> tuple[list[fl
     return np.concatenate([np.empty(0), *parts]).tolist(), note
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "content", "column", "expected"), CASES, ids=IDS)
 def test_the_page_the_cli_and_dask_read_a_file_alike(tmp_path, name, content, column, expected):
     page = page_reading(content, column)
@@ -153,6 +154,7 @@ def test_the_page_the_cli_and_dask_read_a_file_alike(tmp_path, name, content, co
         assert dask_reading(tmp_path, content, column, blocksize) == page, (name, blocksize)
 
 
+@pytest.mark.slow
 def test_a_large_file_reads_alike_in_many_blocks_of_dask_default_reader(tmp_path):
     """Many blocks of quoted cells with line ends, thousands and blank lines: the same
     numbers as the page's, and the same as pandas reads them."""

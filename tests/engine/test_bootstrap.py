@@ -165,6 +165,7 @@ def test_callback_reports_every_replicate_and_can_abort(faithful):
         bootstrap(x, h, 6, rng=0, callback=stop)
 
 
+@pytest.mark.slow
 def test_a_history_and_its_model_give_the_same_bootstrap(faithful):
     x, h = faithful
     from_history = bootstrap(x, h, 8, rng=9)

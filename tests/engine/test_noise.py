@@ -139,6 +139,7 @@ def test_prior_and_noise_fit_at_any_magnitude(a, b):
     assert got.noise_weight == pytest.approx(ref.noise_weight, rel=1e-9)
 
 
+@pytest.mark.slow
 def test_noisy_health_counts_each_components_points_as_the_responsibilities_sum():
     """``noisy_health``: the noise first (its points, never degenerate), then the Gaussians
     judged as ``degeneracy.component_health`` judges them; chunks add up to one pass."""

@@ -81,6 +81,7 @@ def test_fit_starts_names_n_starts_in_its_messages(data):
         fit_em(data, 2, n_init=0)
 
 
+@pytest.mark.slow
 def test_the_hc_start_follows_the_random_starts_as_fit_em_gives_it(data):
     """``fit_starts_and_hc``: the random starts as ``fit_starts`` gives them, then one start
     that is ``fit_em(init="hc")`` whatever the seed; the best over all of them."""

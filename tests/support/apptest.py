@@ -5,18 +5,22 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-from streamlit.testing.v1 import AppTest
 
 from emgmm.app import settings
+
+if TYPE_CHECKING:  # Streamlit is imported by the first page run, not when tests are collected
+    from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT = 60
 
 
 def start(query: dict[str, str] | None = None) -> AppTest:
+    from streamlit.testing.v1 import AppTest
+
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value

@@ -100,6 +100,7 @@ def test_replicate_bins_count_every_finite_replicate(boot):
         np.testing.assert_array_equal(rows["start"].to_numpy()[1:], rows["end"].to_numpy()[:-1])
 
 
+@pytest.mark.slow
 def test_bootstrap_histograms_has_a_panel_per_component_and_parameter(boot):
     spec = analysis.bootstrap_histograms(boot.replicates, boot.summary, boot.level).to_dict()
     assert spec["facet"]["row"]["field"] == "label" and spec["facet"]["row"]["sort"] == ["C1", "C2"]
@@ -426,6 +427,7 @@ def test_a_start_played_alone_carries_its_own_stop_reason_and_iterations():
         assert one.attrs["sd_floor"] == starts.attrs["sd_floor"] and "best_start" not in one.attrs
 
 
+@pytest.mark.slow
 def test_the_hc_start_is_a_labelled_diamond_and_plays_as_an_hc_fit():
     x = sample(THREE, 150, rng=0)[0]
     starts = fit_starts_and_hc(x, 3, 4, rng=5, init="random")

@@ -57,6 +57,7 @@ def test_a_weighted_strip_draws_rows_by_weight(new):
     assert len(strip) == plotdata.STRIP_MAX_POINTS and set(strip["x"]) == {25.0}
 
 
+@pytest.mark.slow
 def test_the_new_values_are_drawn_under_the_fit_with_the_fitted_range(new):
     domain = classify.new_domain((-3.0, 10.0), new["value"].to_numpy())
     top, strip = classify.new_values_charts(MODEL, new, (-2.5, 9.5), domain, 0, x_title="minutes")

@@ -80,6 +80,7 @@ def test_the_noise_is_grey_and_labelled_noise_in_every_scale():
     assert colour_scale(2).domain == ["C1", "C2", "mixture"]  # a plain fit's as before
 
 
+@pytest.mark.slow
 def test_the_live_frame_draws_the_noise_flat_in_its_legend_panel_and_strip(data):
     view = screens.data_view(data, 0)
     top, panel, strip = frames.live_frame(view, NOISY, "Iteration 0", 1.0, "component")
@@ -110,6 +111,7 @@ def test_the_final_charts_draw_the_noise_as_a_row_with_its_range(data):
     mixture.to_dict()
 
 
+@pytest.mark.slow
 def test_the_payload_of_a_noisy_fit_says_its_range_numbers_and_colours(data, history):
     view = screens.data_view(data, 0)
     out = player.payload(
