@@ -582,10 +582,10 @@
           this.drawing = this.drawing.then(() => this.update(v));
         },
       }, choices);
-      return element("div", { class: "why" }, [element("div", {}, [
+      return element("div", { class: "bound-head" }, [
         element("p", { class: "why-title" }, [document.createTextNode("The bound EM climbs in this frame's M-step, along the mean of "), this.boundInput]),
         element("p", { class: "caption", text: this.payload.bound.key }),
-      ])]);
+      ]);
     }
 
     showSettings() {
@@ -673,7 +673,8 @@
       await Promise.all(shown.map((v) => this.update(v)));
       // the heading changes once the charts show the frame: what it says is on screen
       this.heading.textContent = step.title;
-      this.showNumbers();
+      // the tables out of sight while playing wait until they come into sight (`watch`)
+      if (this.whyVisible || !this.playing) this.showNumbers();
       this.slider.value = String(this.index);
       this.counterText.textContent = rules.counter(this.frames, this.index, this.half, this.payload.n_iter);
       this.slider.setAttribute("aria-valuetext", this.counterText.textContent);
@@ -747,17 +748,23 @@
       return v.view.runAsync();
     }
 
-    /** Draw each view when it comes into sight (a view out of sight is not drawn: on a
-        projector the paths are below the fold while the frame plays). */
+    /** Draw each view, and the worked point's tables, when it comes into sight (what is
+        out of sight is not drawn: on a projector they are below the fold while the frame plays). */
     watch() {
       const observer = new IntersectionObserver((entries) => {
         for (const entry of entries) {
+          if (entry.target === this.why) {
+            this.whyVisible = entry.isIntersecting;
+            if (this.whyVisible && this.values) this.showNumbers();
+            continue;
+          }
           const v = Object.values(this.views).find((view) => view.box === entry.target);
           v.visible = entry.isIntersecting;
           if (v.visible && this.values && v.view) this.drawing = this.drawing.then(() => this.update(v));
         }
       });
       for (const v of Object.values(this.views)) observer.observe(v.box);
+      observer.observe(this.why);
     }
 
     // ---- the clock
@@ -776,6 +783,7 @@
       this.playing = false;
       this.loop++;
       this.showPlaying();
+      if (this.values) this.showNumbers(); // paused, the tables show the frame wherever they are
     }
 
     showPlaying() {
