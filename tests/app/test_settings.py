@@ -42,7 +42,22 @@ def test_only_changed_settings_go_in_the_url():
 
 
 @pytest.mark.parametrize("key", [c.key for c in CONTROLS])
-@pytest.mark.parametrize("junk", ["", "junk", "-1", "1e999", "nan", "99999999999", "<script>"])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "",
+        "junk",
+        "-1",
+        "-5",
+        "1e308",
+        "1e999",
+        "nan",
+        "99999999999",
+        "99999999999999999999",
+        "%00",
+        "<script>",
+    ],
+)
 def test_malformed_link_values_fall_back_with_a_warning(key, junk):
     parsed, refused = Settings.from_query({key: junk})
     control = BY_KEY[key]

@@ -45,9 +45,20 @@ def test_text_columns_are_not_offered():
         (bytes(range(1, 256)) * 40, "not look like text"),
         (b"name\nann\nbob\n", "No column"),
         (b"only,a,header\n", "No column"),
+        (b"\x00\x01\x02\x03" * 100, "binary"),
+        (b"value\n", "No column"),
+        (b"word\n" + b"lorem ipsum\n" * 100_000, "No column"),
+        (b"v\n" + b"1\n2\n" * 600_000, "more than 1,000,000 rows"),
+        (
+            b"v,note\n1,a\n2," + b"a" * 140_000 + b"\n3,b\n",
+            "Line 3 has a cell of more than 131,072 characters",
+        ),
+        ("\u00a0\n\u00a0\n".encode(), "empty"),
     ],
 )
 def test_bad_files_get_a_message_saying_what_to_do(content, match):
+    """The page shows these messages as they are (``tests/app/test_app.py`` checks that
+    path once per kind of refusal, and that the next good upload works)."""
     with pytest.raises(ValueError, match=match):
         parse_table(content)
 

@@ -18,10 +18,30 @@ APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 TIMEOUT = 60
 
 
+def _component_registry() -> Any:
+    """One registry of Streamlit's v2 components for every AppTest of the run.
+
+    Each new ``AppTest`` otherwise scans every installed package's metadata for v2
+    component manifests (0.7 s here, a third of a short test); the page declares only v1
+    components, which that registry does not hold, so one scan serves all."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        from streamlit.components.v2.component_manager import BidiComponentManager
+
+        _REGISTRY = BidiComponentManager()
+        _REGISTRY.discover_and_register_components(start_file_watching=False)
+    return _REGISTRY
+
+
+_REGISTRY: Any = None
+
+
 def start(query: dict[str, str] | None = None) -> AppTest:
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if hasattr(at, "_bidi_component_manager"):  # AppTest's own cache of the registry
+        at._bidi_component_manager = _component_registry()
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()
