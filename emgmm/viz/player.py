@@ -108,7 +108,16 @@ SWAPPED = (charts.CURVES, charts.MIXTURE, views.PREVIOUS, "strip", views.RESPONS
 
 def _emptied(spec: dict[str, Any]) -> dict[str, Any]:
     datasets = spec.get("datasets", {})
-    return {**spec, "datasets": {k: [] if k in SWAPPED else v for k, v in datasets.items()}}
+    return _on_canvas({**spec, "datasets": {k: [] if k in SWAPPED else v for k, v in datasets.items()}})
+
+
+def _on_canvas(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` without Vega-Lite's ARIA descriptions of each mark (``config.aria``): the
+    player draws on a canvas, where they are never shown, and Vega formats them for every
+    point of every curve in every frame (half of a frame's drawing time, measured by
+    ``python -m benchmarks.bench_player``). The playback's words for a screen reader are
+    its heading and its controls."""
+    return {**spec, "config": {**spec.get("config", {}), "aria": False}}
 
 
 def bound_of(history: pd.DataFrame, x: object, weights: object) -> dict[str, Any] | None:
@@ -136,7 +145,9 @@ def bound_of(history: pd.DataFrame, x: object, weights: object) -> dict[str, Any
         "datasets": [why_views.BOUND_CURVES, why_views.BOUND_MARKS, why_views.BOUND_NOTE],
         # laid out again when its data change: it is embedded empty, and its axes' labels
         # (widths of digits) change from frame to frame
-        "template": {**_fitted(spec), "autosize": {"type": "fit-x", "contains": "padding", "resize": True}},
+        "template": _on_canvas(
+            {**_fitted(spec), "autosize": {"type": "fit-x", "contains": "padding", "resize": True}}
+        ),
         "key": why_views.BOUND_KEY,
     }
 

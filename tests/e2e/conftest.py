@@ -17,6 +17,7 @@ from tests.support.browser import (
     ARTIFACTS,
     CHROMIUM_ARGS,
     PLAYER_FRAME,
+    RECORD_DRAWS_JS,
     RECORD_HEADINGS_JS,
     chromium_path,
     free_port,
@@ -150,6 +151,17 @@ class Page:
         """From now on, record in the page each frame heading the player shows, as the
         browser draws it (a MutationObserver on the heading; no polling)."""
         self.page.evaluate(RECORD_HEADINGS_JS)
+
+    def record_draws(self) -> None:
+        """From the next player on, record how long the browser takes to draw each frame
+        (``RECORD_DRAWS_JS``): the player's frame is made when Fit is pressed."""
+        self.page.context.add_init_script(RECORD_DRAWS_JS)
+
+    def draw_times(self, frame=None) -> dict[int, float]:
+        """Each frame the player drew (``record_draws``) and how long its last drawing took
+        (s), in the player's ``frame`` (by default the one on the page now)."""
+        draws = (frame or self.player_frame()).evaluate("window.__draws || []")
+        return {int(frame): (end - start) / 1000 for frame, start, end in draws}
 
     def headings(self) -> list[tuple[str, float]]:
         """The frame headings drawn since ``record_iterations``, with the time (ms) each appeared."""

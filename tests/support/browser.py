@@ -57,6 +57,32 @@ RECORD_HEADINGS_JS = """
 """.replace("PLAYER_FRAME", PLAYER_FRAME)
 
 
+#: Run in every frame before its scripts (``BrowserContext.add_init_script``): once the
+#: player's script defines ``EmgmmPlayer``, each frame the player draws is recorded in its
+#: frame as ``window.__draws``, a list of [frame, start, end] (the epoch in ms, as
+#: ``performance.timeOrigin + performance.now()``): how long the browser took to draw it,
+#: the floor under any clock.
+RECORD_DRAWS_JS = """
+(() => {
+  let player;
+  Object.defineProperty(window, "EmgmmPlayer", {
+    configurable: true,
+    get: () => player,
+    set(value) {
+      player = value;
+      const draw = value.Player.prototype.drawNow;
+      value.Player.prototype.drawNow = async function (index) {
+        const start = performance.timeOrigin + performance.now();
+        await draw.call(this, index);
+        const end = performance.timeOrigin + performance.now();
+        (window.__draws = window.__draws || []).push([this.frames[this.index], start, end]);
+      };
+    },
+  });
+})();
+"""
+
+
 def process_cpu_seconds(pid: int) -> float:
     """User and system CPU time a process has used, from /proc (Linux)."""
     with open(f"/proc/{pid}/stat") as f:

@@ -410,6 +410,8 @@
 
   // ------------------------------------------------------------------ Player
   const VENDOR = ["vendor/vega.min.js", "vendor/vega-lite.min.js", "vendor/vega-embed.min.js"];
+  /** How long a playback waits for its charts to come into sight before it plays anyway. */
+  const SIGHT_WAIT_MS = 2000;
   const KEYS = { " ": "toggle", ArrowLeft: "back", ArrowRight: "forward", Home: "start", End: "end" };
 
   function element(tag, attrs, children) {
@@ -760,11 +762,26 @@
           }
           const v = Object.values(this.views).find((view) => view.box === entry.target);
           v.visible = entry.isIntersecting;
+          if (v.visible && this.seen) this.seen();
           if (v.visible && this.values && v.view) this.drawing = this.drawing.then(() => this.update(v));
         }
       });
       for (const v of Object.values(this.views)) observer.observe(v.box);
       observer.observe(this.why);
+    }
+
+    /** Resolves once a chart of the player is on screen (``watch`` tells), or after
+        ``SIGHT_WAIT_MS`` if none comes into sight (a page scrolled away still plays). */
+    inSight() {
+      if (Object.values(this.views).some((v) => v.visible)) return Promise.resolve();
+      return new Promise((resolve) => {
+        const done = () => {
+          if (this.seen === done) this.seen = null;
+          resolve();
+        };
+        this.seen = done;
+        setTimeout(done, SIGHT_WAIT_MS);
+      });
     }
 
     // ---- the clock
@@ -979,7 +996,12 @@
     await player.embed();
     if (options.mode === "still") await player.draw(player.frames.length - 1); // a finished fit: its last frame
     else if (options.mode === "first") await player.draw(0);
-    else player.play();
+    else {
+      // the page sizes a new player's frame after it starts: played at once, its first
+      // frames would pass unseen, the charts still out of sight
+      player.drawing = player.drawing.then(() => player.inSight());
+      player.play();
+    }
     return player;
   }
 
@@ -1036,5 +1058,5 @@
     root.player = await start(host, payload, { settings: payload.settings, mode: "first" });
   }
 
-  root.EmgmmPlayer = { rules, maths, bound, shown, workedPoint, nextStep, frameValues, frameRows, Player, start, streamlit, standalone };
+  root.EmgmmPlayer = { rules, maths, bound, shown, workedPoint, nextStep, frameValues, frameRows, Player, start, streamlit, standalone, SIGHT_WAIT_MS };
 })(window);
