@@ -7,7 +7,8 @@ file's findings settled), so a file reads the same everywhere.
 
 Text is parsed, never executed or unpickled. A refusal is a ``ValueError`` whose message
 is for the person who gave the data: it names the line, the cell or the encoding and says
-what to do.
+what to do, in words that hold on the page and on the command line ("use a CSV file",
+"load the file again"; "upload" only where a paste is refused, which only the page takes).
 """
 
 from .numbers import read_number

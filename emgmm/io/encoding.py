@@ -7,9 +7,9 @@ from __future__ import annotations
 import codecs
 import re
 
-#: The page's words for an empty file.
-EMPTY = "The file is empty: upload a CSV file with a column of numbers."
-_TEXT_HELP = "upload a CSV or plain-text file (for a spreadsheet, save it as CSV UTF-8 first)."
+#: The words for an empty file, the page's and the command line's: what to do, in a verb both share.
+EMPTY = "The file is empty: use a CSV file with a column of numbers."
+_TEXT_HELP = "use a CSV or plain-text file (for a spreadsheet, save it as CSV UTF-8 first)."
 _NOT_SPACE = re.compile(rb"\S")
 
 

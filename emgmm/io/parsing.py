@@ -45,7 +45,7 @@ MAX_NUMBERS = 5_000_000
 MAX_PASTE_CHARS = 20_000_000
 plural = reading.plural
 NO_COLUMN = (
-    "No column of this file holds numbers: upload a CSV with at least one numeric column (one value per row)."
+    "No column of this file holds numbers: use a CSV with at least one numeric column (one value per row)."
 )
 _LIST_SEPARATOR = re.compile(rb"[\s;]")
 _SLICE = 1 << 22

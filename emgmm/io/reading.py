@@ -22,7 +22,7 @@ CHUNK_BYTES = 1 << 20
 CHUNK_CELLS = 500_000
 #: Separators of a list of numbers (a paste, or a file of one line), besides the comma.
 LIST_SEPARATORS = b" \t\r\n\x0b\x0c;"
-_CLOSE_QUOTE_HELP = "close it, or remove it, and upload the file again."
+_CLOSE_QUOTE_HELP = "close it, or remove it, and load the file again."
 
 
 def plural(n: int, noun: str) -> str:
@@ -54,7 +54,7 @@ def csv_error(line: int, err: csv.Error) -> ValueError:
     if "field limit" in str(err):
         return ValueError(
             f'Line {line:,} has a cell of more than {csv.field_size_limit():,} characters (or a quote (") '
-            "opened there never closes): shorten the cell, or close the quote, and upload the file again."
+            "opened there never closes): shorten the cell, or close the quote, and load the file again."
         )
     return ValueError(
         f"Line {line:,} could not be read as CSV ({err}): correct it, or save the file again as CSV."

@@ -114,5 +114,5 @@ def test_a_cell_over_the_csv_field_limit_is_a_message_naming_its_line(n_rows, ro
 
 @pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u3000"])
 def test_a_file_of_unicode_spaces_is_empty_not_an_index_error(space):
-    with pytest.raises(ValueError, match="The file is empty: upload a CSV file"):
+    with pytest.raises(ValueError, match="The file is empty: use a CSV file"):
         parse_table(f"{space}\n\n{space}{space}\n".encode())
