@@ -25,25 +25,16 @@ import argparse
 import contextlib
 import json
 import time
-from typing import Any
 
 import numpy as np
 
 from emgmm import fit_em
-from emgmm.app.text import COLOUR_LABELS
 from emgmm.em import fit_starts
 from emgmm.history import final_model
 from emgmm.mstep import m_step_sums
 from emgmm.sampling import simulate
-from emgmm.viz import frames, player, screens
-
-#: The page's arguments at its defaults.
-PAYLOAD_ARGS: dict[str, Any] = {
-    "title": "EM fitting 5 Gaussians",
-    "settings": {"every": 1, "fps": 8, "half_steps": False, "colour_by": "component"},
-    "bounds": {"every": (1, 50), "fps": (1, 30)},
-    "colour_labels": COLOUR_LABELS,
-}
+from emgmm.viz import frames, screens
+from tests.support.player_page import payload_of
 
 
 class FirstFrame(Exception):
@@ -80,7 +71,7 @@ def main() -> None:
         for _ in range(args.repeats):
             t0 = time.perf_counter()
             last_step = m_step_sums(x, final_model(history))
-            made = player.payload(history, view, y_max, last_step=last_step, data=(x, None), **PAYLOAD_ARGS)
+            made = payload_of(history, view, y_max, last_step=last_step, data=(x, None))
             times.append(time.perf_counter() - t0)
         size = len(json.dumps(made)) / 1000
         held = len(made["frames"]["iterations"]) + len(made["frames"]["half_steps"])

@@ -24,14 +24,13 @@ from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-from benchmarks.bench_app import PAYLOAD_ARGS
 from emgmm import fit_em
 from emgmm.history import final_model
 from emgmm.mstep import m_step_sums
 from emgmm.sampling import simulate
-from emgmm.viz import player, screens
+from emgmm.viz import screens
 from tests.support.browser import CHROMIUM_ARGS, chromium_path
-from tests.support.player_page import page
+from tests.support.player_page import page, payload_of
 
 #: Each frame drawn in turn, as the clock draws them; the times of every frame after the first.
 TIME_FRAMES_JS = """async () => {
@@ -51,11 +50,10 @@ def default_payload(half_steps: bool) -> dict[str, Any]:
     view = screens.data_view(x, 1)
     history = fit_em(x, 5, rng=1)
     colour_by = "uncertainty" if half_steps else "component"
-    settings = {**PAYLOAD_ARGS["settings"], "fps": 24, "half_steps": half_steps, "colour_by": colour_by}
-    args = {**PAYLOAD_ARGS, "settings": settings}
+    settings = {"fps": 24, "half_steps": half_steps, "colour_by": colour_by}
     last = m_step_sums(x, final_model(history))
-    return player.payload(
-        history, view, screens.y_ceiling(view, [true]), last_step=last, data=(x, None), **args
+    return payload_of(
+        history, view, screens.y_ceiling(view, [true]), settings=settings, last_step=last, data=(x, None)
     )
 
 

@@ -318,20 +318,11 @@ START_BELOW_THE_FOLD = """(payload) => {
 @pytest.fixture(scope="module")
 def small_payload():
     from emgmm import fit_em, sample
-    from emgmm.viz import player, screens
+    from emgmm.viz import screens
+    from tests.support.player_page import payload_of
 
     x, _ = sample(GMM([0.3, 0.5, 0.2], [-1.0, 1.5, 3.0], [0.5, 0.8, 0.4]), 400, rng=4)
-    history = fit_em(x, 3, rng=0, max_iter=15)
-    settings = {"every": 1, "fps": 24, "half_steps": False, "colour_by": "component"}
-    return player.payload(
-        history,
-        screens.data_view(x, 1),
-        1.0,
-        title="",
-        settings=settings,
-        bounds={"every": (1, 50), "fps": (1, 30)},
-        colour_labels={"component": "component", "uncertainty": "uncertainty"},
-    )
+    return payload_of(fit_em(x, 3, rng=0, max_iter=15), screens.data_view(x, 1), settings={"fps": 24})
 
 
 @pytest.mark.parametrize("scrolled", [True, False])

@@ -7,7 +7,29 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pandas as pd
+
+from emgmm.app.text import COLOUR_LABELS
+from emgmm.viz import player, screens
 from emgmm.viz.player import PLAYER_DIR, VENDORED
+
+#: ``player.payload``'s arguments as the page passes them at its defaults.
+PAYLOAD_ARGS: dict[str, Any] = {
+    "title": "EM fitting 5 Gaussians",
+    "settings": {"every": 1, "fps": 8, "half_steps": False, "colour_by": "component"},
+    "bounds": {"every": (1, 50), "fps": (1, 30)},
+    "colour_labels": COLOUR_LABELS,
+}
+
+
+def payload_of(
+    history: pd.DataFrame, view: screens.DataView, y_max: float = 1.0, **kwargs: Any
+) -> dict[str, Any]:
+    """``player.payload`` of ``history`` as the page makes it at its defaults; ``settings``
+    in ``kwargs`` change the defaults' settings, other keywords pass through (``data``,
+    ``last_step``, ``title``)."""
+    settings = {**PAYLOAD_ARGS["settings"], **kwargs.pop("settings", {})}
+    return player.payload(history, view, y_max, **{**PAYLOAD_ARGS, "settings": settings, **kwargs})
 
 
 def inline(name: str) -> str:

@@ -14,6 +14,7 @@ from emgmm.noise import NoisyMixture
 from emgmm.viz import frames, player, plotdata, screens, shown
 from emgmm.viz import teaching as views
 from emgmm.viz.style import NOISE_COLOUR, colour_scale, component_label, component_number_scale
+from tests.support.player_page import payload_of
 
 NOISY = NoisyMixture(0.2, -4.0, 6.0, GMM([0.25, 0.75], [-1.0, 2.0], [0.5, 1.0]))
 
@@ -114,15 +115,7 @@ def test_the_final_charts_draw_the_noise_as_a_row_with_its_range(data):
 @pytest.mark.slow
 def test_the_payload_of_a_noisy_fit_says_its_range_numbers_and_colours(data, history):
     view = screens.data_view(data, 0)
-    out = player.payload(
-        history,
-        view,
-        1.0,
-        title="t",
-        settings={"every": 1, "fps": 8, "half_steps": False, "colour_by": "component"},
-        bounds={"every": (1, 50), "fps": (1, 30)},
-        colour_labels={"component": "c", "uncertainty": "u"},
-    )
+    out = payload_of(history, view)
     assert out["noise"] == {"low": -25.0, "high": 30.0}
     assert out["numbers"] == [0, 1, 2] and out["k"] == 3 and out["colours"][0] == NOISE_COLOUR
     assert len(out["models"]["weights"][0]) == 3

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from emgmm import GMM, fit_em, sample
-from emgmm.viz import player, screens
+from emgmm.viz import screens
+from tests.support.player_page import payload_of
 
 
 def test_every_spec_the_player_draws_leaves_out_the_marks_aria_descriptions():
@@ -13,16 +14,7 @@ def test_every_spec_the_player_draws_leaves_out_the_marks_aria_descriptions():
     x, _ = sample(GMM([0.4, 0.6], [-1.0, 2.0], [0.5, 0.8]), 300, rng=2)
     history = fit_em(x, 2, rng=0, max_iter=5)
     view = screens.data_view(x, 1)
-    made = player.payload(
-        history,
-        view,
-        screens.y_ceiling(view, []),
-        title="",
-        settings={"every": 1, "fps": 8, "half_steps": False, "colour_by": "component"},
-        bounds={"every": (1, 50), "fps": (1, 30)},
-        colour_labels={"component": "c", "uncertainty": "u"},
-        data=(x, None),
-    )
+    made = payload_of(history, view, screens.y_ceiling(view, []), data=(x, None))
     specs = {**made["templates"], "bound": made["bound"]["template"]}
     assert set(specs) == {"top", "panel", "strip", "strip_uncertainty", "paths", "loglik", "bound"}
     for name, spec in specs.items():

@@ -7,9 +7,10 @@ from emgmm import GMM, final_model, fit_em, sample
 from emgmm.bound import bound_curves
 from emgmm.hard import compare_hard_soft, fit_hard
 from emgmm.mstep import history_sums
-from emgmm.viz import player, plotdata, screens, style
+from emgmm.viz import plotdata, screens, style
 from emgmm.viz import why as vw
 from emgmm.why import point_share, worked_point
+from tests.support.player_page import payload_of
 
 OVERLAP = GMM([0.5, 0.5], [0.0, 2.0], [1.0, 1.0])
 START = GMM([0.5, 0.5], [-0.5, 2.5], [1.0, 1.0])
@@ -113,15 +114,7 @@ def test_a_hard_history_plays_in_the_playback(data):
     """Hard EM's history is the playback's payload as EM's is: every frame of both sequences."""
     view = screens.data_view(data, 0)
     hard = fit_hard(data, 2, init_params=START, max_iter=4)
-    made = player.payload(
-        hard,
-        view,
-        screens.y_ceiling(view, []),
-        title="hard EM",
-        settings={"every": 1, "fps": 8, "half_steps": True, "colour_by": "component"},
-        bounds={"every": (1, 50), "fps": (1, 30)},
-        colour_labels={"component": "c", "uncertainty": "u"},
-    )
+    made = payload_of(hard, view, screens.y_ceiling(view, []), settings={"half_steps": True})
     n_iter = int(hard.attrs["n_iter"])
     assert (
         len(made["frames"]["iterations"]) == n_iter + 1
