@@ -114,8 +114,8 @@ def _emptied(spec: dict[str, Any]) -> dict[str, Any]:
 def _on_canvas(spec: dict[str, Any]) -> dict[str, Any]:
     """``spec`` without Vega-Lite's ARIA descriptions of each mark (``config.aria``): the
     player draws on a canvas, where they are never shown, and Vega formats them for every
-    point of every curve in every frame (half of a frame's drawing time, measured by
-    ``python -m benchmarks.bench_player``). The playback's words for a screen reader are
+    point of every curve in every frame: with them a frame took 1.3-1.4x as long to draw
+    (``python -m benchmarks.bench_player``). The playback's words for a screen reader are
     its heading and its controls."""
     return {**spec, "config": {**spec.get("config", {}), "aria": False}}
 

@@ -157,11 +157,13 @@ class Page:
         (``RECORD_DRAWS_JS``): the player's frame is made when Fit is pressed."""
         self.page.context.add_init_script(RECORD_DRAWS_JS)
 
-    def draw_times(self, frame=None) -> dict[int, float]:
-        """Each frame the player drew (``record_draws``) and how long its last drawing took
-        (s), in the player's ``frame`` (by default the one on the page now)."""
-        draws = (frame or self.player_frame()).evaluate("window.__draws || []")
-        return {int(frame): (end - start) / 1000 for frame, start, end in draws}
+    def draw_times(self) -> dict[int, float]:
+        """Each frame the player drew (``record_draws``) and how long its first drawing took
+        (s): the playback's, not the final view's drawing of the last frame again."""
+        out: dict[int, float] = {}
+        for frame, start, end in self.page.evaluate("window.__draws || []"):
+            out.setdefault(int(frame), (end - start) / 1000)
+        return out
 
     def headings(self) -> list[tuple[str, float]]:
         """The frame headings drawn since ``record_iterations``, with the time (ms) each appeared."""

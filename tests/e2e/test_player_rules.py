@@ -298,8 +298,9 @@ def test_the_bound_in_each_frame_is_the_engines(js, n, weighted):
 
 #: Records each heading the player shows in ``host`` (``window.heads``: [text, time]), then
 #: starts it playing at 24 fps below a fold of 3,000 pixels, as Streamlit makes a new
-#: player's frame before it sizes it; ``window.ready`` is when ``start`` returned.
-START_BELOW_THE_FOLD = """(payload) => {
+#: player's frame before it sizes it, waiting ``wait`` ms (null: the player's own) for its
+#: charts to come into sight; ``window.ready`` is when ``start`` returned.
+START_BELOW_THE_FOLD = """([payload, wait]) => {
   const spacer = document.createElement("div");
   spacer.style.height = "3000px";
   document.body.prepend(spacer);
@@ -310,7 +311,8 @@ START_BELOW_THE_FOLD = """(payload) => {
     const last = window.heads[window.heads.length - 1];
     if (h && h.textContent && (!last || last[0] !== h.textContent)) window.heads.push([h.textContent, performance.now()]);
   }).observe(host, { subtree: true, childList: true, characterData: true });
-  EmgmmPlayer.start(host, payload, { mode: "play", settings: Object.assign({}, payload.settings, { fps: 24 }) })
+  const settings = Object.assign({}, payload.settings, { fps: 24 });
+  EmgmmPlayer.start(host, payload, { mode: "play", settings, sightWaitMs: wait ?? undefined })
     .then(() => { window.ready = performance.now(); });
 }"""
 
@@ -328,25 +330,31 @@ def small_payload():
 @pytest.mark.parametrize("scrolled", [True, False])
 def test_a_playback_out_of_sight_waits_for_its_charts_to_come_into_sight(browser, small_payload, scrolled):
     """Started below the fold, the player draws no frame (a person would not see it); brought
-    into sight it plays from the first frame; never in sight, it plays after
-    ``SIGHT_WAIT_MS`` anyway (a page scrolled away still plays to its end)."""
+    into sight it plays from the first frame (its wait for sight set to a minute, so only
+    the sight can have started it); never in sight, it plays after ``SIGHT_WAIT_MS`` anyway
+    (a page scrolled away still plays to its end)."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.set_content(player_page())
-    page.wait_for_function("window.EmgmmPlayer", timeout=30_000)
-    wait_ms = page.evaluate("EmgmmPlayer.SIGHT_WAIT_MS")
-    page.evaluate(START_BELOW_THE_FOLD, small_payload)
-    page.wait_for_function("window.ready !== undefined", timeout=30_000)
-    page.wait_for_timeout(wait_ms / 4)
-    assert page.evaluate("window.heads") == []
-    if scrolled:
-        page.evaluate("window.seenAt = performance.now(); document.getElementById('host').scrollIntoView()")
-    page.wait_for_function("window.heads.length >= 3", timeout=30_000)
-    heads = page.evaluate("window.heads")
-    assert [h.split(":")[0] for h, _ in heads[:3]] == ["Iteration 0", "Iteration 1", "Iteration 2"]
-    waited = heads[0][1] - page.evaluate("window.ready")
-    if scrolled:
-        assert heads[0][1] >= page.evaluate("window.seenAt")
-        assert waited < wait_ms
-    else:
-        assert waited >= wait_ms - 50  # a timer fires no earlier than asked; 50 ms: the clocks' reading apart
-    page.close()
+    try:
+        page.set_content(player_page())
+        page.wait_for_function("window.EmgmmPlayer", timeout=30_000)
+        wait_ms = 60_000 if scrolled else page.evaluate("EmgmmPlayer.SIGHT_WAIT_MS")
+        page.evaluate(START_BELOW_THE_FOLD, [small_payload, wait_ms if scrolled else None])
+        page.wait_for_function("window.ready !== undefined", timeout=30_000)
+        page.wait_for_timeout(500)
+        assert page.evaluate("window.heads") == []
+        if scrolled:
+            page.evaluate(
+                "window.seenAt = performance.now(); document.getElementById('host').scrollIntoView()"
+            )
+        page.wait_for_function("window.heads.length >= 3", timeout=30_000)
+        heads = page.evaluate("window.heads")
+        assert [h.split(":")[0] for h, _ in heads[:3]] == ["Iteration 0", "Iteration 1", "Iteration 2"]
+        waited = heads[0][1] - page.evaluate("window.ready")
+        if scrolled:
+            assert heads[0][1] >= page.evaluate("window.seenAt") and waited < wait_ms
+        else:
+            assert (
+                waited >= wait_ms - 50
+            )  # a timer fires no earlier than asked; 50 ms: the clocks' reading apart
+    finally:
+        page.close()

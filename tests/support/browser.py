@@ -58,8 +58,9 @@ RECORD_HEADINGS_JS = """
 
 
 #: Run in every frame before its scripts (``BrowserContext.add_init_script``): once the
-#: player's script defines ``EmgmmPlayer``, each frame the player draws is recorded in its
-#: frame as ``window.__draws``, a list of [frame, start, end] (the epoch in ms, as
+#: player's script defines ``EmgmmPlayer``, each frame the player draws is recorded in the
+#: top page (which outlives the player's frame when the final view replaces it) as
+#: ``window.__draws``, a list of [frame, start, end] (the epoch in ms, as
 #: ``performance.timeOrigin + performance.now()``): how long the browser took to draw it,
 #: the floor under any clock.
 RECORD_DRAWS_JS = """
@@ -73,9 +74,11 @@ RECORD_DRAWS_JS = """
       const draw = value.Player.prototype.drawNow;
       value.Player.prototype.drawNow = async function (index) {
         const start = performance.timeOrigin + performance.now();
-        await draw.call(this, index);
+        const drawing = draw.call(this, index);
+        const frame = this.frames[this.index]; // drawNow sets the index before its first await
+        await drawing;
         const end = performance.timeOrigin + performance.now();
-        (window.__draws = window.__draws || []).push([this.frames[this.index], start, end]);
+        (window.top.__draws = window.top.__draws || []).push([frame, start, end]);
       };
     },
   });

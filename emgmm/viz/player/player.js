@@ -771,8 +771,9 @@
     }
 
     /** Resolves once a chart of the player is on screen (``watch`` tells), or after
-        ``SIGHT_WAIT_MS`` if none comes into sight (a page scrolled away still plays). */
-    inSight() {
+        ``waitMs`` if none comes into sight (a page scrolled away still plays), or when a
+        person acts on the player (``stopWaiting``). */
+    inSight(waitMs) {
       if (Object.values(this.views).some((v) => v.visible)) return Promise.resolve();
       return new Promise((resolve) => {
         const done = () => {
@@ -780,8 +781,13 @@
           resolve();
         };
         this.seen = done;
-        setTimeout(done, SIGHT_WAIT_MS);
+        setTimeout(done, waitMs);
       });
+    }
+
+    /** A person's step, scrub or recording goes ahead at once, not after the wait for sight. */
+    stopWaiting() {
+      if (this.seen) this.seen();
     }
 
     // ---- the clock
@@ -838,6 +844,7 @@
     }
 
     act(action) {
+      this.stopWaiting();
       if (action === "toggle") return this.playing ? this.pause() : this.play();
       if (action === "replay") { this.index = 0; return this.play(); }
       this.pause();
@@ -848,6 +855,7 @@
     }
 
     goTo(index) {
+      this.stopWaiting();
       this.pause();
       return this.draw(index);
     }
@@ -923,6 +931,7 @@
         drawn is painted on one canvas (heading and charts) whose stream MediaRecorder
         encodes in the browser. */
     toggleRecording() {
+      this.stopWaiting();
       if (this.recording) return this.recording.stop();
       const canvas = document.createElement("canvas");
       const stream = canvas.captureStream(0);
@@ -991,6 +1000,9 @@
     setTimeout(() => URL.revokeObjectURL(a.href), 60000);
   }
 
+  /** A player in `host`, drawn: on its last frame ("still"), its first ("first"), or
+      playing from its first once its charts are in sight ("play"; `options.sightWaitMs`,
+      by default SIGHT_WAIT_MS: how long it waits for them before it plays anyway). */
   async function start(host, payload, options) {
     const player = new Player(host, payload, options);
     await player.embed();
@@ -999,7 +1011,7 @@
     else {
       // the page sizes a new player's frame after it starts: played at once, its first
       // frames would pass unseen, the charts still out of sight
-      player.drawing = player.drawing.then(() => player.inSight());
+      player.drawing = player.drawing.then(() => player.inSight(options.sightWaitMs ?? SIGHT_WAIT_MS));
       player.play();
     }
     return player;
